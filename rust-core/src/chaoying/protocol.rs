@@ -1,0 +1,1 @@
+//! Chaoying signing: TODO (helper).

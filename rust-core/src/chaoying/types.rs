@@ -1,0 +1,1 @@
+//! Chaoying typed requests and responses: TODO (helper).

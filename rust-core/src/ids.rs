@@ -1,0 +1,76 @@
+//! Order and refund numbers, checked against a gateway's rules before anything is sent.
+
+use crate::error::Error;
+
+/// A gateway's rule for merchant-side numbers (order, refund).
+#[derive(Debug, Clone, Copy)]
+pub struct NumberRule {
+    pub min_len: usize,
+    pub max_len: usize,
+    /// Characters allowed besides ASCII letters and digits.
+    pub extra_chars: &'static str,
+}
+
+impl NumberRule {
+    pub const fn new(min_len: usize, max_len: usize, extra_chars: &'static str) -> NumberRule {
+        NumberRule { min_len, max_len, extra_chars }
+    }
+
+    /// Checks `value` and names `field` in the error.
+    pub fn check(&self, field: &str, value: &str) -> Result<(), Error> {
+        let len = value.chars().count();
+        if len < self.min_len || len > self.max_len {
+            return Err(Error::invalid(
+                field,
+                format!("length must be {}..={} characters, got {len}", self.min_len, self.max_len),
+            ));
+        }
+        if let Some(c) = value.chars().find(|c| !(c.is_ascii_alphanumeric() || self.extra_chars.contains(*c))) {
+            let allowed = if self.extra_chars.is_empty() {
+                "letters and digits".to_string()
+            } else {
+                format!("letters, digits and {:?}", self.extra_chars)
+            };
+            return Err(Error::invalid(field, format!("character {c:?} not allowed (only {allowed})")));
+        }
+        Ok(())
+    }
+}
+
+/// Checks a required free-text field is present.
+pub fn require(field: &str, value: &str) -> Result<(), Error> {
+    if value.trim().is_empty() {
+        return Err(Error::invalid(field, "must not be empty"));
+    }
+    Ok(())
+}
+
+/// A fresh order number: time-ordered, unique per process and terminal.
+pub fn new_order_no(prefix: &str) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static SEQ: AtomicU32 = AtomicU32::new(0);
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let seq = SEQ.fetch_add(1, Ordering::Relaxed) % 10_000;
+    let rnd: u32 = rand::random::<u32>() % 10_000;
+    format!("{prefix}{}{:04}{:04}", now.as_millis(), seq, rnd)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules() {
+        let r = NumberRule::new(1, 32, "_-");
+        assert!(r.check("order_no", "PG2026_01-a").is_ok());
+        let e = r.check("order_no", "").unwrap_err();
+        assert!(matches!(e, Error::InvalidInput { ref field, .. } if field == "order_no"));
+        assert!(r.check("order_no", &"a".repeat(33)).is_err());
+        assert!(r.check("refund_no", "a b").is_err());
+        assert!(r.check("refund_no", "订单").is_err());
+        let a = new_order_no("PG");
+        let b = new_order_no("PG");
+        assert_ne!(a, b);
+        assert!(r.check("order_no", &a).is_ok());
+    }
+}

@@ -1,0 +1,26 @@
+//! posgate-core: the FFI-free heart of posgate. Money, order numbers, the unified trade
+//! vocabulary, transport, crypto, the five gateway modules and the payment state machine.
+
+pub mod config;
+pub mod crypto;
+pub mod error;
+pub mod gateway;
+pub mod ids;
+pub mod money;
+pub mod payment;
+pub mod secret;
+pub mod trade;
+pub mod transport;
+
+pub mod chaoying;
+pub mod tlinx;
+
+pub use config::{Credentials, Environment, GatewayConfig, PollSchedule};
+pub use error::{Error, Result};
+pub use gateway::{connect, Gateway, Notification, OperationInfo};
+pub use money::{Money, MoneyError};
+pub use payment::{pay_and_wait, PaymentEvent, PaymentListener};
+pub use secret::Secret;
+pub use trade::{
+    GatewayId, Operation, PayRequest, RawFields, RefundRequest, RefundResult, RefundState, TradeResult, TradeState,
+};

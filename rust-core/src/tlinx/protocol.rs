@@ -1,0 +1,1 @@
+//! TLinx signing and AES: TODO (helper).

@@ -1,0 +1,1 @@
+//! TLinx typed requests and responses: TODO (helper).

@@ -1,0 +1,208 @@
+//! The unified vocabulary every gateway module maps onto: operations, trade states, and the
+//! gateway-neutral requests and results of the common operations.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::money::Money;
+
+/// The five gateways posgate speaks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GatewayId {
+    Sunmi,
+    Chaoying,
+    Kuaishou,
+    Mmsp,
+    Tlinx,
+}
+
+impl GatewayId {
+    pub const ALL: [GatewayId; 5] =
+        [GatewayId::Sunmi, GatewayId::Chaoying, GatewayId::Kuaishou, GatewayId::Mmsp, GatewayId::Tlinx];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GatewayId::Sunmi => "sunmi",
+            GatewayId::Chaoying => "chaoying",
+            GatewayId::Kuaishou => "kuaishou",
+            GatewayId::Mmsp => "mmsp",
+            GatewayId::Tlinx => "tlinx",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<GatewayId> {
+        GatewayId::ALL.into_iter().find(|g| g.as_str().eq_ignore_ascii_case(s))
+    }
+}
+
+impl fmt::Display for GatewayId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The operations shared by (most) gateways. Gateway extras live on each gateway's client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Operation {
+    PayByBarcode,
+    PrecreateQr,
+    JsapiPrepay,
+    MiniProgramPrepay,
+    FacePay,
+    Query,
+    Refund,
+    RefundQuery,
+    Cancel,
+    Close,
+}
+
+/// Where a trade stands. Every gateway code is mapped onto one of these by its module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TradeState {
+    /// Created or waiting for the payer (password, confirmation): keep querying.
+    Paying,
+    Paid,
+    /// Definitely not paid (declined, payer cancelled, payment error).
+    Failed,
+    /// Closed unpaid by the gateway or the merchant.
+    Closed,
+    /// Cancelled/reversed after the pay call; any charge was returned.
+    Reversed,
+    Refunded,
+    PartiallyRefunded,
+    /// No trustworthy answer: the trade may or may not have happened. Query; never retry as new.
+    Unknown,
+}
+
+impl TradeState {
+    /// Final states end the poll loop. `Paying` and `Unknown` do not.
+    pub fn is_final(self) -> bool {
+        !matches!(self, TradeState::Paying | TradeState::Unknown)
+    }
+
+    /// Money moved to the merchant (and perhaps partly back).
+    pub fn is_paid_like(self) -> bool {
+        matches!(self, TradeState::Paid | TradeState::Refunded | TradeState::PartiallyRefunded)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TradeState::Paying => "paying",
+            TradeState::Paid => "paid",
+            TradeState::Failed => "failed",
+            TradeState::Closed => "closed",
+            TradeState::Reversed => "reversed",
+            TradeState::Refunded => "refunded",
+            TradeState::PartiallyRefunded => "partially_refunded",
+            TradeState::Unknown => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for TradeState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a refund stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefundState {
+    Processing,
+    Success,
+    Failed,
+    Unknown,
+}
+
+impl RefundState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RefundState::Processing => "processing",
+            RefundState::Success => "success",
+            RefundState::Failed => "failed",
+            RefundState::Unknown => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for RefundState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A barcode (B scans C) payment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayRequest {
+    pub order_no: String,
+    pub amount: Money,
+    /// The code scanned from the payer's phone.
+    pub auth_code: String,
+    /// Goods description shown to the payer.
+    pub subject: String,
+    #[serde(default)]
+    pub terminal_id: Option<String>,
+    #[serde(default)]
+    pub store_id: Option<String>,
+}
+
+/// The gateway-neutral result of pay, query, cancel and close.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TradeResult {
+    pub order_no: String,
+    pub state: TradeState,
+    /// Amount the gateway reports, when it reports one.
+    pub amount: Option<Money>,
+    /// The gateway's (or the wallet's) trade number.
+    pub gateway_trade_no: Option<String>,
+    /// Wallet / channel name as the gateway gives it (e.g. WEIXIN, ALIPAY).
+    pub channel: Option<String>,
+    /// The gateway's own code and message for this state, for receipts and support.
+    pub gateway_code: Option<String>,
+    pub message: Option<String>,
+}
+
+impl TradeResult {
+    pub fn new(order_no: impl Into<String>, state: TradeState) -> TradeResult {
+        TradeResult {
+            order_no: order_no.into(),
+            state,
+            amount: None,
+            gateway_trade_no: None,
+            channel: None,
+            gateway_code: None,
+            message: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundRequest {
+    pub order_no: String,
+    pub refund_no: String,
+    pub refund_amount: Money,
+    /// The original order's amount (some gateways require it).
+    pub total_amount: Option<Money>,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundResult {
+    pub order_no: String,
+    pub refund_no: String,
+    pub state: RefundState,
+    pub amount: Option<Money>,
+    pub gateway_refund_no: Option<String>,
+    pub gateway_code: Option<String>,
+    pub message: Option<String>,
+}
+
+/// Fields of an answer or notification as received, kept for verification and the journal.
+pub type RawFields = BTreeMap<String, String>;

@@ -1,0 +1,236 @@
+//! The one HTTP client posgate uses: rustls with the ring provider, connect and request
+//! timeouts, HTTPS only unless a test host is explicitly allowed, a cap on answer size, and
+//! request/response tracing with secrets redacted.
+
+use std::sync::Once;
+use std::time::Duration;
+
+use crate::error::Error;
+
+#[derive(Debug, Clone)]
+pub struct TransportConfig {
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    pub allow_http: bool,
+    /// Answers larger than this are refused (a gateway never sends megabytes).
+    pub max_response_bytes: usize,
+}
+
+impl Default for TransportConfig {
+    fn default() -> Self {
+        TransportConfig {
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            allow_http: false,
+            max_response_bytes: 1024 * 1024,
+        }
+    }
+}
+
+/// What went wrong on the wire. `sent` tells whether the request may have reached the gateway.
+#[derive(Debug, thiserror::Error)]
+pub enum TransportError {
+    #[error("invalid URL {url}: {reason}")]
+    InvalidUrl { url: String, reason: String },
+    #[error("plain http is not allowed for {url}: use https (or allow http for a test host)")]
+    InsecureScheme { url: String },
+    #[error("could not build the HTTP client: {0}")]
+    Build(String),
+    #[error("could not connect: {0}")]
+    Connect(String),
+    #[error("timed out after sending the request")]
+    Timeout,
+    #[error("connection failed after sending the request: {0}")]
+    Io(String),
+    #[error("HTTP status {status}")]
+    Status { status: u16 },
+    #[error("answer larger than {limit} bytes")]
+    TooLarge { limit: usize },
+    #[error("answer is not valid UTF-8")]
+    NotUtf8,
+}
+
+impl TransportError {
+    /// Whether the request may have reached the gateway.
+    pub fn sent(&self) -> bool {
+        matches!(
+            self,
+            TransportError::Timeout
+                | TransportError::Io(_)
+                | TransportError::Status { .. }
+                | TransportError::TooLarge { .. }
+                | TransportError::NotUtf8
+        )
+    }
+}
+
+impl From<TransportError> for Error {
+    fn from(e: TransportError) -> Error {
+        match e {
+            TransportError::InvalidUrl { .. } | TransportError::InsecureScheme { .. } => Error::config(e.to_string()),
+            TransportError::Build(_) => Error::internal(e.to_string()),
+            _ => Error::Network { outcome_unknown: e.sent(), message: e.to_string() },
+        }
+    }
+}
+
+/// Fields whose values never reach a log; `auth_code`-like values are masked to their last 4.
+fn redact(name: &str, value: &str) -> String {
+    const SECRET: &[&str] = &["key", "open_key", "shop_pass", "password", "pass", "app_key", "secret"];
+    const MASKED: &[&str] = &["auth_code", "face_code", "authcode", "rawdata", "openid", "sub_openid", "mobile", "phone"];
+    let lname = name.to_ascii_lowercase();
+    if SECRET.contains(&lname.as_str()) {
+        "***".into()
+    } else if MASKED.contains(&lname.as_str()) {
+        let n = value.chars().count();
+        let tail: String = value.chars().skip(n.saturating_sub(4)).collect();
+        format!("***{tail}")
+    } else if value.chars().count() > 200 {
+        format!("{}...({} chars)", value.chars().take(64).collect::<String>(), value.chars().count())
+    } else {
+        value.to_string()
+    }
+}
+
+/// Renders form fields for a log line with secrets redacted.
+pub fn redacted_fields<'a>(fields: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    fields.into_iter().map(|(k, v)| format!("{k}={}", redact(k, v))).collect::<Vec<_>>().join("&")
+}
+
+fn install_ring_provider() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // Another part of the app may have installed a provider first; that is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
+#[derive(Debug, Clone)]
+pub struct Transport {
+    client: reqwest::Client,
+    config: TransportConfig,
+}
+
+impl Transport {
+    pub fn new(config: TransportConfig) -> Result<Transport, TransportError> {
+        install_ring_provider();
+        let mut roots = rustls::RootCertStore::empty();
+        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        let tls = rustls::ClientConfig::builder_with_provider(rustls::crypto::ring::default_provider().into())
+            .with_safe_default_protocol_versions()
+            .map_err(|e| TransportError::Build(e.to_string()))?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        let client = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            .https_only(!config.allow_http)
+            .no_proxy()
+            .user_agent(concat!("posgate/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| TransportError::Build(e.to_string()))?;
+        Ok(Transport { client, config })
+    }
+
+    pub fn config(&self) -> &TransportConfig {
+        &self.config
+    }
+
+    fn check_url(&self, url: &str) -> Result<(), TransportError> {
+        let parsed = url::Url::parse(url).map_err(|e| TransportError::InvalidUrl { url: url.into(), reason: e.to_string() })?;
+        match parsed.scheme() {
+            "https" => Ok(()),
+            "http" if self.config.allow_http => Ok(()),
+            "http" => Err(TransportError::InsecureScheme { url: url.into() }),
+            other => Err(TransportError::InvalidUrl { url: url.into(), reason: format!("unsupported scheme {other}") }),
+        }
+    }
+
+    /// POSTs `application/x-www-form-urlencoded` fields; returns the answer body.
+    pub async fn post_form(&self, url: &str, fields: &[(String, String)]) -> Result<String, TransportError> {
+        self.check_url(url)?;
+        tracing::debug!(target: "posgate::http", "POST {url} {}", redacted_fields(fields.iter().map(|(k, v)| (k.as_str(), v.as_str()))));
+        let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+        let req = self.client.post(url).header("content-type", "application/x-www-form-urlencoded").body(body);
+        self.send(url, req).await
+    }
+
+    /// POSTs a JSON body (already serialized: some gateways sign the exact text).
+    pub async fn post_json(&self, url: &str, body: String, log_body: &str) -> Result<String, TransportError> {
+        self.check_url(url)?;
+        tracing::debug!(target: "posgate::http", "POST {url} {log_body}");
+        let req = self.client.post(url).header("content-type", "application/json;charset=utf-8").body(body);
+        self.send(url, req).await
+    }
+
+    async fn send(&self, url: &str, req: reqwest::RequestBuilder) -> Result<String, TransportError> {
+        let mut resp = req.send().await.map_err(classify)?;
+        let status = resp.status();
+        let limit = self.config.max_response_bytes;
+        if resp.content_length().is_some_and(|n| n as usize > limit) {
+            return Err(TransportError::TooLarge { limit });
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = resp.chunk().await.map_err(classify)? {
+            if body.len() + chunk.len() > limit {
+                return Err(TransportError::TooLarge { limit });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let text = String::from_utf8(body).map_err(|_| TransportError::NotUtf8)?;
+        tracing::debug!(target: "posgate::http", "{status} {url} {}", redact_body(&text));
+        if !status.is_success() {
+            return Err(TransportError::Status { status: status.as_u16() });
+        }
+        Ok(text)
+    }
+}
+
+fn redact_body(text: &str) -> String {
+    if text.chars().count() > 600 {
+        format!("{}...({} chars)", text.chars().take(600).collect::<String>(), text.chars().count())
+    } else {
+        text.to_string()
+    }
+}
+
+fn classify(e: reqwest::Error) -> TransportError {
+    // A connect failure means nothing reached the gateway; anything later may have.
+    if e.is_connect() {
+        TransportError::Connect(e.to_string())
+    } else if e.is_timeout() {
+        TransportError::Timeout
+    } else {
+        TransportError::Io(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction() {
+        let s = redacted_fields([("open_key", "abcdef"), ("auth_code", "134567890123456789"), ("out_no", "A1")]);
+        assert_eq!(s, "open_key=***&auth_code=***6789&out_no=A1");
+    }
+
+    #[tokio::test]
+    async fn http_refused_unless_allowed() {
+        let t = Transport::new(TransportConfig::default()).unwrap();
+        let e = t.post_form("http://127.0.0.1:9/x", &[]).await.unwrap_err();
+        assert!(matches!(e, TransportError::InsecureScheme { .. }));
+        let e: Error = e.into();
+        assert!(matches!(e, Error::Configuration { .. }));
+    }
+
+    #[tokio::test]
+    async fn connect_failure_is_not_sent() {
+        let t = Transport::new(TransportConfig { allow_http: true, ..Default::default() }).unwrap();
+        // Port 9 (discard) on loopback is closed on CI machines: connection refused.
+        let e = t.post_form("http://127.0.0.1:9/x", &[]).await.unwrap_err();
+        assert!(!e.sent(), "{e:?}");
+        assert!(!Error::from(e).outcome_unknown());
+    }
+}

@@ -1,0 +1,193 @@
+//! posgate-sandbox: embedded simulators of the payment gateways, speaking their real wire
+//! protocols over HTTP on 127.0.0.1. They check request signatures, decrypt, keep order state,
+//! answer with signed responses and post notifications. Outcomes follow the scenario table in
+//! [`scenario`], keyed by the barcode's last four digits.
+//!
+//! All simulators share one server: each gateway under `/<gateway>` (e.g. `/tlinx/mct1/payorder`),
+//! plus `GET /_sandbox/orders` and `POST /_sandbox/pay/<gateway>/<order_no>` (the payer pays a
+//! QR / JSAPI pre-order, which also posts the notification) at the root.
+
+pub mod chaoying;
+pub mod scenario;
+pub mod store;
+pub mod tlinx;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use posgate_core::config::{Credentials, GatewayConfig, PollSchedule};
+use posgate_core::transport::{Transport, TransportConfig};
+use posgate_core::GatewayId;
+
+pub use scenario::Scenario;
+pub use store::{OrderView, SimOrder, SimState, Store};
+
+/// The gateways the sandbox simulates.
+pub const GATEWAYS: &[GatewayId] = &[GatewayId::Chaoying, GatewayId::Tlinx];
+
+#[derive(Debug, Clone)]
+pub struct SandboxOptions {
+    /// How long a `4002` pay call is held before the connection is dropped without an answer.
+    pub hang: Duration,
+}
+
+impl Default for SandboxOptions {
+    fn default() -> Self {
+        SandboxOptions { hang: Duration::from_secs(60) }
+    }
+}
+
+/// What every simulator handler sees.
+pub struct SimContext {
+    pub store: Store,
+    pub options: SandboxOptions,
+    /// For posting notifications to the merchant's notify_url.
+    pub http: Transport,
+}
+
+pub type Ctx = Arc<SimContext>;
+
+/// A running sandbox. Dropping it stops the server.
+pub struct Sandbox {
+    addr: SocketAddr,
+    ctx: Ctx,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Sandbox {
+    /// Starts on 127.0.0.1 with an OS-chosen port.
+    pub async fn start() -> std::io::Result<Sandbox> {
+        Sandbox::start_with(0, SandboxOptions::default()).await
+    }
+
+    pub async fn start_with(port: u16, options: SandboxOptions) -> std::io::Result<Sandbox> {
+        let http = Transport::new(TransportConfig { allow_http: true, request_timeout: Duration::from_secs(10), ..Default::default() })
+            .map_err(std::io::Error::other)?;
+        let ctx: Ctx = Arc::new(SimContext { store: Store::default(), options, http });
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+        let addr = listener.local_addr()?;
+        let app = router(ctx.clone());
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Ok(Sandbox { addr, ctx, task })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`
+    pub fn root_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Base URL of one gateway's simulator, e.g. `http://127.0.0.1:PORT/tlinx`.
+    pub fn base_url(&self, gateway: GatewayId) -> String {
+        format!("{}/{}", self.root_url(), gateway)
+    }
+
+    /// A client configuration for `gateway` against this sandbox (test credentials, http allowed,
+    /// a quick poll schedule).
+    pub fn config(&self, gateway: GatewayId) -> Option<GatewayConfig> {
+        test_config(gateway, &self.root_url())
+    }
+
+    pub fn orders(&self) -> Vec<OrderView> {
+        self.ctx.store.views()
+    }
+
+    pub fn context(&self) -> &Ctx {
+        &self.ctx
+    }
+
+    /// The payer pays a pre-order (QR / JSAPI); the gateway's notification is posted if the
+    /// order has a notify_url. Returns the merchant's answer to the notification, if any.
+    pub async fn pay_preorder(&self, gateway: GatewayId, order_no: &str) -> Result<Option<String>, String> {
+        pay_preorder(&self.ctx, gateway, order_no).await
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Built-in test credentials of each simulated gateway.
+pub fn test_credentials(gateway: GatewayId) -> Option<Credentials> {
+    match gateway {
+        GatewayId::Chaoying => Some(Credentials::Chaoying(chaoying::test_credentials())),
+        GatewayId::Tlinx => Some(Credentials::Tlinx(tlinx::test_credentials())),
+        _ => None,
+    }
+}
+
+/// The poll schedule used against the sandbox: the gateways' real schedules take up to 45 s,
+/// which would make a demo or a test suite crawl.
+pub fn sandbox_poll_schedule() -> PollSchedule {
+    PollSchedule {
+        first_query_after: Duration::from_millis(500),
+        interval: Duration::from_millis(500),
+        deadline: Duration::from_secs(20),
+        earliest_reverse: Duration::from_secs(1),
+    }
+}
+
+/// A configuration for `gateway` against a sandbox at `root_url` (e.g. `http://127.0.0.1:8080`).
+pub fn test_config(gateway: GatewayId, root_url: &str) -> Option<GatewayConfig> {
+    let mut cfg = GatewayConfig::new(format!("{}/{}", root_url.trim_end_matches('/'), gateway), test_credentials(gateway)?);
+    cfg.environment = posgate_core::Environment::Test;
+    cfg.allow_http = true;
+    cfg.request_timeout = Duration::from_secs(5);
+    cfg.connect_timeout = Duration::from_secs(2);
+    cfg.poll = Some(sandbox_poll_schedule());
+    Some(cfg)
+}
+
+fn router(ctx: Ctx) -> Router {
+    Router::new()
+        .route("/_sandbox/orders", get(list_orders))
+        .route("/_sandbox/pay/{gateway}/{order_no}", post(pay_handler))
+        .nest("/chaoying", chaoying::router())
+        .nest("/tlinx", tlinx::router())
+        .with_state(ctx)
+}
+
+async fn list_orders(State(ctx): State<Ctx>) -> Json<Vec<OrderView>> {
+    Json(ctx.store.views())
+}
+
+async fn pay_handler(State(ctx): State<Ctx>, Path((gateway, order_no)): Path<(String, String)>) -> impl IntoResponse {
+    let Some(gw) = GatewayId::parse(&gateway) else {
+        return (StatusCode::NOT_FOUND, format!("unknown gateway {gateway}"));
+    };
+    match pay_preorder(&ctx, gw, &order_no).await {
+        Ok(ack) => (StatusCode::OK, ack.unwrap_or_default()),
+        Err(e) => (StatusCode::CONFLICT, e),
+    }
+}
+
+async fn pay_preorder(ctx: &Ctx, gateway: GatewayId, order_no: &str) -> Result<Option<String>, String> {
+    let order = ctx
+        .store
+        .update(gateway.as_str(), order_no, |o| {
+            if o.closed.is_some() {
+                return Err(format!("order {order_no} is closed"));
+            }
+            o.paid_manually = true;
+            Ok(o.clone())
+        })
+        .ok_or_else(|| format!("no order {order_no} at {gateway}"))??;
+    match gateway {
+        GatewayId::Chaoying => chaoying::notify(ctx, &order).await,
+        GatewayId::Tlinx => tlinx::notify(ctx, &order).await,
+        other => Err(format!("{other} is not simulated")),
+    }
+}
