@@ -174,7 +174,9 @@ mod tests {
     fn refusals_name_the_field() {
         assert_eq!(Money::from_fen(-1, "amount"), Err(MoneyError::Negative { field: "amount".into() }));
         assert_eq!(Money::positive(0, "amount"), Err(MoneyError::Zero { field: "amount".into() }));
-        assert!(matches!(Money::parse_yuan("1.001", "total"), Err(MoneyError::TooManyDecimals { field, .. }) if field == "total"));
+        assert!(
+            matches!(Money::parse_yuan("1.001", "total"), Err(MoneyError::TooManyDecimals { field, .. }) if field == "total")
+        );
         for bad in ["", "abc", "1.", ".5", "1e3", " 1", "1,00", "+1", "0x10", "1.2.3", "-"] {
             let e = Money::parse_yuan(bad, "total").unwrap_err();
             assert_eq!(e.field(), "total", "{bad:?}");

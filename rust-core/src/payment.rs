@@ -15,11 +15,22 @@ use crate::trade::{PayRequest, TradeResult, TradeState};
 /// Progress of one payment, for the cashier's screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PaymentEvent {
-    Submitted { order_no: String },
-    Paying { order_no: String },
+    Submitted {
+        order_no: String,
+    },
+    Paying {
+        order_no: String,
+    },
     /// Query number `n`; `of` is how many the schedule allows before the deadline.
-    Poll { order_no: String, n: u32, of: u32 },
-    Final { order_no: String, state: TradeState },
+    Poll {
+        order_no: String,
+        n: u32,
+        of: u32,
+    },
+    Final {
+        order_no: String,
+        state: TradeState,
+    },
 }
 
 pub trait PaymentListener: Send + Sync {

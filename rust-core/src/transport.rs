@@ -77,7 +77,8 @@ impl From<TransportError> for Error {
 /// Fields whose values never reach a log; `auth_code`-like values are masked to their last 4.
 fn redact(name: &str, value: &str) -> String {
     const SECRET: &[&str] = &["key", "open_key", "shop_pass", "password", "pass", "app_key", "secret"];
-    const MASKED: &[&str] = &["auth_code", "face_code", "authcode", "rawdata", "openid", "sub_openid", "mobile", "phone"];
+    const MASKED: &[&str] =
+        &["auth_code", "face_code", "authcode", "rawdata", "openid", "sub_openid", "mobile", "phone"];
     let lname = name.to_ascii_lowercase();
     if SECRET.contains(&lname.as_str()) {
         "***".into()
@@ -138,7 +139,8 @@ impl Transport {
     }
 
     fn check_url(&self, url: &str) -> Result<(), TransportError> {
-        let parsed = url::Url::parse(url).map_err(|e| TransportError::InvalidUrl { url: url.into(), reason: e.to_string() })?;
+        let parsed =
+            url::Url::parse(url).map_err(|e| TransportError::InvalidUrl { url: url.into(), reason: e.to_string() })?;
         match parsed.scheme() {
             "https" => Ok(()),
             "http" if self.config.allow_http => Ok(()),

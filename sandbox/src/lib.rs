@@ -67,8 +67,12 @@ impl Sandbox {
     }
 
     pub async fn start_with(port: u16, options: SandboxOptions) -> std::io::Result<Sandbox> {
-        let http = Transport::new(TransportConfig { allow_http: true, request_timeout: Duration::from_secs(10), ..Default::default() })
-            .map_err(std::io::Error::other)?;
+        let http = Transport::new(TransportConfig {
+            allow_http: true,
+            request_timeout: Duration::from_secs(10),
+            ..Default::default()
+        })
+        .map_err(std::io::Error::other)?;
         let ctx: Ctx = Arc::new(SimContext { store: Store::default(), options, http });
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
         let addr = listener.local_addr()?;
@@ -142,7 +146,8 @@ pub fn sandbox_poll_schedule() -> PollSchedule {
 
 /// A configuration for `gateway` against a sandbox at `root_url` (e.g. `http://127.0.0.1:8080`).
 pub fn test_config(gateway: GatewayId, root_url: &str) -> Option<GatewayConfig> {
-    let mut cfg = GatewayConfig::new(format!("{}/{}", root_url.trim_end_matches('/'), gateway), test_credentials(gateway)?);
+    let mut cfg =
+        GatewayConfig::new(format!("{}/{}", root_url.trim_end_matches('/'), gateway), test_credentials(gateway)?);
     cfg.environment = posgate_core::Environment::Test;
     cfg.allow_http = true;
     cfg.request_timeout = Duration::from_secs(5);

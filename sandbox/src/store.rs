@@ -63,9 +63,10 @@ impl SimOrder {
         }
         let elapsed = now.saturating_duration_since(self.created);
         match self.scenario {
-            Scenario::PaidAtOnce | Scenario::SystemErrorButCharged | Scenario::NoAnswerButCharged | Scenario::BadSignature => {
-                SimState::Paid
-            }
+            Scenario::PaidAtOnce
+            | Scenario::SystemErrorButCharged
+            | Scenario::NoAnswerButCharged
+            | Scenario::BadSignature => SimState::Paid,
             Scenario::PayingThenPaid(d) if elapsed < d => SimState::Paying,
             Scenario::PayingThenPaid(_) => SimState::Paid,
             Scenario::PayingThenFailed(d) if elapsed < d => SimState::Paying,
@@ -171,7 +172,13 @@ impl Store {
 
     /// Refunds part or all of a paid order. The same refund number with the same amount is an
     /// idempotent retry and returns the earlier refund.
-    pub fn refund(&self, gateway: &str, order_no: &str, refund_no: &str, amount: u64) -> Result<(SimOrder, SimRefund), StoreError> {
+    pub fn refund(
+        &self,
+        gateway: &str,
+        order_no: &str,
+        refund_no: &str,
+        amount: u64,
+    ) -> Result<(SimOrder, SimRefund), StoreError> {
         let now = Instant::now();
         let mut map = self.orders.lock().unwrap();
         let entry = map.get_mut(&(gateway.to_string(), order_no.to_string())).ok_or(StoreError::NotFound)?;
@@ -250,7 +257,12 @@ pub fn new_order(gateway: &str, order_no: &str, amount: u64, scenario: Scenario)
         scenario,
         created: Instant::now(),
         created_unix: unix,
-        trade_no: format!("{}{}{:06}", gateway.chars().next().unwrap_or('x').to_ascii_uppercase(), unix, rand::random::<u32>() % 1_000_000),
+        trade_no: format!(
+            "{}{}{:06}",
+            gateway.chars().next().unwrap_or('x').to_ascii_uppercase(),
+            unix,
+            rand::random::<u32>() % 1_000_000
+        ),
         channel: "WEIXIN".into(),
         closed: None,
         charged_before_close: false,
