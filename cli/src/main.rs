@@ -1,1 +1,350 @@
-fn main() {}
+//! `posgate`: the embedded-sandbox demo, the sandbox server, payments against real gateways or a
+//! running sandbox, and the integrator's debugging tools.
+
+mod debug;
+mod demo;
+mod merchant;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use posgate_core::{connect, ids, pay_and_wait, Error, Money, PayRequest, PaymentEvent, RefundRequest, TradeState};
+
+#[derive(Parser)]
+#[command(name = "posgate", version, about = "posgate: payments for Sunmi POS terminals, from the command line")]
+struct Cli {
+    /// Merchant configuration (TOML: gateway, base_url, environment, [credentials]) for real gateways.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Root URL of a running `posgate sandbox serve`; uses the sandbox's test credentials.
+    #[arg(long, global = true, value_name = "ROOT_URL")]
+    sandbox: Option<String>,
+    /// More log output on stderr (-v: info, -vv: debug with HTTP traffic, secrets redacted).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a cashier's day on every implemented gateway against the embedded sandbox.
+    Demo {
+        /// Only these gateways (repeatable).
+        #[arg(long)]
+        gateway: Vec<String>,
+    },
+    /// The gateway simulators.
+    #[command(subcommand)]
+    Sandbox(SandboxCommand),
+    /// Barcode payment; polls while the payer confirms. Last line: `final: <order-no> <state>`.
+    Pay(PayArgs),
+    /// Query an order.
+    Query(OrderArgs),
+    /// Refund all or part of an order.
+    Refund(RefundArgs),
+    /// Look up a refund.
+    RefundQuery(RefundQueryArgs),
+    /// Cancel (reverse) an order.
+    Cancel(OrderArgs),
+    /// List every operation a gateway offers.
+    Operations(GatewayArg),
+    /// Call any operation of a gateway by name with its request as JSON; prints the JSON answer.
+    Call(CallArgs),
+    /// Integrator's tools: signatures, encryption, notifications.
+    #[command(subcommand)]
+    Debug(DebugCommand),
+}
+
+#[derive(Subcommand)]
+enum SandboxCommand {
+    /// Serve all simulators on one port, each under /<gateway>; GET /_sandbox/orders at the root.
+    Serve {
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+    },
+}
+
+#[derive(Args)]
+struct GatewayArg {
+    /// sunmi, chaoying, kuaishou, mmsp or tlinx (taken from --config when omitted).
+    #[arg(long)]
+    gateway: Option<String>,
+}
+
+#[derive(Args)]
+struct PayArgs {
+    #[command(flatten)]
+    gw: GatewayArg,
+    /// Amount in fen (100 = 1.00 yuan).
+    #[arg(long, allow_negative_numbers = true)]
+    amount: i64,
+    /// The payer's barcode.
+    #[arg(long)]
+    auth_code: String,
+    /// Merchant order number (generated when omitted). Reuse it to retry: never a new number
+    /// while an earlier attempt's outcome is unknown.
+    #[arg(long)]
+    order_no: Option<String>,
+    #[arg(long, default_value = "posgate")]
+    subject: String,
+    #[arg(long)]
+    terminal_id: Option<String>,
+}
+
+#[derive(Args)]
+struct OrderArgs {
+    #[command(flatten)]
+    gw: GatewayArg,
+    #[arg(long)]
+    order_no: String,
+}
+
+#[derive(Args)]
+struct RefundArgs {
+    #[command(flatten)]
+    gw: GatewayArg,
+    #[arg(long)]
+    order_no: String,
+    /// Merchant refund number (generated when omitted; reuse it to retry).
+    #[arg(long)]
+    refund_no: Option<String>,
+    /// Refund amount in fen.
+    #[arg(long, allow_negative_numbers = true)]
+    amount: i64,
+    /// The order's total in fen (some gateways require it).
+    #[arg(long)]
+    total: Option<i64>,
+    #[arg(long)]
+    reason: Option<String>,
+}
+
+#[derive(Args)]
+struct RefundQueryArgs {
+    #[command(flatten)]
+    gw: GatewayArg,
+    #[arg(long)]
+    order_no: String,
+    #[arg(long)]
+    refund_no: String,
+}
+
+#[derive(Args)]
+struct CallArgs {
+    #[command(flatten)]
+    gw: GatewayArg,
+    /// Operation name, as `posgate operations` lists it.
+    operation: String,
+    /// The operation's request as a JSON object (amounts in fen).
+    #[arg(long, default_value = "{}")]
+    params: String,
+}
+
+#[derive(Subcommand)]
+enum DebugCommand {
+    /// Print the canonical string and the signature of a set of fields.
+    Sign {
+        #[arg(long)]
+        gateway: String,
+        #[arg(long)]
+        key: String,
+        #[arg(long)]
+        timestamp: Option<String>,
+        /// JSON object of fields (kuaishou: a string, the body; mmsp: the Body object).
+        #[arg(long)]
+        params: String,
+    },
+    /// Encrypt a payload as the gateway does (tlinx AES, kuaishou 3DES).
+    Encrypt(CryptArgs),
+    /// Decrypt a payload as the gateway does.
+    Decrypt(CryptArgs),
+    /// Verify a notification's signature: prints `valid` (exit 0) or `invalid: <reason>` (exit 1).
+    VerifyNotify {
+        #[arg(long)]
+        gateway: String,
+        #[arg(long, conflicts_with = "public_key", required_unless_present = "public_key")]
+        key: Option<String>,
+        /// The gateway's RSA public key, Base64 or PEM (sunmi).
+        #[arg(long)]
+        public_key: Option<String>,
+        /// The received fields as a JSON object.
+        #[arg(long)]
+        params: String,
+    },
+}
+
+#[derive(Args)]
+struct CryptArgs {
+    #[arg(long)]
+    gateway: String,
+    #[arg(long)]
+    key: String,
+    #[arg(long)]
+    data: String,
+}
+
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug,hyper=info,reqwest=info,h2=info",
+    };
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn gateway_for(cli: &Cli, gw: &GatewayArg) -> Result<std::sync::Arc<dyn posgate_core::Gateway>, Error> {
+    let cfg = merchant::resolve(cli.config.as_deref(), cli.sandbox.as_deref(), gw.gateway.as_deref())?;
+    connect(cfg)
+}
+
+fn print_json(value: &impl serde::Serialize) -> Result<(), Error> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| Error::internal(e.to_string()))?;
+    println!("{text}");
+    Ok(())
+}
+
+async fn run(cli: Cli) -> Result<ExitCode, Error> {
+    match &cli.command {
+        Command::Demo { gateway } => {
+            let only = gateway.iter().map(|g| merchant::parse_gateway(g)).collect::<Result<Vec<_>, _>>()?;
+            let ok = demo::run(&only).await.map_err(Error::internal)?;
+            Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Command::Sandbox(SandboxCommand::Serve { port }) => {
+            let sandbox =
+                posgate_sandbox::Sandbox::start_with(*port, posgate_sandbox::SandboxOptions::default())
+                    .await
+                    .map_err(|e| Error::config(format!("cannot listen on port {port}: {e}")))?;
+            for g in posgate_sandbox::GATEWAYS {
+                println!("sandbox {g}: {}", sandbox.base_url(*g));
+            }
+            eprintln!("orders: GET {}/_sandbox/orders; Ctrl-C stops", sandbox.root_url());
+            tokio::signal::ctrl_c().await.map_err(|e| Error::internal(e.to_string()))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Pay(a) => {
+            let gw = gateway_for(&cli, &a.gw)?;
+            let req = PayRequest {
+                order_no: a.order_no.clone().unwrap_or_else(|| ids::new_order_no("PG")),
+                amount: Money::positive(a.amount, "amount")?,
+                auth_code: a.auth_code.clone(),
+                subject: a.subject.clone(),
+                terminal_id: a.terminal_id.clone(),
+                store_id: None,
+            };
+            let listener = |e: PaymentEvent| match e {
+                PaymentEvent::Submitted { order_no } => println!("submitted: {order_no}"),
+                PaymentEvent::Paying { order_no } => println!("paying: {order_no}"),
+                PaymentEvent::Poll { order_no, n, of } => println!("poll {n}/{of}: {order_no}"),
+                PaymentEvent::Final { .. } => {}
+            };
+            let r = pay_and_wait(gw.as_ref(), &req, &listener).await?;
+            if let Some(code) = &r.gateway_code {
+                println!("gateway: {code} {}", r.message.as_deref().unwrap_or(""));
+            }
+            println!("final: {} {}", r.order_no, r.state);
+            Ok(match r.state {
+                TradeState::Paid => ExitCode::SUCCESS,
+                TradeState::Unknown => ExitCode::from(3),
+                _ => ExitCode::FAILURE,
+            })
+        }
+        Command::Query(a) => {
+            let r = gateway_for(&cli, &a.gw)?.query(&a.order_no).await?;
+            print_json(&r)?;
+            println!("state: {} {}", r.order_no, r.state);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Refund(a) => {
+            let req = RefundRequest {
+                order_no: a.order_no.clone(),
+                refund_no: a.refund_no.clone().unwrap_or_else(|| ids::new_order_no("PGR")),
+                refund_amount: Money::positive(a.amount, "amount")?,
+                total_amount: a.total.map(|t| Money::positive(t, "total")).transpose()?,
+                reason: a.reason.clone(),
+            };
+            let r = gateway_for(&cli, &a.gw)?.refund(&req).await?;
+            print_json(&r)?;
+            println!("refund: {} {}", r.refund_no, r.state);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::RefundQuery(a) => {
+            let r = gateway_for(&cli, &a.gw)?.refund_query(&a.order_no, &a.refund_no).await?;
+            print_json(&r)?;
+            println!("refund: {} {}", r.refund_no, r.state);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Cancel(a) => {
+            let r = gateway_for(&cli, &a.gw)?.cancel(&a.order_no).await?;
+            print_json(&r)?;
+            println!("final: {} {}", r.order_no, r.state);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Operations(a) => {
+            let gw = gateway_for(&cli, a)?;
+            for op in gw.operations() {
+                println!("{:<20} {}", op.name, op.summary);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Call(a) => {
+            let params: serde_json::Value = serde_json::from_str(&a.params)
+                .map_err(|e| Error::invalid("params", format!("not JSON: {e}")))?;
+            let out = gateway_for(&cli, &a.gw)?.invoke(&a.operation, params).await?;
+            print_json(&out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Debug(d) => run_debug(d),
+    }
+}
+
+fn run_debug(cmd: &DebugCommand) -> Result<ExitCode, Error> {
+    match cmd {
+        DebugCommand::Sign { gateway, key, timestamp, params } => {
+            println!("{}", debug::sign(gateway, key, timestamp.as_deref(), params)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        DebugCommand::Encrypt(a) => {
+            println!("{}", debug::crypt(true, &a.gateway, &a.key, &a.data)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        DebugCommand::Decrypt(a) => {
+            println!("{}", debug::crypt(false, &a.gateway, &a.key, &a.data)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        DebugCommand::VerifyNotify { gateway, key, public_key, params } => {
+            match debug::verify_notify(gateway, key.as_deref(), public_key.as_deref(), params)? {
+                Ok(()) => {
+                    println!("valid");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(reason) => {
+                    println!("invalid: {reason}");
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+    }
+}
