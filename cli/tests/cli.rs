@@ -1,0 +1,255 @@
+//! The `posgate` command as other tools see it: exact output of the debug tools, exit codes,
+//! one-line errors, and payments against a `posgate sandbox serve` process.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Output, Stdio};
+
+fn posgate(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_posgate")).args(args).output().expect("run posgate")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn last_line(o: &Output) -> String {
+    stdout(o).lines().last().unwrap_or_default().to_string()
+}
+
+/// Bad input: non-zero exit, one line on stderr, never a panic.
+fn assert_clean_error(o: &Output, needle: &str) {
+    assert!(!o.status.success(), "expected failure, got {o:?}");
+    let err = stderr(o);
+    assert!(!err.contains("panicked"), "panic: {err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one-line error expected: {err:?}");
+    assert!(err.contains(needle), "{needle:?} not in {err:?}");
+}
+
+#[test]
+fn sign_tlinx_seed_vector() {
+    let o = posgate(&[
+        "debug",
+        "sign",
+        "--gateway",
+        "tlinx",
+        "--key",
+        "0828e83720fdbe3685a7b94214af04f9",
+        "--timestamp",
+        "1497957842",
+        "--params",
+        r#"{"open_id":"87f46f5db1b65f0ac195285f49ee6958","data":"3304A5EC2CDEB4D12ED3338B5C01BF6B"}"#,
+    ]);
+    assert!(o.status.success(), "{o:?}");
+    assert_eq!(
+        stdout(&o),
+        "canonical: data=3304A5EC2CDEB4D12ED3338B5C01BF6B&open_id=87f46f5db1b65f0ac195285f49ee6958\
+         &open_key=0828e83720fdbe3685a7b94214af04f9&timestamp=1497957842\n\
+         sign: 915be5aff09f2686870e1d17e93b3542\n"
+    );
+}
+
+#[test]
+fn sign_chaoying_numbers_as_written_empty_dropped() {
+    let o = posgate(&[
+        "debug",
+        "sign",
+        "--gateway",
+        "chaoying",
+        "--key",
+        "KEY",
+        "--params",
+        r#"{"method":"pay","mch_id":"00000001","total_fee":100,"attach":""}"#,
+    ]);
+    assert!(o.status.success(), "{o:?}");
+    // Expected values computed independently (python3 hashlib).
+    assert_eq!(
+        stdout(&o),
+        "canonical: mch_id=00000001&method=pay&total_fee=100&key=KEY\nsign: 7F2E1BC959E5AA4E4E133B6C38045318\n"
+    );
+}
+
+#[test]
+fn encrypt_decrypt_round_trip_and_bad_input() {
+    let key = "vCfnB1SvPQqUDa7q0AFpqdiGOCICGT92";
+    let e = posgate(&["debug", "encrypt", "--gateway", "tlinx", "--key", key, "--data", r#"{"out_no":"A1"}"#]);
+    assert!(e.status.success(), "{e:?}");
+    let hex = last_line(&e);
+    assert!(hex.chars().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()), "{hex}");
+    let d = posgate(&["debug", "decrypt", "--gateway", "tlinx", "--key", key, "--data", &hex]);
+    assert!(d.status.success(), "{d:?}");
+    assert_eq!(last_line(&d), r#"{"out_no":"A1"}"#);
+
+    assert_clean_error(&posgate(&["debug", "encrypt", "--gateway", "tlinx", "--key", "short", "--data", "x"]), "key");
+    assert_clean_error(&posgate(&["debug", "decrypt", "--gateway", "tlinx", "--key", key, "--data", "XYZ1"]), "error");
+    assert_clean_error(
+        &posgate(&["debug", "decrypt", "--gateway", "tlinx", "--key", key, "--data", "00112233445566778899AABBCCDDEEFF"]),
+        "error",
+    );
+}
+
+#[test]
+fn malformed_input_is_a_one_line_error() {
+    assert_clean_error(
+        &posgate(&["debug", "sign", "--gateway", "chaoying", "--key", "K", "--params", "{not json"]),
+        "params",
+    );
+    assert_clean_error(&posgate(&["debug", "sign", "--gateway", "paypal", "--key", "K", "--params", "{}"]), "gateway");
+    assert_clean_error(
+        &posgate(&["debug", "sign", "--gateway", "kuaishou", "--key", "K", "--params", "\"{}\""]),
+        "not supported yet",
+    );
+    assert_clean_error(
+        &posgate(&["debug", "verify-notify", "--gateway", "mmsp", "--key", "K", "--params", "{}"]),
+        "not supported yet",
+    );
+    assert_clean_error(
+        &posgate(&["--sandbox", "http://127.0.0.1:9", "pay", "--gateway", "tlinx", "--amount", "-5", "--auth-code", "1"]),
+        "amount",
+    );
+}
+
+#[test]
+fn verify_notify_valid_and_tampered() {
+    use posgate_core::chaoying::protocol;
+    let mut fields = posgate_core::RawFields::new();
+    for (k, v) in [
+        ("state", "SUCCESS"),
+        ("code", "10000"),
+        ("trade_state", "SUCCESS"),
+        ("mch_id", "10000001"),
+        ("out_trade_no", "PG20261122001"),
+        ("transaction_id", "4200000001"),
+        ("total_fee", "100"),
+    ] {
+        fields.insert(k.into(), v.into());
+    }
+    let key = "chaoying-test-key";
+    let sign = protocol::sign(&fields, key);
+    fields.insert("sign".into(), sign);
+    let json = serde_json::to_string(&fields).unwrap();
+    let ok = posgate(&["debug", "verify-notify", "--gateway", "chaoying", "--key", key, "--params", &json]);
+    assert_eq!(stdout(&ok), "valid\n", "{ok:?}");
+    assert!(ok.status.success());
+
+    fields.insert("total_fee".into(), "1".into());
+    let json = serde_json::to_string(&fields).unwrap();
+    let bad = posgate(&["debug", "verify-notify", "--gateway", "chaoying", "--key", key, "--params", &json]);
+    assert_eq!(bad.status.code(), Some(1), "{bad:?}");
+    assert!(stdout(&bad).starts_with("invalid: "), "{bad:?}");
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `posgate sandbox serve --port 0`; returns the process and its root URL.
+fn serve() -> (Server, Vec<(String, String)>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_posgate"))
+        .args(["sandbox", "serve", "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn sandbox");
+    let out = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(out).lines();
+    let mut urls = Vec::new();
+    for _ in posgate_sandbox::GATEWAYS {
+        let line = lines.next().expect("a line").expect("utf8");
+        let rest = line.strip_prefix("sandbox ").unwrap_or_else(|| panic!("bad line {line:?}"));
+        let (g, url) = rest.split_once(": ").unwrap_or_else(|| panic!("bad line {line:?}"));
+        urls.push((g.to_string(), url.to_string()));
+    }
+    (Server(child), urls)
+}
+
+#[test]
+fn pay_query_refund_cancel_against_a_served_sandbox() {
+    let (_server, urls) = serve();
+    assert_eq!(urls.iter().map(|(g, _)| g.as_str()).collect::<Vec<_>>(), ["chaoying", "tlinx"]);
+    for (g, url) in &urls {
+        assert!(url.ends_with(&format!("/{g}")), "{url}");
+        let root = url.trim_end_matches(&format!("/{g}")).to_string();
+        let order = format!("CLI{}{}", g.len(), std::process::id());
+        let pay = posgate(&[
+            "--sandbox",
+            &root,
+            "pay",
+            "--gateway",
+            g,
+            "--amount",
+            "1500",
+            "--auth-code",
+            "134567890123451001",
+            "--order-no",
+            &order,
+        ]);
+        assert_eq!(last_line(&pay), format!("final: {order} paid"), "{g}: {pay:?}");
+        assert!(pay.status.success());
+        assert!(stdout(&pay).contains("poll 1/"), "{g}: progress expected: {}", stdout(&pay));
+
+        let q = posgate(&["--sandbox", &root, "query", "--gateway", g, "--order-no", &order]);
+        assert_eq!(last_line(&q), format!("state: {order} paid"), "{g}: {q:?}");
+
+        let r = posgate(&[
+            "--sandbox", &root, "refund", "--gateway", g, "--order-no", &order, "--amount", "500", "--total", "1500",
+        ]);
+        assert!(r.status.success(), "{g}: {r:?}");
+
+        let declined = posgate(&[
+            "--sandbox",
+            &root,
+            "pay",
+            "--gateway",
+            g,
+            "--amount",
+            "100",
+            "--auth-code",
+            "134567890123453001",
+        ]);
+        assert!(last_line(&declined).ends_with(" failed"), "{g}: {declined:?}");
+        assert_eq!(declined.status.code(), Some(1));
+
+        let order2 = format!("CLX{}{}", g.len(), std::process::id());
+        let p2 = posgate(&[
+            "--sandbox",
+            &root,
+            "pay",
+            "--gateway",
+            g,
+            "--amount",
+            "100",
+            "--auth-code",
+            "134567890123450000",
+            "--order-no",
+            &order2,
+        ]);
+        assert!(p2.status.success(), "{g}: {p2:?}");
+        let c = posgate(&["--sandbox", &root, "cancel", "--gateway", g, "--order-no", &order2]);
+        assert_eq!(last_line(&c), format!("final: {order2} reversed"), "{g}: {c:?}");
+
+        let ops = posgate(&["--sandbox", &root, "operations", "--gateway", g]);
+        assert!(ops.status.success() && stdout(&ops).lines().count() >= 7, "{g}: {ops:?}");
+    }
+}
+
+#[test]
+fn demo_passes() {
+    let o = posgate(&["demo"]);
+    assert!(o.status.success(), "{}\n{}", stdout(&o), stderr(&o));
+    let last = last_line(&o);
+    let n: u32 = last
+        .strip_prefix("demo: ")
+        .and_then(|s| s.strip_suffix(" passed, 0 failed"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("bad last line {last:?}"));
+    assert_eq!(n, 6 * posgate_sandbox::GATEWAYS.len() as u32 + 1);
+}
