@@ -205,6 +205,8 @@ pub fn build_answer(
 /// Duplicate names are refused: which of two values was signed would be ambiguous.
 pub fn answer_fields(body: &str) -> Result<RawFields, ProtocolError> {
     use serde_json::Value;
+    // PHP pages are sometimes saved with a UTF-8 byte order mark, which ends up in the answer.
+    let body = body.strip_prefix('\u{feff}').unwrap_or(body);
     let bad = |m: &str| ProtocolError::Malformed(m.to_string());
     let bytes = body.as_bytes();
     let skip_ws = |mut i: usize| {
@@ -407,6 +409,7 @@ mod tests {
         assert_eq!(f["f"], r#"{"x":"y"}"#);
         assert_eq!(f["g"], "-3");
         assert_eq!(answer_fields("{}").unwrap().len(), 0);
+        assert_eq!(answer_fields("\u{feff}{\"errcode\":0}").unwrap()["errcode"], "0");
         for bad in ["", "[]", "{", r#"{"a":1,"a":2}"#, r#"{"a":1} x"#, r#"{"a" 1}"#, r#"{"a":1,}"#, "<html>", "{a:1}"] {
             assert!(matches!(answer_fields(bad), Err(ProtocolError::Malformed(_))), "{bad:?}");
         }
