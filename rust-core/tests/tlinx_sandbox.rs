@@ -358,12 +358,31 @@ async fn paycancel_unpaid_barcode_order() {
     assert_eq!(c.gateway_trade_no.as_deref().map(str::len), Some(25));
     assert_eq!(client.query(&no).await.unwrap().state, TradeState::Closed);
     assert_eq!(charges(&sandbox, &no), (0, SimState::Closed, 0));
-    // Cancelled already, or paid: the platform refuses (8012: refund a paid order instead).
-    assert_eq!(code_of(&client.cancel(&no).await.unwrap_err()), "8012");
+    // Cancelling again is a no-op; paycancel itself refuses (8012).
+    assert_eq!(client.cancel(&no).await.unwrap().state, TradeState::Closed);
+    assert_eq!(code_of(&client.paycancel(&OrderRef::out_no(&no)).await.unwrap_err()), "8012");
+    // A paid order cannot be cancelled at TLinx: cancel reverses it with a full refund, once.
     let paid = order_no("TC");
     client.pay(&pay_req(&paid, "0000", 400)).await.unwrap();
-    assert_eq!(code_of(&client.cancel(&paid).await.unwrap_err()), "8012");
-    assert_eq!(charges(&sandbox, &paid).0, 1);
+    assert_eq!(code_of(&client.paycancel(&OrderRef::out_no(&paid)).await.unwrap_err()), "8012");
+    let r = client.cancel(&paid).await.unwrap();
+    assert_eq!(r.state, TradeState::Reversed);
+    assert_eq!(charges(&sandbox, &paid), (1, SimState::Refunded, 400));
+    assert_eq!(client.cancel(&paid).await.unwrap().state, TradeState::Reversed);
+    assert_eq!(charges(&sandbox, &paid), (1, SimState::Refunded, 400));
+    // A partly refunded order is not silently refunded again in full.
+    let partly = order_no("TC");
+    client.pay(&pay_req(&partly, "0000", 400)).await.unwrap();
+    let refund = RefundRequest {
+        order_no: partly.clone(),
+        refund_no: order_no("R"),
+        refund_amount: fen(100),
+        total_amount: None,
+        reason: None,
+    };
+    client.refund(&refund).await.unwrap();
+    assert_eq!(code_of(&client.cancel(&partly).await.unwrap_err()), "8021");
+    assert_eq!(charges(&sandbox, &partly), (1, SimState::PartiallyRefunded, 100));
     // By ord_no through invoke.
     let no = order_no("TC");
     let ord_no = client.pay(&pay_req(&no, "1100", 400)).await.unwrap().gateway_trade_no.unwrap();

@@ -146,6 +146,42 @@ impl Client {
         self.call(path::PAYREFUND, payload.to_string()).await
     }
 
+    /// Reverses an order paycancel refused with 8012: nothing to do if it is cancelled already,
+    /// a full refund if it is paid; `refused` is returned in any other state.
+    async fn reverse(&self, order_no: &str, refused: Error) -> Result<TradeResult> {
+        let info = self.paystatus(&OrderRef::out_no(order_no)).await?;
+        let mut r = from_order_info(order_no, &info);
+        let amount = match (info.status, info.trade_amount) {
+            (Some(status::CANCELLED), _) => return Ok(r),
+            (Some(status::PAID), Some(amount)) if !amount.is_zero() => amount,
+            _ => return Err(refused),
+        };
+        let refund_no = reversal_refund_no(order_no);
+        let refund = PayrefundRequest {
+            out_no: Some(order_no.to_string()),
+            ord_no: None,
+            refund_out_no: refund_no.clone(),
+            refund_ord_name: None,
+            refund_amount: amount,
+            remark: Some("reversal".into()),
+            shop_pass: None,
+        };
+        let state = match self.payrefund(&refund).await {
+            Ok(resp) => resp.refund_state(),
+            Err(Error::GatewayRejected { code, .. }) if code == "8020" => {
+                refund_state(self.paystatus(&OrderRef::out_no(&refund_no)).await?.status)
+            }
+            Err(e) => return Err(e),
+        };
+        r.state = match state {
+            RefundState::Success => TradeState::Reversed,
+            RefundState::Failed => return Err(Error::rejected("8023", format!("reversal refund {refund_no} failed"))),
+            RefundState::Processing | RefundState::Unknown => TradeState::Unknown,
+        };
+        r.message = Some(format!("paid order reversed by refund {refund_no}"));
+        Ok(r)
+    }
+
     fn pay_order(&self, req: &PayRequest) -> Result<PayorderRequest> {
         let mut common = OrderCommon::new(&req.order_no, self.creds.pmt_tag_for(&req.auth_code)?, req.amount);
         if !req.subject.trim().is_empty() {
@@ -153,6 +189,12 @@ impl Client {
         }
         Ok(PayorderRequest::Barcode(BarcodeOrder { common, auth_code: req.auth_code.clone() }))
     }
+}
+
+/// The refund number of a reversal: always the same for one order (so a retry cannot refund
+/// twice), letters and digits, 32 characters whatever the order number's length.
+fn reversal_refund_no(order_no: &str) -> String {
+    format!("RV{}", &sha1_hex(order_no.as_bytes())[..30])
 }
 
 fn to_payload<T: serde::Serialize>(req: &T) -> Result<String> {
@@ -324,19 +366,28 @@ impl Gateway for Client {
         })
     }
 
-    /// paycancel: only unpaid barcode orders can be cancelled; a paid one answers 8012 (refund
-    /// it instead), which comes back as `GatewayRejected`.
+    /// Cancels or reverses the order. paycancel only takes unpaid barcode orders (status 2/9);
+    /// a paid one answers 8012 ("refund it instead"), so a paid order is reversed by refunding
+    /// its full amount under a refund number derived from the order number: a retried cancel
+    /// meets 8020 (number used) and reads that refund's state instead of refunding twice.
     async fn cancel(&self, order_no: &str) -> Result<TradeResult> {
         ORDER_NO_RULE.check("order_no", order_no)?;
-        let resp = self.paycancel(&OrderRef::out_no(order_no)).await?;
-        let state = match resp.ord_status {
-            Some(status::CANCELLED) => TradeState::Closed,
-            other => trade_state(other),
-        };
-        let mut r = trade_result(order_no, state);
-        r.gateway_trade_no = resp.ord_no;
-        r.gateway_code = resp.ord_status.map(|s| s.to_string());
-        Ok(r)
+        match self.paycancel(&OrderRef::out_no(order_no)).await {
+            Ok(resp) => {
+                let state = match resp.ord_status {
+                    Some(status::CANCELLED) => TradeState::Closed,
+                    other => trade_state(other),
+                };
+                let mut r = trade_result(order_no, state);
+                r.gateway_trade_no = resp.ord_no;
+                r.gateway_code = resp.ord_status.map(|s| s.to_string());
+                Ok(r)
+            }
+            Err(Error::GatewayRejected { code, message }) if code == "8012" => {
+                self.reverse(order_no, Error::rejected(code, message)).await
+            }
+            Err(e) => Err(e),
+        }
     }
 
     fn operations(&self) -> &'static [OperationInfo] {
@@ -428,6 +479,15 @@ mod tests {
         };
         let e = c.payrefund(&req).await.unwrap_err();
         assert!(matches!(e, Error::InvalidInput { ref field, .. } if field == "shop_pass"), "{e:?}");
+    }
+
+    #[test]
+    fn reversal_numbers_are_stable_and_valid() {
+        let a = reversal_refund_no("A1");
+        assert_eq!(a, reversal_refund_no("A1"));
+        assert_ne!(a, reversal_refund_no("A2"));
+        assert!(OUT_NO_RULE.check("refund_out_no", &a).is_ok());
+        assert!(OUT_NO_RULE.check("refund_out_no", &reversal_refund_no(&"9".repeat(64))).is_ok());
     }
 
     #[test]
