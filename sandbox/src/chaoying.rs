@@ -617,8 +617,7 @@ fn create_preorder(ctx: &Ctx, f: &RawFields, channel: &str, keep: &[&str]) -> Re
             order.extra.insert(k.to_string(), v.into());
         }
     }
-    let (order, _) =
-        ctx.store.create(order).map_err(|_| Answer::fail("20004", "参数错误: 订单号重复且金额不一致"))?;
+    let (order, _) = ctx.store.create(order).map_err(|_| Answer::fail("20004", "参数错误: 订单号重复且金额不一致"))?;
     Ok(order)
 }
 
@@ -647,14 +646,17 @@ fn wechat_preorder(ctx: &Ctx, f: &RawFields) -> Reply {
         .with("wx_sub_mch_id", WX_SUB_MCH_ID);
     if tt == "NATIVE" {
         let code_url = format!("weixin://wxpay/bizpayurl?pr={}", o.trade_no);
-        a = a.with("code_img_url", format!("https://sandbox.invalid/qr?data={}", o.trade_no)).with("code_url", code_url);
+        a = a
+            .with("code_img_url", format!("https://sandbox.invalid/qr?data={}", o.trade_no))
+            .with("code_url", code_url);
     } else {
         let app_id = opt(f, "sub_appid").unwrap_or(WX_SUB_APPID);
         let package = format!("prepay_id=wx{}", digits(&o.trade_no));
         let ts = unix_now().to_string();
         let nonce_str = nonce();
-        let pay_sign =
-            crypto::md5_upper_hex(format!("appId={app_id}&nonceStr={nonce_str}&package={package}&signType=MD5&timeStamp={ts}").as_bytes());
+        let pay_sign = crypto::md5_upper_hex(
+            format!("appId={app_id}&nonceStr={nonce_str}&package={package}&signType=MD5&timeStamp={ts}").as_bytes(),
+        );
         let info = json!({"appId": app_id, "timeStamp": ts, "status": "0", "signType": "MD5", "package": package,
                           "callback_url": "", "nonceStr": nonce_str, "paySign": pay_sign});
         a = a

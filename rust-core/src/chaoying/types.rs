@@ -309,7 +309,9 @@ impl Status {
         if self.refused_request() {
             return Verdict::Rejected;
         }
-        if self.state == CommState::Success && self.code == Code::Success && self.trade_state == Some(TradeStatus::Success)
+        if self.state == CommState::Success
+            && self.code == Code::Success
+            && self.trade_state == Some(TradeStatus::Success)
         {
             return Verdict::State(TradeState::Paid);
         }
@@ -747,7 +749,8 @@ fn notify_url(v: &Option<String>) -> Result<()> {
 
 fn goods(goods: &[GoodsDetail]) -> Result<()> {
     for (i, g) in goods.iter().enumerate() {
-        let id_ok = !g.goods_id.is_empty() && g.goods_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        let id_ok =
+            !g.goods_id.is_empty() && g.goods_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !id_ok {
             return Err(Error::invalid(format!("goods_detail[{i}].goods_id"), "letters, digits, '-' and '_' only"));
         }
@@ -1708,7 +1711,8 @@ impl Call for GetMchIdRequest {
 
     fn validate(&self) -> Result<()> {
         let by_mobile = given(&self.mobile) || given(&self.valid);
-        let by_user = given(&self.username) || self.password.as_ref().is_some_and(|p| !p.is_empty());
+        let has_password = self.password.as_ref().is_some_and(|p| !p.is_empty());
+        let by_user = given(&self.username) || has_password;
         if by_mobile {
             if let Some(m) = &self.mobile {
                 mobile("mobile", m)?;
@@ -1723,7 +1727,7 @@ impl Call for GetMchIdRequest {
             if !given(&self.username) {
                 return Err(Error::invalid("username", "required with password"));
             }
-            if !self.password.as_ref().is_some_and(|p| !p.is_empty()) {
+            if !has_password {
                 return Err(Error::invalid("password", "required with username"));
             }
         } else {
@@ -2184,8 +2188,7 @@ mod tests {
 
     #[test]
     fn merchant_answers_of_the_seed() {
-        let r: MchSmsValidResponse =
-            answer(r#"{"state":"SUCCESS","code":"20","msg":"短信验证码已发送","sign":"0"}"#);
+        let r: MchSmsValidResponse = answer(r#"{"state":"SUCCESS","code":"20","msg":"短信验证码已发送","sign":"0"}"#);
         assert_eq!(r.valid_minutes, Some(20));
         let r: GetMchIdResponse = answer(
             r#"{"state":"SUCCESS","code":"10000","msg":"SUCCESS","mch_id":"f0000000000000001",
