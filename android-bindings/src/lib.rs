@@ -1,3 +1,193 @@
-//! Kotlin front door of posgate. The uniffi layer is built by the "Kotlin front door" issue;
-//! until then this crate only re-exports the core so the workspace layout is complete.
-pub use posgate_core as core;
+//! posgate-android: the Kotlin front door. A thin uniffi layer over `posgate-core` that adapts
+//! types only; all behaviour lives in the core. Async calls run on one tokio runtime that the
+//! library creates once and owns, so a cancelled Kotlin coroutine never abandons a payment that
+//! is already under way: the work carries on on that runtime.
+
+uniffi::setup_scaffolding!();
+
+mod error;
+mod runtime;
+mod sandbox;
+mod types;
+
+#[cfg(target_os = "android")]
+mod android;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use posgate_core as core;
+
+pub use error::PosGateError;
+pub use sandbox::{start_sandbox, EmbeddedSandbox};
+pub use types::*;
+
+/// Receives a payment's progress, for the cashier's screen. Called from a library thread.
+#[uniffi::export(with_foreign)]
+pub trait PaymentListener: Send + Sync {
+    fn on_event(&self, event: PaymentEvent) -> Result<(), PosGateError>;
+}
+
+struct ListenerAdapter(Arc<dyn PaymentListener>);
+
+impl core::PaymentListener for ListenerAdapter {
+    fn on_event(&self, event: core::PaymentEvent) {
+        // A listener that throws must not disturb the payment: log it and carry on.
+        if let Err(e) = self.0.on_event(event.into()) {
+            tracing::warn!("payment listener failed: {e}");
+        }
+    }
+}
+
+/// A connection to one gateway with one merchant's credentials.
+#[derive(uniffi::Object)]
+pub struct PosGate {
+    gw: Arc<dyn core::Gateway>,
+}
+
+#[uniffi::export]
+impl PosGate {
+    #[uniffi::constructor]
+    pub fn new(config: PosGateConfig) -> Result<Arc<PosGate>, PosGateError> {
+        let cfg = config.into_core()?;
+        // Building the HTTP client needs no runtime, but keep one ready for the first call.
+        runtime::get();
+        Ok(Arc::new(PosGate { gw: core::connect(cfg)? }))
+    }
+
+    pub fn gateway(&self) -> Gateway {
+        self.gw.id().into()
+    }
+
+    /// Barcode payment. Polls while the payer confirms; returns the final state, or `UNKNOWN`
+    /// when the gateway gave no final answer in time (query it later with the same order number).
+    pub async fn pay(
+        &self,
+        request: PaymentRequest,
+        listener: Option<Arc<dyn PaymentListener>>,
+    ) -> Result<TradeResult, PosGateError> {
+        let gw = self.gw.clone();
+        let req = request.into_core()?;
+        runtime::run(async move {
+            let r = match listener {
+                Some(l) => core::pay_and_wait(gw.as_ref(), &req, &ListenerAdapter(l)).await?,
+                None => core::pay_and_wait(gw.as_ref(), &req, &core::payment::NoListener).await?,
+            };
+            Ok(r.into())
+        })
+        .await
+    }
+
+    pub async fn query(&self, order_no: String) -> Result<TradeResult, PosGateError> {
+        let gw = self.gw.clone();
+        runtime::run(async move { Ok(gw.query(&order_no).await?.into()) }).await
+    }
+
+    pub async fn refund(&self, request: RefundRequest) -> Result<RefundResult, PosGateError> {
+        let gw = self.gw.clone();
+        let req = request.into_core()?;
+        runtime::run(async move { Ok(gw.refund(&req).await?.into()) }).await
+    }
+
+    pub async fn refund_query(&self, order_no: String, refund_no: String) -> Result<RefundResult, PosGateError> {
+        let gw = self.gw.clone();
+        runtime::run(async move { Ok(gw.refund_query(&order_no, &refund_no).await?.into()) }).await
+    }
+
+    /// Cancel (reverse) an order: a charged payer gets the money back.
+    pub async fn cancel(&self, order_no: String) -> Result<TradeResult, PosGateError> {
+        let gw = self.gw.clone();
+        runtime::run(async move { Ok(gw.cancel(&order_no).await?.into()) }).await
+    }
+
+    /// Close an unpaid order where the gateway distinguishes close from cancel.
+    pub async fn close(&self, order_no: String) -> Result<TradeResult, PosGateError> {
+        let gw = self.gw.clone();
+        runtime::run(async move { Ok(gw.close(&order_no).await?.into()) }).await
+    }
+
+    /// Every operation of this gateway (pre-orders, face pay, merchant operations, lists...).
+    pub fn operations(&self) -> Vec<OperationInfo> {
+        self.gw.operations().iter().map(|o| OperationInfo { name: o.name.into(), summary: o.summary.into() }).collect()
+    }
+
+    /// Calls any operation by name with its request as a JSON object (amounts in fen); returns
+    /// the typed answer as JSON.
+    pub async fn invoke(&self, operation: String, params_json: String) -> Result<String, PosGateError> {
+        let gw = self.gw.clone();
+        let params: serde_json::Value = serde_json::from_str(&params_json)
+            .map_err(|e| PosGateError::InvalidInput { field: "params_json".into(), reason: e.to_string() })?;
+        runtime::run(async move {
+            let out = gw.invoke(&operation, params).await?;
+            Ok(out.to_string())
+        })
+        .await
+    }
+
+    /// Verifies a notification the app's backend relayed, on the raw received fields.
+    pub fn verify_notification(&self, fields: HashMap<String, String>) -> Result<Notification, PosGateError> {
+        Ok(self.gw.verify_notification(&fields.into_iter().collect())?.into())
+    }
+}
+
+/// Verifies a gateway notification without a `PosGate` (e.g. on a relay that only holds the key).
+#[uniffi::export]
+pub fn verify_notification(
+    gateway: Gateway,
+    key: String,
+    fields: HashMap<String, String>,
+) -> Result<Notification, PosGateError> {
+    let fields: core::RawFields = fields.into_iter().collect();
+    let key = core::Secret::new(key);
+    let n = match gateway {
+        Gateway::Chaoying => core::chaoying::verify_notification(&fields, &key)?,
+        Gateway::Tlinx => core::tlinx::verify_notification(&fields, &key)?,
+        other => {
+            return Err(PosGateError::Unsupported { what: format!("{other:?} notifications are not supported yet") })
+        }
+    };
+    Ok(n.into())
+}
+
+/// Converts fen to a yuan string exactly ("158.00"), for receipts.
+#[uniffi::export]
+pub fn fen_to_yuan(fen: i64) -> Result<String, PosGateError> {
+    Ok(core::Money::from_fen(fen, "fen")?.to_yuan())
+}
+
+/// Parses a yuan string ("158.00", "0.01") into fen exactly.
+#[uniffi::export]
+pub fn yuan_to_fen(yuan: String) -> Result<i64, PosGateError> {
+    Ok(core::Money::parse_yuan(&yuan, "yuan")?.fen_i64())
+}
+
+/// A fresh merchant order number (time-ordered, unique on this terminal).
+#[uniffi::export]
+pub fn new_order_no(prefix: String) -> String {
+    core::ids::new_order_no(&prefix)
+}
+
+/// Support tool: panics inside Rust so an integrator can check the app survives it (the panic
+/// arrives in Kotlin as an exception, never as a crash).
+#[uniffi::export]
+pub fn self_test_panic(message: String) {
+    panic!("self test: {message}");
+}
+
+/// Like [`self_test_panic`], on the library's runtime inside a suspend call.
+#[uniffi::export]
+pub async fn self_test_panic_async(message: String) -> Result<(), PosGateError> {
+    runtime::run(async move {
+        if !message.is_empty() {
+            panic!("self test: {message}");
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// The library version.
+#[uniffi::export]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").into()
+}

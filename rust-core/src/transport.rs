@@ -106,6 +106,32 @@ fn install_ring_provider() {
     });
 }
 
+/// Android: the system trust store (user-installed CAs and revocation as the OS sees them),
+/// through rustls-platform-verifier, which posgate-android initialises with the app's Context.
+#[cfg(target_os = "android")]
+fn tls_config() -> Result<rustls::ClientConfig, TransportError> {
+    use rustls_platform_verifier::BuilderVerifierExt;
+    Ok(rustls::ClientConfig::builder_with_provider(rustls::crypto::ring::default_provider().into())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| TransportError::Build(e.to_string()))?
+        .with_platform_verifier()
+        .map_err(|e| TransportError::Build(e.to_string()))?
+        .with_no_client_auth())
+}
+
+/// Elsewhere (host tests, CLI): the Mozilla roots compiled in, so behaviour does not depend on
+/// the machine's certificate store.
+#[cfg(not(target_os = "android"))]
+fn tls_config() -> Result<rustls::ClientConfig, TransportError> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    Ok(rustls::ClientConfig::builder_with_provider(rustls::crypto::ring::default_provider().into())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| TransportError::Build(e.to_string()))?
+        .with_root_certificates(roots)
+        .with_no_client_auth())
+}
+
 #[derive(Debug, Clone)]
 pub struct Transport {
     client: reqwest::Client,
@@ -115,13 +141,7 @@ pub struct Transport {
 impl Transport {
     pub fn new(config: TransportConfig) -> Result<Transport, TransportError> {
         install_ring_provider();
-        let mut roots = rustls::RootCertStore::empty();
-        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-        let tls = rustls::ClientConfig::builder_with_provider(rustls::crypto::ring::default_provider().into())
-            .with_safe_default_protocol_versions()
-            .map_err(|e| TransportError::Build(e.to_string()))?
-            .with_root_certificates(roots)
-            .with_no_client_auth();
+        let tls = tls_config()?;
         let client = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
             .connect_timeout(config.connect_timeout)

@@ -1,0 +1,42 @@
+//! The one tokio runtime the library owns. uniffi polls our futures from Kotlin's coroutine
+//! machinery, which is no tokio context, so every async call hops onto this runtime with
+//! `spawn`: the work then lives on even if the Kotlin side stops waiting.
+
+use std::future::Future;
+use std::sync::OnceLock;
+
+use crate::error::PosGateError;
+
+pub fn get() -> &'static tokio::runtime::Runtime {
+    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RT.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("posgate")
+            .enable_all()
+            .build()
+            .expect("posgate: cannot start the tokio runtime")
+    })
+}
+
+/// Runs `fut` on the library's runtime. A panic inside becomes `PosGateError::Internal`.
+pub async fn run<T, F>(fut: F) -> Result<T, PosGateError>
+where
+    T: Send + 'static,
+    F: Future<Output = Result<T, PosGateError>> + Send + 'static,
+{
+    match get().spawn(fut).await {
+        Ok(r) => r,
+        Err(e) if e.is_panic() => {
+            let payload = e.into_panic();
+            let msg = payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "panic".into());
+            tracing::error!("posgate panicked: {msg}");
+            Err(PosGateError::Internal { detail: format!("panic: {msg}") })
+        }
+        Err(e) => Err(PosGateError::Internal { detail: e.to_string() }),
+    }
+}

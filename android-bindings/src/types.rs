@@ -1,0 +1,376 @@
+//! Records and enums as Kotlin sees them, and their conversions. Amounts are signed `Long` fen
+//! (Kotlin has no comfortable unsigned type); durations are `Long` milliseconds.
+
+use std::time::Duration;
+
+use posgate_core as core;
+use serde_json::json;
+
+use crate::error::PosGateError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum Gateway {
+    Sunmi,
+    Chaoying,
+    Kuaishou,
+    Mmsp,
+    Tlinx,
+}
+
+impl From<core::GatewayId> for Gateway {
+    fn from(g: core::GatewayId) -> Self {
+        match g {
+            core::GatewayId::Sunmi => Gateway::Sunmi,
+            core::GatewayId::Chaoying => Gateway::Chaoying,
+            core::GatewayId::Kuaishou => Gateway::Kuaishou,
+            core::GatewayId::Mmsp => Gateway::Mmsp,
+            core::GatewayId::Tlinx => Gateway::Tlinx,
+        }
+    }
+}
+
+impl From<Gateway> for core::GatewayId {
+    fn from(g: Gateway) -> Self {
+        match g {
+            Gateway::Sunmi => core::GatewayId::Sunmi,
+            Gateway::Chaoying => core::GatewayId::Chaoying,
+            Gateway::Kuaishou => core::GatewayId::Kuaishou,
+            Gateway::Mmsp => core::GatewayId::Mmsp,
+            Gateway::Tlinx => core::GatewayId::Tlinx,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum GatewayEnvironment {
+    Test,
+    Production,
+}
+
+/// A merchant's credentials at one gateway. Keys stay inside the library once passed in.
+#[derive(Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum GatewayCredentials {
+    Chaoying { mch_id: String, pid: String, key: String },
+    Tlinx { open_id: String, open_key: String, shop_pass: Option<String> },
+}
+
+impl std::fmt::Debug for GatewayCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GatewayCredentials::Chaoying { mch_id, pid, .. } => {
+                write!(f, "Chaoying {{ mch_id: {mch_id:?}, pid: {pid:?}, key: *** }}")
+            }
+            GatewayCredentials::Tlinx { open_id, .. } => write!(f, "Tlinx {{ open_id: {open_id:?}, open_key: *** }}"),
+        }
+    }
+}
+
+/// The poll-after-paying schedule (overrides the gateway's own numbers; tests and demo mode).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PollSettings {
+    pub first_query_after_ms: i64,
+    pub interval_ms: i64,
+    pub deadline_ms: i64,
+    pub earliest_reverse_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PosGateConfig {
+    pub base_url: String,
+    pub credentials: GatewayCredentials,
+    pub environment: GatewayEnvironment,
+    /// Plain http is refused unless set (test hosts and the embedded sandbox only).
+    #[uniffi(default = false)]
+    pub allow_http: bool,
+    #[uniffi(default = 10000)]
+    pub connect_timeout_ms: i64,
+    #[uniffi(default = 30000)]
+    pub request_timeout_ms: i64,
+    #[uniffi(default = None)]
+    pub poll: Option<PollSettings>,
+}
+
+fn millis(field: &str, ms: i64) -> Result<Duration, PosGateError> {
+    if ms <= 0 {
+        return Err(PosGateError::InvalidInput { field: field.into(), reason: "must be greater than zero".into() });
+    }
+    Ok(Duration::from_millis(ms as u64))
+}
+
+impl PosGateConfig {
+    pub fn into_core(self) -> Result<core::GatewayConfig, PosGateError> {
+        let (gateway, creds) = match self.credentials {
+            GatewayCredentials::Chaoying { mch_id, pid, key } => {
+                (core::GatewayId::Chaoying, json!({"mch_id": mch_id, "pid": pid, "key": key}))
+            }
+            GatewayCredentials::Tlinx { open_id, open_key, shop_pass } => {
+                (core::GatewayId::Tlinx, json!({"open_id": open_id, "open_key": open_key, "shop_pass": shop_pass}))
+            }
+        };
+        let mut cfg = core::GatewayConfig::new(self.base_url, core::Credentials::from_json(gateway, creds)?);
+        cfg.environment = match self.environment {
+            GatewayEnvironment::Test => core::Environment::Test,
+            GatewayEnvironment::Production => core::Environment::Production,
+        };
+        cfg.allow_http = self.allow_http;
+        cfg.connect_timeout = millis("connect_timeout_ms", self.connect_timeout_ms)?;
+        cfg.request_timeout = millis("request_timeout_ms", self.request_timeout_ms)?;
+        if let Some(p) = self.poll {
+            cfg.poll = Some(core::PollSchedule {
+                first_query_after: millis("poll.first_query_after_ms", p.first_query_after_ms)?,
+                interval: millis("poll.interval_ms", p.interval_ms)?,
+                deadline: millis("poll.deadline_ms", p.deadline_ms)?,
+                earliest_reverse: millis("poll.earliest_reverse_ms", p.earliest_reverse_ms)?,
+            });
+        }
+        Ok(cfg)
+    }
+
+    pub fn from_core(cfg: &core::GatewayConfig) -> PosGateConfig {
+        let credentials = match &cfg.credentials {
+            core::Credentials::Chaoying(c) => GatewayCredentials::Chaoying {
+                mch_id: c.mch_id.clone(),
+                pid: c.pid.clone(),
+                key: c.key.expose().to_string(),
+            },
+            core::Credentials::Tlinx(c) => GatewayCredentials::Tlinx {
+                open_id: c.open_id.clone(),
+                open_key: c.open_key.expose().to_string(),
+                shop_pass: c.shop_pass.as_ref().map(|s| s.expose().to_string()),
+            },
+        };
+        PosGateConfig {
+            base_url: cfg.base_url.clone(),
+            credentials,
+            environment: match cfg.environment {
+                core::Environment::Test => GatewayEnvironment::Test,
+                core::Environment::Production => GatewayEnvironment::Production,
+            },
+            allow_http: cfg.allow_http,
+            connect_timeout_ms: cfg.connect_timeout.as_millis() as i64,
+            request_timeout_ms: cfg.request_timeout.as_millis() as i64,
+            poll: cfg.poll.map(|p| PollSettings {
+                first_query_after_ms: p.first_query_after.as_millis() as i64,
+                interval_ms: p.interval.as_millis() as i64,
+                deadline_ms: p.deadline.as_millis() as i64,
+                earliest_reverse_ms: p.earliest_reverse.as_millis() as i64,
+            }),
+        }
+    }
+}
+
+/// A barcode payment. Leave `order_no` empty to have one generated; to retry, pass the
+/// `order_no` of the earlier attempt, never a new one.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct PaymentRequest {
+    pub amount_fen: i64,
+    pub auth_code: String,
+    #[uniffi(default = None)]
+    pub order_no: Option<String>,
+    #[uniffi(default = "posgate")]
+    pub subject: String,
+    #[uniffi(default = None)]
+    pub terminal_id: Option<String>,
+    #[uniffi(default = None)]
+    pub store_id: Option<String>,
+}
+
+impl PaymentRequest {
+    pub fn into_core(self) -> Result<core::PayRequest, PosGateError> {
+        Ok(core::PayRequest {
+            order_no: self.order_no.filter(|s| !s.is_empty()).unwrap_or_else(|| core::ids::new_order_no("PG")),
+            amount: core::Money::positive(self.amount_fen, "amount_fen")?,
+            auth_code: self.auth_code,
+            subject: self.subject,
+            terminal_id: self.terminal_id,
+            store_id: self.store_id,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum TradeState {
+    Paying,
+    Paid,
+    Failed,
+    Closed,
+    Reversed,
+    Refunded,
+    PartiallyRefunded,
+    Unknown,
+}
+
+impl From<core::TradeState> for TradeState {
+    fn from(s: core::TradeState) -> Self {
+        match s {
+            core::TradeState::Paying => TradeState::Paying,
+            core::TradeState::Paid => TradeState::Paid,
+            core::TradeState::Failed => TradeState::Failed,
+            core::TradeState::Closed => TradeState::Closed,
+            core::TradeState::Reversed => TradeState::Reversed,
+            core::TradeState::Refunded => TradeState::Refunded,
+            core::TradeState::PartiallyRefunded => TradeState::PartiallyRefunded,
+            core::TradeState::Unknown => TradeState::Unknown,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct TradeResult {
+    pub order_no: String,
+    pub state: TradeState,
+    pub amount_fen: Option<i64>,
+    pub gateway_trade_no: Option<String>,
+    pub channel: Option<String>,
+    pub gateway_code: Option<String>,
+    pub message: Option<String>,
+}
+
+impl From<core::TradeResult> for TradeResult {
+    fn from(r: core::TradeResult) -> Self {
+        TradeResult {
+            order_no: r.order_no,
+            state: r.state.into(),
+            amount_fen: r.amount.map(|m| m.fen_i64()),
+            gateway_trade_no: r.gateway_trade_no,
+            channel: r.channel,
+            gateway_code: r.gateway_code,
+            message: r.message,
+        }
+    }
+}
+
+/// Leave `refund_no` empty to have one generated; to retry, pass the earlier one.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct RefundRequest {
+    pub order_no: String,
+    pub refund_amount_fen: i64,
+    #[uniffi(default = None)]
+    pub refund_no: Option<String>,
+    #[uniffi(default = None)]
+    pub total_amount_fen: Option<i64>,
+    #[uniffi(default = None)]
+    pub reason: Option<String>,
+}
+
+impl RefundRequest {
+    pub fn into_core(self) -> Result<core::RefundRequest, PosGateError> {
+        Ok(core::RefundRequest {
+            order_no: self.order_no,
+            refund_no: self.refund_no.filter(|s| !s.is_empty()).unwrap_or_else(|| core::ids::new_order_no("PGR")),
+            refund_amount: core::Money::positive(self.refund_amount_fen, "refund_amount_fen")?,
+            total_amount: self.total_amount_fen.map(|t| core::Money::positive(t, "total_amount_fen")).transpose()?,
+            reason: self.reason,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum RefundState {
+    Processing,
+    Success,
+    Failed,
+    Unknown,
+}
+
+impl From<core::RefundState> for RefundState {
+    fn from(s: core::RefundState) -> Self {
+        match s {
+            core::RefundState::Processing => RefundState::Processing,
+            core::RefundState::Success => RefundState::Success,
+            core::RefundState::Failed => RefundState::Failed,
+            core::RefundState::Unknown => RefundState::Unknown,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct RefundResult {
+    pub order_no: String,
+    pub refund_no: String,
+    pub state: RefundState,
+    pub amount_fen: Option<i64>,
+    pub gateway_refund_no: Option<String>,
+    pub gateway_code: Option<String>,
+    pub message: Option<String>,
+}
+
+impl From<core::RefundResult> for RefundResult {
+    fn from(r: core::RefundResult) -> Self {
+        RefundResult {
+            order_no: r.order_no,
+            refund_no: r.refund_no,
+            state: r.state.into(),
+            amount_fen: r.amount.map(|m| m.fen_i64()),
+            gateway_refund_no: r.gateway_refund_no,
+            gateway_code: r.gateway_code,
+            message: r.message,
+        }
+    }
+}
+
+/// Progress of one payment.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum PaymentEvent {
+    Submitted {
+        order_no: String,
+    },
+    Paying {
+        order_no: String,
+    },
+    /// Query `n` of at most `of` before the deadline.
+    Poll {
+        order_no: String,
+        n: i32,
+        of: i32,
+    },
+    Final {
+        order_no: String,
+        state: TradeState,
+    },
+}
+
+impl From<core::PaymentEvent> for PaymentEvent {
+    fn from(e: core::PaymentEvent) -> Self {
+        let clamp = |v: u32| v.min(i32::MAX as u32) as i32;
+        match e {
+            core::PaymentEvent::Submitted { order_no } => PaymentEvent::Submitted { order_no },
+            core::PaymentEvent::Paying { order_no } => PaymentEvent::Paying { order_no },
+            core::PaymentEvent::Poll { order_no, n, of } => PaymentEvent::Poll { order_no, n: clamp(n), of: clamp(of) },
+            core::PaymentEvent::Final { order_no, state } => PaymentEvent::Final { order_no, state: state.into() },
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct OperationInfo {
+    pub name: String,
+    pub summary: String,
+}
+
+/// A verified notification.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct Notification {
+    pub gateway: Gateway,
+    pub order_no: String,
+    pub state: TradeState,
+    pub amount_fen: Option<i64>,
+    pub gateway_trade_no: Option<String>,
+    pub fields: std::collections::HashMap<String, String>,
+    /// Answer the gateway with exactly this text.
+    pub ack: String,
+}
+
+impl From<core::Notification> for Notification {
+    fn from(n: core::Notification) -> Self {
+        Notification {
+            gateway: n.gateway.into(),
+            order_no: n.order_no,
+            state: n.state.into(),
+            amount_fen: n.amount.map(|m| m.fen_i64()),
+            gateway_trade_no: n.gateway_trade_no,
+            fields: n.fields.into_iter().collect(),
+            ack: n.ack,
+        }
+    }
+}
