@@ -63,6 +63,10 @@ impl Client {
     }
 
     /// Sends one request and returns the verified, decrypted answer, whatever its errcode.
+    ///
+    /// The answer's own timestamp is not held to the 600 s window (the seed asks that of
+    /// requests only, and a device clock off by minutes would then distrust every answer); a
+    /// replayed answer is caught instead by checking that it names the order asked about.
     async fn exchange(&self, path: &str, payload: String) -> Result<Answer> {
         let key = self.creds.open_key.expose();
         let form = protocol::build_request(&self.creds.open_id, key, &payload, protocol::now_unix())
@@ -171,6 +175,9 @@ impl Client {
             Err(Error::GatewayRejected { code, .. }) if code == "8020" => {
                 refund_state(self.paystatus(&OrderRef::out_no(&refund_no)).await?.status)
             }
+            Err(Error::GatewayRejected { code, message }) if !errcode_kind(&code).is_definite() => {
+                return Ok(unknown_outcome(order_no, code, message));
+            }
             Err(e) => return Err(e),
         };
         r.state = match state {
@@ -240,6 +247,14 @@ fn trade_result(order_no: &str, state: TradeState) -> TradeResult {
     TradeResult::new(order_no, state)
 }
 
+/// An answer whose errcode does not settle anything (see [`ErrKind::is_definite`]).
+fn unknown_outcome(order_no: &str, code: String, message: String) -> TradeResult {
+    let mut r = trade_result(order_no, TradeState::Unknown);
+    r.gateway_code = Some(code);
+    r.message = Some(message);
+    r
+}
+
 fn from_order_info(order_no: &str, info: &OrderInfo) -> TradeResult {
     let mut r = trade_result(order_no, info.trade_state());
     r.amount = info.trade_amount;
@@ -294,12 +309,9 @@ impl Gateway for Client {
                 r.gateway_code = resp.status.map(|s| s.to_string());
                 Ok(r)
             }
+            // A system error, or the number was used before: the charge may have happened.
             Err(Error::GatewayRejected { code, message }) if !errcode_kind(&code).is_definite() => {
-                // A system error, or the number was used before: the charge may have happened.
-                let mut r = trade_result(&req.order_no, TradeState::Unknown);
-                r.gateway_code = Some(code);
-                r.message = Some(message);
-                Ok(r)
+                Ok(unknown_outcome(&req.order_no, code, message))
             }
             Err(e) => Err(e),
         }
@@ -326,16 +338,31 @@ impl Gateway for Client {
             remark: req.reason.clone().filter(|r| !r.trim().is_empty()),
             shop_pass: None,
         };
-        let resp = self.payrefund(&wire).await?;
-        Ok(RefundResult {
+        let mut result = RefundResult {
             order_no: req.order_no.clone(),
             refund_no: req.refund_no.clone(),
-            state: resp.refund_state(),
-            amount: resp.trade_amount,
-            gateway_refund_no: resp.ord_no,
-            gateway_code: resp.status.map(|s| s.to_string()),
+            state: RefundState::Unknown,
+            amount: None,
+            gateway_refund_no: None,
+            gateway_code: None,
             message: None,
-        })
+        };
+        match self.payrefund(&wire).await {
+            Ok(resp) => {
+                result.state = resp.refund_state();
+                result.amount = resp.trade_amount;
+                result.gateway_refund_no = resp.ord_no;
+                result.gateway_code = resp.status.map(|s| s.to_string());
+            }
+            // A system error, or the refund number was used before (a retry after a timeout):
+            // the refund may have happened. refund_query tells.
+            Err(Error::GatewayRejected { code, message }) if !errcode_kind(&code).is_definite() => {
+                result.gateway_code = Some(code);
+                result.message = Some(message);
+            }
+            Err(e) => return Err(e),
+        }
+        Ok(result)
     }
 
     /// A refund is an order of its own (ord_type 2) named by the refund number. The seed points
@@ -385,6 +412,9 @@ impl Gateway for Client {
             }
             Err(Error::GatewayRejected { code, message }) if code == "8012" => {
                 self.reverse(order_no, Error::rejected(code, message)).await
+            }
+            Err(Error::GatewayRejected { code, message }) if !errcode_kind(&code).is_definite() => {
+                Ok(unknown_outcome(order_no, code, message))
             }
             Err(e) => Err(e),
         }
