@@ -455,8 +455,15 @@ impl Gateway for Client {
         }
     }
 
+    /// Also checks the notification is for this merchant: an agent's key may sign for several.
     fn verify_notification(&self, fields: &RawFields) -> Result<Notification> {
-        protocol::verify_notification(fields, &self.creds.key)
+        let n = protocol::verify_notification(fields, &self.creds.key)?;
+        match fields.get("mch_id") {
+            Some(m) if !m.is_empty() && *m != self.creds.mch_id => {
+                Err(Error::invalid("mch_id", format!("notification is for merchant {m}, not {}", self.creds.mch_id)))
+            }
+            _ => Ok(n),
+        }
     }
 }
 
@@ -533,6 +540,22 @@ mod tests {
         assert!(c.check_signature(&a, true).is_ok());
         a.insert("msg".into(), "tampered".into());
         assert!(matches!(c.check_signature(&a, true), Err(Error::SignatureInvalid { .. })));
+    }
+
+    #[test]
+    fn notifications_for_another_merchant_are_refused() {
+        let c = client();
+        let mut f: RawFields =
+            [("out_trade_no", "PG0000001"), ("state", "SUCCESS"), ("result_code", "SUCCESS"), ("pay_result", "0")]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+        f.insert("mch_id".into(), "00000001".into());
+        f.insert("sign".into(), protocol::sign(&f, "k"));
+        assert_eq!(c.verify_notification(&f).unwrap().state, TradeState::Paid);
+        f.insert("mch_id".into(), "00000002".into());
+        f.insert("sign".into(), protocol::sign(&f, "k"));
+        assert!(matches!(c.verify_notification(&f), Err(Error::InvalidInput { field, .. }) if field == "mch_id"));
     }
 
     #[test]
