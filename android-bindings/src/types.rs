@@ -50,8 +50,30 @@ pub enum GatewayEnvironment {
 /// A merchant's credentials at one gateway. Keys stay inside the library once passed in.
 #[derive(Clone, PartialEq, Eq, uniffi::Enum)]
 pub enum GatewayCredentials {
-    Chaoying { mch_id: String, pid: String, key: String },
-    Tlinx { open_id: String, open_key: String, shop_pass: Option<String> },
+    Chaoying {
+        mch_id: String,
+        /// Caller product name.
+        pid: String,
+        key: String,
+        #[uniffi(default = None)]
+        agent_id: Option<String>,
+        /// Caller version; "1.0" when absent.
+        #[uniffi(default = None)]
+        version: Option<String>,
+    },
+    Tlinx {
+        open_id: String,
+        open_key: String,
+        /// Supervisor password for refunds (sent as sha1).
+        #[uniffi(default = None)]
+        shop_pass: Option<String>,
+        #[uniffi(default = None)]
+        pmt_tag_wechat: Option<String>,
+        #[uniffi(default = None)]
+        pmt_tag_alipay: Option<String>,
+        #[uniffi(default = None)]
+        pmt_tag_unionpay: Option<String>,
+    },
 }
 
 impl std::fmt::Debug for GatewayCredentials {
@@ -100,12 +122,28 @@ fn millis(field: &str, ms: i64) -> Result<Duration, PosGateError> {
 impl PosGateConfig {
     pub fn into_core(self) -> Result<core::GatewayConfig, PosGateError> {
         let (gateway, creds) = match self.credentials {
-            GatewayCredentials::Chaoying { mch_id, pid, key } => {
-                (core::GatewayId::Chaoying, json!({"mch_id": mch_id, "pid": pid, "key": key}))
+            GatewayCredentials::Chaoying { mch_id, pid, key, agent_id, version } => {
+                let mut c = json!({"mch_id": mch_id, "pid": pid, "key": key, "agent_id": agent_id});
+                if let Some(v) = version {
+                    c["version"] = json!(v);
+                }
+                (core::GatewayId::Chaoying, c)
             }
-            GatewayCredentials::Tlinx { open_id, open_key, shop_pass } => {
-                (core::GatewayId::Tlinx, json!({"open_id": open_id, "open_key": open_key, "shop_pass": shop_pass}))
-            }
+            GatewayCredentials::Tlinx {
+                open_id,
+                open_key,
+                shop_pass,
+                pmt_tag_wechat,
+                pmt_tag_alipay,
+                pmt_tag_unionpay,
+            } => (
+                core::GatewayId::Tlinx,
+                json!({
+                    "open_id": open_id, "open_key": open_key, "shop_pass": shop_pass,
+                    "pmt_tag_wechat": pmt_tag_wechat, "pmt_tag_alipay": pmt_tag_alipay,
+                    "pmt_tag_unionpay": pmt_tag_unionpay,
+                }),
+            ),
         };
         let mut cfg = core::GatewayConfig::new(self.base_url, core::Credentials::from_json(gateway, creds)?);
         cfg.environment = match self.environment {
@@ -132,11 +170,16 @@ impl PosGateConfig {
                 mch_id: c.mch_id.clone(),
                 pid: c.pid.clone(),
                 key: c.key.expose().to_string(),
+                agent_id: c.agent_id.clone(),
+                version: Some(c.version.clone()),
             },
             core::Credentials::Tlinx(c) => GatewayCredentials::Tlinx {
                 open_id: c.open_id.clone(),
                 open_key: c.open_key.expose().to_string(),
                 shop_pass: c.shop_pass.as_ref().map(|s| s.expose().to_string()),
+                pmt_tag_wechat: c.pmt_tag_wechat.clone(),
+                pmt_tag_alipay: c.pmt_tag_alipay.clone(),
+                pmt_tag_unionpay: c.pmt_tag_unionpay.clone(),
             },
         };
         PosGateConfig {

@@ -1,0 +1,203 @@
+package io.posgate
+
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.async
+import kotlinx.coroutines.awaitAll
+import kotlinx.coroutines.runBlocking
+import org.junit.jupiter.api.AfterAll
+import org.junit.jupiter.api.BeforeAll
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.TestInstance
+import java.util.Collections
+import kotlin.test.assertEquals
+import kotlin.test.assertFailsWith
+import kotlin.test.assertIs
+import kotlin.test.assertTrue
+
+/** The generated bindings on the host JVM, through JNA and the host-built libposgate.so. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BindingsTest {
+    private lateinit var sandbox: EmbeddedSandbox
+
+    @BeforeAll
+    fun start() = runBlocking { sandbox = startSandbox() }
+
+    @AfterAll
+    fun stop() = sandbox.stop()
+
+    private fun gate(gateway: Gateway, poll: PollSettings? = null): PosGate {
+        val cfg = sandbox.config(gateway)
+        return PosGate(if (poll == null) cfg else cfg.copy(poll = poll))
+    }
+
+    private class Recorder : PaymentListener {
+        val events: MutableList<PaymentEvent> = Collections.synchronizedList(mutableListOf())
+        override fun onEvent(event: PaymentEvent) {
+            events.add(event)
+        }
+    }
+
+    @Test
+    fun `the sandbox simulates the implemented gateways`() {
+        assertEquals(listOf(Gateway.CHAOYING, Gateway.TLINX), sandbox.gateways())
+        assertTrue(sandbox.rootUrl().startsWith("http://127.0.0.1:"))
+    }
+
+    @Test
+    fun `barcode payment with a paying phase ends paid, events in order`() = runBlocking {
+        for (gateway in sandbox.gateways()) {
+            val rec = Recorder()
+            val r = gate(gateway).pay(PaymentRequest(amountFen = 1580, authCode = "134567890123451001"), rec)
+            assertEquals(TradeState.PAID, r.state, "$gateway: $r")
+            val events = rec.events.toList()
+            assertIs<PaymentEvent.Submitted>(events.first(), "$gateway: $events")
+            assertIs<PaymentEvent.Paying>(events[1], "$gateway: $events")
+            val polls = events.filterIsInstance<PaymentEvent.Poll>()
+            assertTrue(polls.isNotEmpty(), "$gateway: no poll in $events")
+            assertEquals((1..polls.size).toList(), polls.map { it.n }, "$gateway: poll numbers")
+            assertTrue(polls.all { it.of >= it.n })
+            assertEquals(PaymentEvent.Final(r.orderNo, TradeState.PAID), events.last())
+            assertTrue(events.all { eventOrderNo(it) == r.orderNo })
+            assertEquals(TradeState.PAID, gate(gateway).query(r.orderNo).state)
+        }
+    }
+
+    private fun eventOrderNo(e: PaymentEvent) = when (e) {
+        is PaymentEvent.Submitted -> e.orderNo
+        is PaymentEvent.Paying -> e.orderNo
+        is PaymentEvent.Poll -> e.orderNo
+        is PaymentEvent.Final -> e.orderNo
+    }
+
+    @Test
+    fun `declined barcode is a failed payment with the gateway's code`() = runBlocking {
+        for (gateway in sandbox.gateways()) {
+            val r = gate(gateway).pay(PaymentRequest(amountFen = 100, authCode = "134567890123453001"), null)
+            assertEquals(TradeState.FAILED, r.state, "$gateway: $r")
+            assertTrue(!r.gatewayCode.isNullOrEmpty(), "$gateway: code expected in $r")
+        }
+    }
+
+    @Test
+    fun `refund and refund query`() = runBlocking {
+        for (gateway in sandbox.gateways()) {
+            val g = gate(gateway)
+            val paid = g.pay(PaymentRequest(amountFen = 2000, authCode = "134567890123450000"), null)
+            assertEquals(TradeState.PAID, paid.state)
+            val refund = g.refund(RefundRequest(orderNo = paid.orderNo, refundAmountFen = 500, totalAmountFen = 2000))
+            assertTrue(refund.state == RefundState.SUCCESS || refund.state == RefundState.PROCESSING, "$refund")
+            assertEquals(RefundState.SUCCESS, g.refundQuery(paid.orderNo, refund.refundNo).state)
+            // TLinx keeps refunds as separate orders (seed 4.7): the original still reads paid.
+            val expected = if (gateway == Gateway.TLINX) TradeState.PAID else TradeState.PARTIALLY_REFUNDED
+            assertEquals(expected, g.query(paid.orderNo).state, "$gateway")
+        }
+    }
+
+    @Test
+    fun `bad input is refused with the field named`() = runBlocking {
+        val g = gate(Gateway.TLINX)
+        val zero = assertFailsWith<PosGateException.InvalidInput> {
+            g.pay(PaymentRequest(amountFen = 0, authCode = "134567890123450000"), null)
+        }
+        assertEquals("amount_fen", zero.field)
+        val negative = assertFailsWith<PosGateException.InvalidInput> {
+            g.refund(RefundRequest(orderNo = "A1", refundAmountFen = -1))
+        }
+        assertEquals("refund_amount_fen", negative.field)
+        val json = assertFailsWith<PosGateException.InvalidInput> { g.invoke("paystatus", "{not json") }
+        assertEquals("params_json", json.field)
+        val order = assertFailsWith<PosGateException.InvalidInput> {
+            g.pay(PaymentRequest(amountFen = 100, authCode = "134567890123450000", orderNo = "bad order no!"), null)
+        }
+        assertTrue(order.field.contains("no"), "field named: ${order.field}")
+        assertFailsWith<PosGateException.InvalidInput> { yuanToFen("1.001") }
+        assertEquals(15800L, yuanToFen("158.00"))
+        assertEquals("0.01", fenToYuan(1))
+    }
+
+    @Test
+    fun `each exception type carries its code`() = runBlocking {
+        // InvalidInput before sending: refunding more than the order's total.
+        val g = gate(Gateway.CHAOYING)
+        val paid = g.pay(PaymentRequest(amountFen = 300, authCode = "134567890123450000"), null)
+        assertFailsWith<PosGateException.InvalidInput> {
+            g.refund(RefundRequest(orderNo = paid.orderNo, refundAmountFen = 301, totalAmountFen = 300))
+        }
+        // GatewayRejected, with the gateway's code: refunding an order the gateway never saw.
+        for (gateway in sandbox.gateways()) {
+            val rejected = assertFailsWith<PosGateException.GatewayRejected>("$gateway") {
+                gate(gateway).refund(RefundRequest(orderNo = "NOSUCHORDER01", refundAmountFen = 100, totalAmountFen = 100))
+            }
+            assertTrue(rejected.code.isNotEmpty() && rejected.code.all { it.isDigit() || it == '-' }, "code: $rejected")
+        }
+
+        // Network: nothing listens there; the request never left, so the outcome is known.
+        val closed = sandbox.config(Gateway.TLINX).copy(baseUrl = "http://127.0.0.1:9/tlinx")
+        val network = assertFailsWith<PosGateException.Network> { PosGate(closed).query("A1") }
+        assertEquals(false, network.outcomeUnknown)
+
+        // Configuration: plain http without allowHttp.
+        val insecure = sandbox.config(Gateway.TLINX).copy(allowHttp = false)
+        assertFailsWith<PosGateException.Configuration> { PosGate(insecure).query("A1") }
+
+        // SignatureInvalid: the sandbox signs answers about a 5001 order wrongly.
+        val quick = PollSettings(firstQueryAfterMs = 100, intervalMs = 100, deadlineMs = 600, earliestReverseMs = 100)
+        for (gateway in sandbox.gateways()) {
+            val r = gate(gateway, quick).pay(PaymentRequest(amountFen = 100, authCode = "134567890123455001"), null)
+            assertEquals(TradeState.UNKNOWN, r.state, "$gateway: an untrusted answer is not a result")
+            assertFailsWith<PosGateException.SignatureInvalid> { gate(gateway).query(r.orderNo) }
+        }
+
+        // Unsupported: an operation the gateway does not have.
+        assertFailsWith<PosGateException.Unsupported> { g.invoke("no_such_operation", "{}") }
+
+        // Internal: a panic on the library's runtime.
+        val internal = assertFailsWith<PosGateException.Internal> { selfTestPanicAsync("boom") }
+        assertTrue(internal.detail.contains("boom"))
+    }
+
+    @Test
+    fun `a Rust panic arrives as an exception, not a crash`() {
+        val e = assertFailsWith<InternalException> { selfTestPanic("kaboom") }
+        assertTrue(e.message!!.contains("kaboom"), e.message)
+        // The library still works afterwards.
+        assertEquals("1.00", fenToYuan(100))
+    }
+
+    @Test
+    fun `a listener that throws does not disturb the payment`() = runBlocking {
+        val throwing = object : PaymentListener {
+            override fun onEvent(event: PaymentEvent) = throw IllegalStateException("UI gone")
+        }
+        val r = gate(Gateway.TLINX).pay(PaymentRequest(amountFen = 100, authCode = "134567890123451001"), throwing)
+        assertEquals(TradeState.PAID, r.state)
+    }
+
+    @Test
+    fun `concurrent payments each charge once`() = runBlocking {
+        val results = sandbox.gateways().flatMap { gateway ->
+            (1..4).map { i ->
+                async(Dispatchers.Default) {
+                    gate(gateway).pay(PaymentRequest(amountFen = 100L + i, authCode = "13456789012345100$i"), null)
+                }
+            }
+        }.awaitAll()
+        assertTrue(results.all { it.state == TradeState.PAID }, "$results")
+        assertEquals(results.size, results.map { it.orderNo }.toSet().size)
+        val orders = sandbox.ordersJson()
+        for (r in results) {
+            val entry = Regex("\\{[^}]*\"order_no\":\"${r.orderNo}\"[^}]*\\}").find(orders)?.value
+            assertTrue(entry != null && entry.contains("\"charges\":1"), "${r.orderNo}: $entry")
+        }
+    }
+
+    @Test
+    fun `every gateway operation is reachable`() {
+        for (gateway in sandbox.gateways()) {
+            val ops = gate(gateway).operations().map { it.name }
+            assertTrue(ops.size >= 7, "$gateway: $ops")
+        }
+        assertTrue(gate(Gateway.CHAOYING).operations().any { it.name == "facepay" })
+        assertTrue(gate(Gateway.TLINX).operations().any { it.name == "payorder" })
+    }
+}
