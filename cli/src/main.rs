@@ -190,8 +190,8 @@ fn init_logging(verbose: u8) {
         1 => "info",
         _ => "debug,hyper=info,reqwest=info,h2=info",
     };
-    let filter =
-        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
@@ -233,10 +233,9 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         Command::Sandbox(SandboxCommand::Serve { port }) => {
-            let sandbox =
-                posgate_sandbox::Sandbox::start_with(*port, posgate_sandbox::SandboxOptions::default())
-                    .await
-                    .map_err(|e| Error::config(format!("cannot listen on port {port}: {e}")))?;
+            let sandbox = posgate_sandbox::Sandbox::start_with(*port, posgate_sandbox::SandboxOptions::default())
+                .await
+                .map_err(|e| Error::config(format!("cannot listen on port {port}: {e}")))?;
             for g in posgate_sandbox::GATEWAYS {
                 println!("sandbox {g}: {}", sandbox.base_url(*g));
             }
@@ -310,8 +309,8 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Call(a) => {
-            let params: serde_json::Value = serde_json::from_str(&a.params)
-                .map_err(|e| Error::invalid("params", format!("not JSON: {e}")))?;
+            let params: serde_json::Value =
+                serde_json::from_str(&a.params).map_err(|e| Error::invalid("params", format!("not JSON: {e}")))?;
             let out = gateway_for(&cli, &a.gw)?.invoke(&a.operation, params).await?;
             print_json(&out)?;
             Ok(ExitCode::SUCCESS)

@@ -83,7 +83,9 @@ pub fn resolve(config: Option<&Path>, sandbox: Option<&str>, gateway: Option<&st
             Ok(cfg)
         }
         (None, Some(root)) => {
-            let g = parse_gateway(gateway.ok_or_else(|| Error::invalid("gateway", "--gateway is required with --sandbox"))?)?;
+            let g = parse_gateway(
+                gateway.ok_or_else(|| Error::invalid("gateway", "--gateway is required with --sandbox"))?,
+            )?;
             posgate_sandbox::test_config(g, root)
                 .ok_or_else(|| Error::Unsupported { what: format!("gateway {g} is not supported yet") })
         }

@@ -86,7 +86,16 @@ fn encrypt_decrypt_round_trip_and_bad_input() {
     assert_clean_error(&posgate(&["debug", "encrypt", "--gateway", "tlinx", "--key", "short", "--data", "x"]), "key");
     assert_clean_error(&posgate(&["debug", "decrypt", "--gateway", "tlinx", "--key", key, "--data", "XYZ1"]), "error");
     assert_clean_error(
-        &posgate(&["debug", "decrypt", "--gateway", "tlinx", "--key", key, "--data", "00112233445566778899AABBCCDDEEFF"]),
+        &posgate(&[
+            "debug",
+            "decrypt",
+            "--gateway",
+            "tlinx",
+            "--key",
+            key,
+            "--data",
+            "00112233445566778899AABBCCDDEEFF",
+        ]),
         "error",
     );
 }
@@ -107,7 +116,17 @@ fn malformed_input_is_a_one_line_error() {
         "not supported yet",
     );
     assert_clean_error(
-        &posgate(&["--sandbox", "http://127.0.0.1:9", "pay", "--gateway", "tlinx", "--amount", "-5", "--auth-code", "1"]),
+        &posgate(&[
+            "--sandbox",
+            "http://127.0.0.1:9",
+            "pay",
+            "--gateway",
+            "tlinx",
+            "--amount",
+            "-5",
+            "--auth-code",
+            "1",
+        ]),
         "amount",
     );
 }
@@ -200,7 +219,17 @@ fn pay_query_refund_cancel_against_a_served_sandbox() {
         assert_eq!(last_line(&q), format!("state: {order} paid"), "{g}: {q:?}");
 
         let r = posgate(&[
-            "--sandbox", &root, "refund", "--gateway", g, "--order-no", &order, "--amount", "500", "--total", "1500",
+            "--sandbox",
+            &root,
+            "refund",
+            "--gateway",
+            g,
+            "--order-no",
+            &order,
+            "--amount",
+            "500",
+            "--total",
+            "1500",
         ]);
         assert!(r.status.success(), "{g}: {r:?}");
 
