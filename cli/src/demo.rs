@@ -84,7 +84,7 @@ async fn cashier_day(gw: Arc<dyn Gateway>, tally: &mut Tally) {
     // 1. A barcode payment that is "paying" for a few seconds (the payer types a password).
     let first = pay_request(PAYING_THEN_PAID, 2580);
     let paid = match pay_and_wait(gw.as_ref(), &first, &listener).await {
-        Ok(r) if r.state == TradeState::Paid => Ok(format!("{} {} paid {}", r.order_no, first.amount, r.state)),
+        Ok(r) if r.state == TradeState::Paid => Ok(format!("{} {} yuan {}", r.order_no, first.amount, r.state)),
         Ok(r) => Err(format!("{} ended {}", r.order_no, r.state)),
         Err(e) => Err(e.to_string()),
     };
