@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every check and test of posgate. This is the README's test command; .ci/run installs the
-# tools and then calls it.
+# tools it needs (clang/llvm, JNA, JUnit, kotlinc, the Android Rust targets) and calls it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
 
 echo "== cargo fmt --check"
 cargo fmt --all --check
@@ -11,4 +13,27 @@ echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "== cargo test"
-cargo test --workspace --locked
+cargo test --workspace --locked 2>&1 | tee -a "$log"
+
+echo "== Android targets (cargo check, no NDK needed)"
+./scripts/check-android.sh
+
+echo "== build-android.sh refuses clearly without an NDK"
+if msg="$(env -u ANDROID_NDK_HOME -u ANDROID_NDK_ROOT -u ANDROID_HOME ./build-android.sh 2>&1)"; then
+  echo "build-android.sh succeeded without an NDK?" >&2
+  exit 1
+fi
+grep -q ANDROID_NDK_HOME <<<"$msg" || { echo "build-android.sh: message does not name ANDROID_NDK_HOME: $msg" >&2; exit 1; }
+echo "build-android.sh: refused without an NDK, naming ANDROID_NDK_HOME"
+
+echo "== Kotlin bindings on the host JVM"
+./kotlin-sample/run-host-tests.sh 2>&1 | tee -a "$log"
+
+# One closing line over every runner above.
+rust_passed=$(sed -n 's/^test result: .* \([0-9]\+\) passed; \([0-9]\+\) failed.*/\1/p' "$log" | paste -sd+ - | bc)
+rust_failed=$(sed -n 's/^test result: .* \([0-9]\+\) passed; \([0-9]\+\) failed.*/\2/p' "$log" | paste -sd+ - | bc)
+kt_passed=$(sed -n 's/^kotlin: \([0-9]\+\) passed, \([0-9]\+\) failed$/\1/p' "$log")
+kt_failed=$(sed -n 's/^kotlin: \([0-9]\+\) passed, \([0-9]\+\) failed$/\2/p' "$log")
+echo "rust: $rust_passed passed, $rust_failed failed"
+echo "kotlin: ${kt_passed:-0} passed, ${kt_failed:-0} failed"
+echo "total: $((rust_passed + ${kt_passed:-0})) passed, $((rust_failed + ${kt_failed:-0})) failed"
