@@ -75,10 +75,16 @@ impl From<TransportError> for Error {
 }
 
 /// Fields whose values never reach a log; `auth_code`-like values are masked to their last 4.
+const SECRET: &[&str] =
+    &["key", "open_key", "shop_pass", "password", "pass", "app_key", "secret", "session_key", "authinfo", "valid"];
+const MASKED: &[&str] = &["auth_code", "face_code", "authcode", "rawdata", "openid", "sub_openid", "mobile", "phone"];
+
+fn is_sensitive(name: &str) -> bool {
+    let lname = name.to_ascii_lowercase();
+    SECRET.contains(&lname.as_str()) || MASKED.contains(&lname.as_str())
+}
+
 fn redact(name: &str, value: &str) -> String {
-    const SECRET: &[&str] = &["key", "open_key", "shop_pass", "password", "pass", "app_key", "secret"];
-    const MASKED: &[&str] =
-        &["auth_code", "face_code", "authcode", "rawdata", "openid", "sub_openid", "mobile", "phone"];
     let lname = name.to_ascii_lowercase();
     if SECRET.contains(&lname.as_str()) {
         "***".into()
@@ -178,6 +184,19 @@ impl Transport {
         self.send(url, req).await
     }
 
+    /// GETs `url` with `query` appended to its query string (notifications some gateways send
+    /// as GET); returns the answer body.
+    pub async fn get(&self, url: &str, query: &[(String, String)]) -> Result<String, TransportError> {
+        self.check_url(url)?;
+        let mut full =
+            url::Url::parse(url).map_err(|e| TransportError::InvalidUrl { url: url.into(), reason: e.to_string() })?;
+        if !query.is_empty() {
+            full.query_pairs_mut().extend_pairs(query);
+        }
+        tracing::debug!(target: "posgate::http", "GET {url} {}", redacted_fields(query.iter().map(|(k, v)| (k.as_str(), v.as_str()))));
+        self.send(url, self.client.get(full.as_str())).await
+    }
+
     /// POSTs a JSON body (already serialized: some gateways sign the exact text).
     pub async fn post_json(&self, url: &str, body: String, log_body: &str) -> Result<String, TransportError> {
         self.check_url(url)?;
@@ -209,7 +228,24 @@ impl Transport {
     }
 }
 
+/// An answer body for the log: sensitive fields of a JSON object (e.g. a mini-program
+/// `session_key`, a face-pay `authinfo`) redacted like form fields, long bodies cut.
 fn redact_body(text: &str) -> String {
+    if let Ok(serde_json::Value::Object(mut map)) = serde_json::from_str::<serde_json::Value>(text) {
+        if map.keys().any(|k| is_sensitive(k)) {
+            for (k, v) in map.iter_mut() {
+                if is_sensitive(k) {
+                    let plain = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
+                    *v = serde_json::Value::String(redact(k, &plain));
+                }
+            }
+            return cut(&serde_json::Value::Object(map).to_string());
+        }
+    }
+    cut(text)
+}
+
+fn cut(text: &str) -> String {
     if text.chars().count() > 600 {
         format!("{}...({} chars)", text.chars().take(600).collect::<String>(), text.chars().count())
     } else {
@@ -236,6 +272,12 @@ mod tests {
     fn redaction() {
         let s = redacted_fields([("open_key", "abcdef"), ("auth_code", "134567890123456789"), ("out_no", "A1")]);
         assert_eq!(s, "open_key=***&auth_code=***6789&out_no=A1");
+        let body =
+            redact_body(r#"{"openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o","session_key":"tiihtNczf5v6AKRyjwEUhQ==","x":1}"#);
+        assert!(!body.contains("tiihtNczf5v6AKRyjwEUhQ"), "{body}");
+        assert!(!body.contains("oUpF8uMuAJO"), "{body}");
+        assert!(body.contains("***eS6o"), "{body}");
+        assert_eq!(redact_body("plain text"), "plain text");
     }
 
     #[tokio::test]

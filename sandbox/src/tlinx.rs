@@ -568,10 +568,9 @@ pub async fn notify(ctx: &Ctx, order: &SimOrder) -> Result<Option<String>, Strin
     fields.insert("rand_str".into(), format!("{:032x}", rand::random::<u128>()));
     let sign = protocol::sign(&fields, OPEN_KEY);
     fields.insert("sign".into(), sign);
-    let query = form_urlencoded::Serializer::new(String::new()).extend_pairs(&fields).finish();
-    let sep = if url.contains('?') { '&' } else { '?' };
-    let full = format!("{url}{sep}{query}");
-    let answer = tokio::time::timeout(Duration::from_secs(15), ctx.http.post_form(&full, &[]))
+    // 4.8.1: the back-end notification is a GET with the fields in the query string.
+    let query: Vec<(String, String)> = fields.into_iter().collect();
+    let answer = tokio::time::timeout(Duration::from_secs(15), ctx.http.get(url, &query))
         .await
         .map_err(|_| format!("notification to {url} timed out"))?
         .map_err(|e| format!("notification to {url} failed: {e}"))?;
