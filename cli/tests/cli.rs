@@ -267,6 +267,16 @@ fn pay_query_refund_cancel_against_a_served_sandbox() {
 
         let ops = posgate(&["--sandbox", &root, "operations", "--gateway", g]);
         assert!(ops.status.success() && stdout(&ops).lines().count() >= 7, "{g}: {ops:?}");
+
+        // Any operation by name, JSON in and out.
+        let (op, params, needle) = match g.as_str() {
+            "chaoying" => ("getmchinfo", "{}", "\"FullName\""),
+            _ => ("paylist", r#"{"pmt_type":"2,3"}"#, "\"pmt_tag\""),
+        };
+        let call = posgate(&["--sandbox", &root, "call", "--gateway", g, op, "--params", params]);
+        assert!(call.status.success() && stdout(&call).contains(needle), "{g}: {call:?}");
+        assert_clean_error(&posgate(&["--sandbox", &root, "call", "--gateway", g, op, "--params", "{x"]), "params");
+        assert_clean_error(&posgate(&["--sandbox", &root, "call", "--gateway", g, "nope", "--params", "{}"]), "nope");
     }
 }
 
