@@ -1,0 +1,245 @@
+package io.posgate.sample.logic
+
+import io.posgate.EmbeddedSandbox
+import io.posgate.Gateway
+import io.posgate.GatewayCredentials
+import io.posgate.GatewayEnvironment
+import io.posgate.PosGate
+import io.posgate.PosGateConfig
+import io.posgate.PosGateException
+import io.posgate.startSandbox
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.flow.MutableStateFlow
+import kotlinx.coroutines.flow.StateFlow
+import kotlinx.coroutines.flow.asStateFlow
+import kotlinx.coroutines.sync.Mutex
+import kotlinx.coroutines.sync.withLock
+import kotlinx.coroutines.withContext
+
+/** Where the terminal stands: sent with payments and needed by face pay's `getfaceauth`. */
+data class TerminalInfo(val storeId: String, val storeName: String, val deviceId: String) {
+    companion object {
+        val DEMO = TerminalInfo(storeId = "S001", storeName = "posgate demo store", deviceId = "POS01")
+    }
+}
+
+/** A ready connection: the gate, the configuration it was built from, and the terminal. */
+class OpenGate(
+    val gate: PosGate,
+    val config: PosGateConfig,
+    val terminal: TerminalInfo,
+    /** Set in demo mode: the embedded sandbox the gate talks to. */
+    val sandbox: EmbeddedSandbox? = null,
+)
+
+/** Hands out the [PosGate] the screens use; demo mode and merchant mode are two implementations. */
+interface GateSource : AutoCloseable {
+    val demo: Boolean
+
+    /** Connects on first use (off the caller's thread) and returns the same gate afterwards. */
+    suspend fun open(): OpenGate
+
+    override fun close()
+}
+
+/**
+ * Demo mode: starts the embedded sandbox (gateway simulators on 127.0.0.1) and uses its ready
+ * configuration for [gateway] (test credentials, plain http allowed, quick polling).
+ */
+class DemoGateSource(
+    val gateway: Gateway = Gateway.CHAOYING,
+    private val terminal: TerminalInfo = TerminalInfo.DEMO,
+) : GateSource {
+    override val demo: Boolean get() = true
+    private val lock = Mutex()
+    @Volatile private var sandbox: EmbeddedSandbox? = null
+    @Volatile private var opened: OpenGate? = null
+    @Volatile private var closed = false
+
+    override suspend fun open(): OpenGate = lock.withLock {
+        if (closed) throw PosGateException.Configuration("demo mode was switched off")
+        opened?.let { return@withLock it }
+        val sb = sandbox ?: startSandbox().also { sandbox = it }
+        val cfg = sb.config(gateway)
+        val gate = withContext(Dispatchers.IO) { PosGate(cfg) }
+        val og = OpenGate(gate, cfg, terminal, sb)
+        opened = og
+        if (closed) { // closed while starting: do not leave a sandbox running
+            close()
+            throw PosGateException.Configuration("demo mode was switched off")
+        }
+        og
+    }
+
+    /** Stops the sandbox. Not under the lock: may be called from the main thread while open() runs. */
+    override fun close() {
+        closed = true
+        opened?.gate?.close()
+        opened = null
+        sandbox?.let {
+            it.stop()
+            it.close()
+        }
+        sandbox = null
+    }
+}
+
+/** Merchant mode: the merchant's own credentials against the real gateway. */
+class MerchantGateSource(private val settings: MerchantSettings) : GateSource {
+    override val demo: Boolean get() = false
+    private val lock = Mutex()
+    private var opened: OpenGate? = null
+
+    override suspend fun open(): OpenGate = lock.withLock {
+        opened ?: run {
+            val problems = settings.validate()
+            if (problems.isNotEmpty()) {
+                throw PosGateException.Configuration(
+                    "merchant settings incomplete: " + problems.joinToString { "${it.field} ${it.issue}" },
+                )
+            }
+            val cfg = settings.toConfig()
+            val gate = withContext(Dispatchers.IO) { PosGate(cfg) }
+            OpenGate(gate, cfg, settings.terminal).also { opened = it }
+        }
+    }
+
+    override fun close() {
+        opened?.gate?.close()
+        opened = null
+    }
+}
+
+/** Which source is in use; the settings screen switches it. Closing the session closes the source. */
+class GateSession(initial: GateSource) : GateSource {
+    private val current = MutableStateFlow(initial)
+    val source: StateFlow<GateSource> = current.asStateFlow()
+
+    override val demo: Boolean get() = current.value.demo
+
+    override suspend fun open(): OpenGate = current.value.open()
+
+    /** Switches to [next] and closes the previous source (its sandbox stops in demo mode). */
+    fun switchTo(next: GateSource) {
+        val previous = current.value
+        current.value = next
+        if (previous !== next) previous.close()
+    }
+
+    override fun close() = current.value.close()
+}
+
+/** The gateways the sample can configure (those the library implements). */
+val CONFIGURABLE_GATEWAYS = listOf(Gateway.CHAOYING, Gateway.TLINX)
+
+enum class SettingsField { BASE_URL, MCH_ID, PID, KEY, OPEN_ID, OPEN_KEY, STORE_ID, STORE_NAME, DEVICE_ID, GATEWAY }
+
+enum class SettingsIssue { REQUIRED, NOT_HTTPS, NOT_A_URL, UNSUPPORTED }
+
+data class SettingsProblem(val field: SettingsField, val issue: SettingsIssue)
+
+/**
+ * The merchant configuration the settings screen edits and the app stores. Only the fields of
+ * the chosen [gateway] matter. Stored as a flat string map ([toMap] / [fromMap]).
+ */
+data class MerchantSettings(
+    val gateway: Gateway = Gateway.CHAOYING,
+    val baseUrl: String = "",
+    val production: Boolean = true,
+    // Chaoying
+    val mchId: String = "",
+    val pid: String = "",
+    val key: String = "",
+    // Tlinx
+    val openId: String = "",
+    val openKey: String = "",
+    val shopPass: String = "",
+    // The terminal
+    val storeId: String = "",
+    val storeName: String = "",
+    val deviceId: String = "",
+) {
+    val terminal: TerminalInfo get() = TerminalInfo(storeId.trim(), storeName.trim(), deviceId.trim())
+
+    fun validate(): List<SettingsProblem> {
+        val out = mutableListOf<SettingsProblem>()
+        fun required(field: SettingsField, value: String) {
+            if (value.isBlank()) out += SettingsProblem(field, SettingsIssue.REQUIRED)
+        }
+        if (gateway !in CONFIGURABLE_GATEWAYS) out += SettingsProblem(SettingsField.GATEWAY, SettingsIssue.UNSUPPORTED)
+        val url = baseUrl.trim()
+        when {
+            url.isEmpty() -> out += SettingsProblem(SettingsField.BASE_URL, SettingsIssue.REQUIRED)
+            !url.startsWith("https://", ignoreCase = true) ->
+                out += SettingsProblem(SettingsField.BASE_URL, SettingsIssue.NOT_HTTPS)
+            !URL_SHAPE.matches(url) -> out += SettingsProblem(SettingsField.BASE_URL, SettingsIssue.NOT_A_URL)
+        }
+        when (gateway) {
+            Gateway.CHAOYING -> {
+                required(SettingsField.MCH_ID, mchId)
+                required(SettingsField.PID, pid)
+                required(SettingsField.KEY, key)
+            }
+            Gateway.TLINX -> {
+                required(SettingsField.OPEN_ID, openId)
+                required(SettingsField.OPEN_KEY, openKey)
+            }
+            else -> {}
+        }
+        required(SettingsField.STORE_ID, storeId)
+        required(SettingsField.STORE_NAME, storeName)
+        required(SettingsField.DEVICE_ID, deviceId)
+        return out
+    }
+
+    /** The library configuration; call [validate] first (this does not). */
+    fun toConfig(): PosGateConfig {
+        val credentials = when (gateway) {
+            Gateway.TLINX -> GatewayCredentials.Tlinx(
+                openId = openId.trim(),
+                openKey = openKey.trim(),
+                shopPass = shopPass.trim().ifEmpty { null },
+            )
+            else -> GatewayCredentials.Chaoying(mchId = mchId.trim(), pid = pid.trim(), key = key.trim())
+        }
+        return PosGateConfig(
+            baseUrl = baseUrl.trim().trimEnd('/'),
+            credentials = credentials,
+            environment = if (production) GatewayEnvironment.PRODUCTION else GatewayEnvironment.TEST,
+        )
+    }
+
+    fun toMap(): Map<String, String> = mapOf(
+        "gateway" to gateway.name,
+        "base_url" to baseUrl,
+        "production" to production.toString(),
+        "mch_id" to mchId,
+        "pid" to pid,
+        "key" to key,
+        "open_id" to openId,
+        "open_key" to openKey,
+        "shop_pass" to shopPass,
+        "store_id" to storeId,
+        "store_name" to storeName,
+        "device_id" to deviceId,
+    )
+
+    companion object {
+        private val URL_SHAPE = Regex("(?i)https://[a-z0-9.-]+(:[0-9]{1,5})?(/[^\\s]*)?")
+
+        fun fromMap(m: Map<String, String?>): MerchantSettings = MerchantSettings(
+            gateway = m["gateway"]?.let { n -> Gateway.entries.firstOrNull { it.name == n } } ?: Gateway.CHAOYING,
+            baseUrl = m["base_url"].orEmpty(),
+            production = m["production"]?.toBooleanStrictOrNull() ?: true,
+            mchId = m["mch_id"].orEmpty(),
+            pid = m["pid"].orEmpty(),
+            key = m["key"].orEmpty(),
+            openId = m["open_id"].orEmpty(),
+            openKey = m["open_key"].orEmpty(),
+            shopPass = m["shop_pass"].orEmpty(),
+            storeId = m["store_id"].orEmpty(),
+            storeName = m["store_name"].orEmpty(),
+            deviceId = m["device_id"].orEmpty(),
+        )
+    }
+}

@@ -1,0 +1,51 @@
+package io.posgate.sample.logic
+
+import io.posgate.PaymentEvent
+import io.posgate.TradeState
+
+/** One step of a payment as the checkout screen shows it. */
+sealed interface PayProgress {
+    /** Face pay: asking the face SDK for the device's raw data. */
+    data object FaceReading : PayProgress
+
+    /** Face pay: posgate `getfaceauth` (the SDK's call credentials). */
+    data object FaceAuthorising : PayProgress
+
+    /** Face pay: the SDK is recognising the payer. */
+    data object FaceRecognising : PayProgress
+
+    data class Submitted(val orderNo: String) : PayProgress
+
+    /** The payer still has to confirm (password on the phone): the library polls. */
+    data class Paying(val orderNo: String) : PayProgress
+
+    /** Query [n] of at most [of] before the deadline. */
+    data class Polling(val orderNo: String, val n: Int, val of: Int) : PayProgress
+
+    data class Final(val orderNo: String, val state: TradeState) : PayProgress
+
+    companion object {
+        fun from(event: PaymentEvent): PayProgress = when (event) {
+            is PaymentEvent.Submitted -> Submitted(event.orderNo)
+            is PaymentEvent.Paying -> Paying(event.orderNo)
+            is PaymentEvent.Poll -> Polling(event.orderNo, event.n, event.of)
+            is PaymentEvent.Final -> Final(event.orderNo, event.state)
+        }
+    }
+}
+
+private val FINAL_STATES = setOf(
+    TradeState.PAID,
+    TradeState.FAILED,
+    TradeState.CLOSED,
+    TradeState.REVERSED,
+    TradeState.REFUNDED,
+    TradeState.PARTIALLY_REFUNDED,
+)
+
+/**
+ * Whether the trade's outcome is settled. PAYING and UNKNOWN are not; neither is any state a
+ * newer library adds (a listed set, not "everything but"): the screens then keep the order open
+ * for a query instead of treating it as done.
+ */
+val TradeState.isFinal: Boolean get() = this in FINAL_STATES
