@@ -8,6 +8,7 @@
 //! QR / JSAPI pre-order, which also posts the notification) at the root.
 
 pub mod chaoying;
+pub mod faults;
 pub mod scenario;
 pub mod store;
 pub mod tlinx;
@@ -49,6 +50,8 @@ pub struct SimContext {
     pub options: SandboxOptions,
     /// For posting notifications to the merchant's notify_url.
     pub http: Transport,
+    /// Faults injected into the gateway simulators' answers (never into `/_sandbox/*`).
+    pub faults: std::sync::Mutex<Option<Arc<dyn faults::FaultPlan>>>,
 }
 
 pub type Ctx = Arc<SimContext>;
@@ -73,7 +76,7 @@ impl Sandbox {
             ..Default::default()
         })
         .map_err(std::io::Error::other)?;
-        let ctx: Ctx = Arc::new(SimContext { store: Store::default(), options, http });
+        let ctx: Ctx = Arc::new(SimContext { store: Store::default(), options, http, faults: Default::default() });
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
         let addr = listener.local_addr()?;
         let app = router(ctx.clone());
@@ -105,6 +108,11 @@ impl Sandbox {
 
     pub fn orders(&self) -> Vec<OrderView> {
         self.ctx.store.views()
+    }
+
+    /// Injects faults into the gateway simulators from now on, as `plan` decides (`None`: none).
+    pub fn set_faults(&self, plan: Option<Arc<dyn faults::FaultPlan>>) {
+        *self.ctx.faults.lock().unwrap() = plan;
     }
 
     pub fn context(&self) -> &Ctx {
@@ -160,8 +168,8 @@ fn router(ctx: Ctx) -> Router {
     Router::new()
         .route("/_sandbox/orders", get(list_orders))
         .route("/_sandbox/pay/{gateway}/{order_no}", post(pay_handler))
-        .nest("/chaoying", chaoying::router())
-        .nest("/tlinx", tlinx::router())
+        .nest("/chaoying", faults::wrap("chaoying", chaoying::router(), &ctx))
+        .nest("/tlinx", faults::wrap("tlinx", tlinx::router(), &ctx))
         .with_state(ctx)
 }
 
