@@ -1,0 +1,85 @@
+import org.jetbrains.kotlin.gradle.dsl.JvmTarget
+
+plugins {
+    alias(libs.plugins.android.application)
+    alias(libs.plugins.kotlin.android)
+}
+
+android {
+    namespace = "io.posgate.sample"
+    compileSdk = 35
+
+    defaultConfig {
+        applicationId = "io.posgate.sample"
+        // Sunmi fleets run Android 7.1 (API 25); 24 is the floor here (libposgate.so itself is
+        // built for API 22 by build-android.sh).
+        minSdk = 24
+        targetSdk = 35
+        versionCode = 1
+        versionName = "0.1.0"
+        // The four ABIs build-android.sh produces (Sunmi terminals are mostly armeabi-v7a and
+        // arm64-v8a; the x86 pair is for the emulator).
+        ndk { abiFilters += listOf("arm64-v8a", "armeabi-v7a", "x86", "x86_64") }
+    }
+
+    // libposgate.so comes prebuilt: build-android.sh writes src/main/jniLibs/<abi>/libposgate.so
+    // (src/main/jniLibs is AGP's default location; git-ignored).
+
+    buildTypes {
+        release {
+            isMinifyEnabled = true
+            isShrinkResources = true
+            proguardFiles(getDefaultProguardFile("proguard-android-optimize.txt"), "proguard-rules.pro")
+            // A sample: signed with the debug key so `assembleRelease` installs. Use your own key.
+            signingConfig = signingConfigs.getByName("debug")
+        }
+    }
+
+    packaging {
+        jniLibs {
+            // Keep native libraries uncompressed in the APK and page-aligned: AGP 8.5.1+ aligns
+            // them to 16 KB, which Android 15+ devices with 16 KB pages require (Play requires it
+            // for apps targeting Android 15+). The .so files themselves must be linked with
+            // 16 KB max page size: build-android.sh does (-z max-page-size=16384), and JNA 5.17+
+            // ships 16 KB aligned libjnidispatch.so. Also lets the system map them in place.
+            useLegacyPackaging = false
+        }
+    }
+
+    compileOptions {
+        sourceCompatibility = JavaVersion.VERSION_17
+        targetCompatibility = JavaVersion.VERSION_17
+    }
+
+    buildFeatures {
+        viewBinding = true
+        buildConfig = true
+    }
+}
+
+kotlin {
+    compilerOptions { jvmTarget.set(JvmTarget.JVM_17) }
+}
+
+// Set by settings.gradle.kts from the Cargo workspace (rustls-platform-verifier-android).
+val rustlsVerifierVersion = gradle.extra["rustlsVerifierVersion"] as String
+
+dependencies {
+    implementation(project(":logic"))
+
+    // JNA for the generated bindings. The @aar carries libjnidispatch.so for every Android ABI
+    // (the plain jar only has desktop ones); 5.17.0+ is 16 KB page aligned.
+    implementation("net.java.dev.jna:jna:5.17.0@aar")
+
+    // rustls-platform-verifier's Kotlin half (org.rustls.platformverifier.*), called by
+    // libposgate.so over JNI to check TLS certificates against the system trust store.
+    implementation("rustls:rustls-platform-verifier:$rustlsVerifierVersion@aar")
+
+    implementation(libs.kotlinx.coroutines.android)
+    implementation(libs.androidx.core.ktx)
+    implementation(libs.androidx.appcompat)
+    implementation(libs.androidx.activity.ktx)
+    implementation(libs.androidx.lifecycle.viewmodel.ktx)
+    implementation(libs.androidx.lifecycle.runtime.ktx)
+    implementation(libs.material)
+}
