@@ -241,6 +241,8 @@ pub enum TradeState {
     Refunded,
     PartiallyRefunded,
     Unknown,
+    /// The library could not settle it: a person must check (see the message).
+    NeedsAttention,
 }
 
 impl From<core::TradeState> for TradeState {
@@ -254,6 +256,7 @@ impl From<core::TradeState> for TradeState {
             core::TradeState::Refunded => TradeState::Refunded,
             core::TradeState::PartiallyRefunded => TradeState::PartiallyRefunded,
             core::TradeState::Unknown => TradeState::Unknown,
+            core::TradeState::NeedsAttention => TradeState::NeedsAttention,
         }
     }
 }
@@ -367,6 +370,15 @@ pub enum PaymentEvent {
         n: i32,
         of: i32,
     },
+    /// The deadline passed or the cashier cancelled: the order is being reversed.
+    Reversing {
+        order_no: String,
+    },
+    /// The library could not settle the payment; `reason` says what to check.
+    NeedsAttention {
+        order_no: String,
+        reason: String,
+    },
     Final {
         order_no: String,
         state: TradeState,
@@ -380,6 +392,10 @@ impl From<core::PaymentEvent> for PaymentEvent {
             core::PaymentEvent::Submitted { order_no } => PaymentEvent::Submitted { order_no },
             core::PaymentEvent::Paying { order_no } => PaymentEvent::Paying { order_no },
             core::PaymentEvent::Poll { order_no, n, of } => PaymentEvent::Poll { order_no, n: clamp(n), of: clamp(of) },
+            core::PaymentEvent::Reversing { order_no } => PaymentEvent::Reversing { order_no },
+            core::PaymentEvent::NeedsAttention { order_no, reason } => {
+                PaymentEvent::NeedsAttention { order_no, reason }
+            }
             core::PaymentEvent::Final { order_no, state } => PaymentEvent::Final { order_no, state: state.into() },
         }
     }

@@ -62,6 +62,10 @@ fn progress(gw: GatewayId) -> impl Fn(PaymentEvent) + Send + Sync {
         PaymentEvent::Submitted { order_no } => println!("[{gw}]      {order_no}: submitted"),
         PaymentEvent::Paying { order_no } => println!("[{gw}]      {order_no}: paying, waiting for the payer"),
         PaymentEvent::Poll { order_no, n, of } => println!("[{gw}]      {order_no}: query {n} of {of}"),
+        PaymentEvent::Reversing { order_no } => println!("[{gw}]      {order_no}: reversing"),
+        PaymentEvent::NeedsAttention { order_no, reason } => {
+            println!("[{gw}]      {order_no}: needs attention: {reason}")
+        }
         PaymentEvent::Final { order_no, state } => println!("[{gw}]      {order_no}: {state}"),
     }
 }

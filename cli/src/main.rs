@@ -257,6 +257,8 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
                 PaymentEvent::Submitted { order_no } => println!("submitted: {order_no}"),
                 PaymentEvent::Paying { order_no } => println!("paying: {order_no}"),
                 PaymentEvent::Poll { order_no, n, of } => println!("poll {n}/{of}: {order_no}"),
+                PaymentEvent::Reversing { order_no } => println!("reversing: {order_no}"),
+                PaymentEvent::NeedsAttention { order_no, reason } => println!("needs attention: {order_no}: {reason}"),
                 PaymentEvent::Final { .. } => {}
             };
             let r = pay_and_wait(gw.as_ref(), &req, &listener).await?;

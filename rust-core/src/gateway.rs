@@ -27,6 +27,17 @@ pub struct Notification {
     pub ack: String,
 }
 
+/// An operation, called through [`Gateway::invoke`], that creates an order: the journal records
+/// it before it is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderIntent {
+    pub order_no: String,
+    pub amount: Money,
+    /// Charges at once (barcode, face): followed by the payment state machine. Otherwise a
+    /// pre-order (QR, JSAPI, mini program) that waits for the payer and a notification.
+    pub charges_now: bool,
+}
+
 /// One operation a gateway offers by name through [`Gateway::invoke`].
 #[derive(Debug, Clone, Copy)]
 pub struct OperationInfo {
@@ -72,6 +83,18 @@ pub trait Gateway: Send + Sync {
 
     /// Verifies a notification on the raw received fields and maps it.
     fn verify_notification(&self, fields: &RawFields) -> Result<Notification>;
+
+    /// The order that operation `name` with `params` would create, if it creates one.
+    fn order_intent(&self, name: &str, params: &serde_json::Value) -> Option<OrderIntent> {
+        let _ = (name, params);
+        None
+    }
+
+    /// Whether `err` is the gateway saying it has no such order (so a request never arrived).
+    fn is_order_not_found(&self, err: &Error) -> bool {
+        let _ = err;
+        false
+    }
 }
 
 /// Builds the client for a configuration.

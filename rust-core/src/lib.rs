@@ -3,9 +3,11 @@
 
 pub mod config;
 pub mod crypto;
+pub mod engine;
 pub mod error;
 pub mod gateway;
 pub mod ids;
+pub mod journal;
 pub mod money;
 pub mod payment;
 pub mod secret;
@@ -17,7 +19,7 @@ pub mod tlinx;
 
 pub use config::{Credentials, Environment, GatewayConfig, PollSchedule};
 pub use error::{Error, Result};
-pub use gateway::{connect, Gateway, Notification, OperationInfo};
+pub use gateway::{connect, Gateway, Notification, OperationInfo, OrderIntent};
 pub use money::{Money, MoneyError};
 pub use payment::{pay_and_wait, PaymentEvent, PaymentListener};
 pub use secret::Secret;

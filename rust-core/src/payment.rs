@@ -1,16 +1,23 @@
-//! The poll-after-"paying" loop shared by every gateway: pay, and while the answer is paying or
-//! unknown, query on the gateway's schedule until a final state or the deadline.
+//! The one payment state machine every gateway shares, on the gateway's own numbers
+//! ([`PollSchedule`]): send once; while the answer is paying or unknown, query on schedule; at the
+//! deadline (or when the cashier cancels) reverse, retrying until the gateway answers; a payment
+//! found paid after a refused reverse is refunded, or marked needs attention.
 //!
-//! A transport error after the request was sent, a system error, or an answer with a bad
-//! signature all mean the outcome is unknown: they are queried, never reported as failed.
+//! Every step is written to the [`Journal`] before it is taken. A transport error after the
+//! request was sent, a system error, or an answer with a bad signature all mean the outcome is
+//! unknown: they are queried, never reported as failed, and a charge is never sent twice.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use tokio::time::Instant;
+use tokio::sync::Notify;
 
+use crate::config::PollSchedule;
 use crate::error::{Error, Result};
 use crate::gateway::Gateway;
-use crate::trade::{PayRequest, TradeResult, TradeState};
+use crate::journal::{now_ms, Begin, Entry, EntryKind, EntryState, Journal, NOT_SENT};
+use crate::money::Money;
+use crate::trade::{PayRequest, RefundRequest, RefundResult, RefundState, TradeResult, TradeState};
 
 /// Progress of one payment, for the cashier's screen.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,10 +34,32 @@ pub enum PaymentEvent {
         n: u32,
         of: u32,
     },
+    /// The deadline passed (or the cashier cancelled): the order is being reversed.
+    Reversing {
+        order_no: String,
+    },
+    /// The machine could not settle the payment; `reason` says what a person must check.
+    NeedsAttention {
+        order_no: String,
+        reason: String,
+    },
     Final {
         order_no: String,
         state: TradeState,
     },
+}
+
+impl PaymentEvent {
+    pub fn order_no(&self) -> &str {
+        match self {
+            PaymentEvent::Submitted { order_no }
+            | PaymentEvent::Paying { order_no }
+            | PaymentEvent::Poll { order_no, .. }
+            | PaymentEvent::Reversing { order_no }
+            | PaymentEvent::NeedsAttention { order_no, .. }
+            | PaymentEvent::Final { order_no, .. } => order_no,
+        }
+    }
 }
 
 pub trait PaymentListener: Send + Sync {
@@ -50,65 +79,411 @@ impl<F: Fn(PaymentEvent) + Send + Sync> PaymentListener for F {
     }
 }
 
-/// Pays and waits for a final state. Returns `Ok` with the final (or `Unknown`) state; `Err` only
-/// for input refused before sending or a configuration problem.
-pub async fn pay_and_wait(gw: &dyn Gateway, req: &PayRequest, listener: &dyn PaymentListener) -> Result<TradeResult> {
-    gw.validate_pay(req)?;
-    let order_no = req.order_no.clone();
-    let started = Instant::now();
-    listener.on_event(PaymentEvent::Submitted { order_no: order_no.clone() });
-    let first = gw.pay(req).await;
-    let mut last = match first {
-        Ok(r) if r.state.is_final() => return Ok(finish(listener, r)),
-        Ok(r) => r,
-        Err(Error::GatewayRejected { code, message }) => {
-            let mut r = TradeResult::new(&order_no, TradeState::Failed);
-            r.gateway_code = Some(code);
-            r.message = Some(message);
-            return Ok(finish(listener, r));
-        }
-        Err(e) if e.outcome_unknown() => {
-            let mut r = TradeResult::new(&order_no, TradeState::Unknown);
-            r.message = Some(e.to_string());
-            r
-        }
-        Err(e) => return Err(e),
-    };
-    listener.on_event(PaymentEvent::Paying { order_no: order_no.clone() });
-    let s = gw.schedule();
-    let of = planned_polls(s.first_query_after, s.interval, s.deadline);
-    let mut next = started + s.first_query_after;
-    let mut n = 0;
-    while next <= started + s.deadline {
-        tokio::time::sleep_until(next).await;
-        n += 1;
-        listener.on_event(PaymentEvent::Poll { order_no: order_no.clone(), n, of: of.max(n) });
-        match gw.query(&order_no).await {
-            Ok(r) if r.state.is_final() => return Ok(finish(listener, r)),
-            Ok(r) => last = r,
-            // Untrusted or unanswered: keep the state we had and ask again.
-            Err(e) => {
-                tracing::info!(order_no = %order_no, "query {n} gave no usable answer: {e}");
-            }
-        }
-        next += s.interval;
-    }
-    // Deadline passed without a final answer. The "Never lose a payment" layer reverses here.
-    last.state = TradeState::Unknown;
-    Ok(finish(listener, last))
+/// How many times a reverse is sent before the payment is handed to a person.
+pub const REVERSE_TRIES: u32 = 8;
+/// How many refund queries settle an unknown refund before it needs attention.
+const REFUND_QUERY_TRIES: u32 = 3;
+
+/// Lets the cashier cancel a payment in flight: the machine reverses at once (after the
+/// gateway's earliest-reverse time).
+#[derive(Default)]
+pub struct Control {
+    cancelled: AtomicBool,
+    notify: Notify,
 }
 
-fn finish(listener: &dyn PaymentListener, r: TradeResult) -> TradeResult {
-    listener.on_event(PaymentEvent::Final { order_no: r.order_no.clone(), state: r.state });
+impl Control {
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::SeqCst);
+        self.notify.notify_waiters();
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::SeqCst)
+    }
+
+    /// Sleeps until `deadline_ms` (wall clock) or a cancel; true when cancelled.
+    async fn sleep_until(&self, deadline_ms: i64) -> bool {
+        let wait = Duration::from_millis((deadline_ms - now_ms()).max(0) as u64);
+        let notified = self.notify.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        if self.is_cancelled() {
+            return true;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => self.is_cancelled(),
+            _ = notified => true,
+        }
+    }
+}
+
+/// What the first step sends, if anything (a resumed payment sends nothing).
+pub enum Dispatch<'a> {
+    Pay(&'a PayRequest),
+    /// A charging operation by name (face pay, a barcode payorder through `invoke`).
+    Invoke(&'a str, &'a serde_json::Value),
+}
+
+fn entry_state(s: TradeState) -> EntryState {
+    match s {
+        TradeState::Paying => EntryState::Paying,
+        TradeState::Paid | TradeState::PartiallyRefunded => EntryState::Paid,
+        TradeState::Failed => EntryState::Failed,
+        TradeState::Closed => EntryState::Closed,
+        TradeState::Reversed => EntryState::Reversed,
+        TradeState::Refunded => EntryState::Refunded,
+        TradeState::Unknown => EntryState::Unknown,
+        TradeState::NeedsAttention => EntryState::NeedsAttention,
+    }
+}
+
+/// The trade state a journal entry reports.
+pub fn trade_state(s: EntryState) -> TradeState {
+    match s {
+        EntryState::Pending | EntryState::Unknown | EntryState::Reversing => TradeState::Unknown,
+        EntryState::Paying => TradeState::Paying,
+        EntryState::Paid => TradeState::Paid,
+        EntryState::Failed => TradeState::Failed,
+        EntryState::Closed => TradeState::Closed,
+        EntryState::Reversed => TradeState::Reversed,
+        EntryState::Refunded => TradeState::Refunded,
+        EntryState::NeedsAttention => TradeState::NeedsAttention,
+    }
+}
+
+/// The result recorded for a settled entry (its last answer when it was a trade result).
+pub fn recorded_result(e: &Entry) -> TradeResult {
+    let mut r = e
+        .last_answer
+        .as_deref()
+        .and_then(|a| serde_json::from_str::<TradeResult>(a).ok())
+        .unwrap_or_else(|| TradeResult::new(&e.order_no, trade_state(e.state)));
+    r.state = trade_state(e.state);
+    if r.message.is_none() {
+        r.message = e.note.clone();
+    }
     r
 }
 
-fn planned_polls(first: Duration, interval: Duration, deadline: Duration) -> u32 {
+/// The refund number used when a refused reverse is turned into a full refund. Deterministic,
+/// so a retry (or a recovery) reuses it and never refunds twice.
+pub fn reversal_refund_no(order_no: &str) -> String {
+    let tail: String = order_no.chars().rev().take(28).collect::<Vec<_>>().into_iter().rev().collect();
+    format!("RV{tail}")
+}
+
+/// One payment through the machine. Borrowed pieces so the same code runs inline
+/// ([`pay_and_wait`]) and on a spawned task (`Engine`).
+pub struct Machine<'a> {
+    pub gw: &'a dyn Gateway,
+    pub journal: &'a Journal,
+    pub listener: &'a dyn PaymentListener,
+    pub control: &'a Control,
+    pub schedule: PollSchedule,
+}
+
+impl Machine<'_> {
+    fn emit(&self, e: PaymentEvent) {
+        self.listener.on_event(e);
+    }
+
+    fn record(&self, entry: &Entry, state: EntryState, answer: Option<&TradeResult>, note: Option<&str>) {
+        let json = answer.and_then(|r| serde_json::to_string(r).ok());
+        if let Err(e) = self.journal.update(entry.id, state, json.as_deref(), note) {
+            // The journal is the safety net: losing a write is logged loudly, the payment goes on.
+            tracing::error!(order_no = %entry.order_no, "journal update failed: {e}");
+        }
+    }
+
+    fn settle(&self, entry: &Entry, mut r: TradeResult) -> TradeResult {
+        if r.state == TradeState::PartiallyRefunded {
+            r.state = TradeState::Paid;
+        }
+        self.record(entry, entry_state(r.state), Some(&r), None);
+        self.emit(PaymentEvent::Final { order_no: entry.order_no.clone(), state: r.state });
+        r
+    }
+
+    fn needs_attention(&self, entry: &Entry, reason: String, last: Option<TradeResult>) -> TradeResult {
+        let mut r = last.unwrap_or_else(|| TradeResult::new(&entry.order_no, TradeState::NeedsAttention));
+        r.state = TradeState::NeedsAttention;
+        r.message = Some(reason.clone());
+        self.record(entry, EntryState::NeedsAttention, Some(&r), Some(&reason));
+        tracing::warn!(order_no = %entry.order_no, "needs attention: {reason}");
+        self.emit(PaymentEvent::NeedsAttention { order_no: entry.order_no.clone(), reason });
+        self.emit(PaymentEvent::Final { order_no: entry.order_no.clone(), state: TradeState::NeedsAttention });
+        r
+    }
+
+    /// Runs the payment in `entry` to a settled state. With `send`, sends it first (the entry
+    /// must be new or resendable); without, resumes from the journal (recovery, a retry).
+    /// `Err` only when the request provably never left (the entry is then `failed`, not sent).
+    pub async fn run(&self, entry: Entry, send: Option<Dispatch<'_>>) -> Result<TradeResult> {
+        let order_no = entry.order_no.clone();
+        let mut entry = entry;
+        if let Some(send) = send {
+            entry = self.journal.mark_sending(entry.id)?;
+            self.emit(PaymentEvent::Submitted { order_no: order_no.clone() });
+            let answer = match send {
+                Dispatch::Pay(req) => self.gw.pay(req).await.map(Some),
+                Dispatch::Invoke(op, params) => self.gw.invoke(op, params.clone()).await.map(|_| None),
+            };
+            match answer {
+                Ok(Some(r)) if r.state.is_final() => return Ok(self.settle(&entry, r)),
+                Ok(Some(r)) => self.record(&entry, entry_state(r.state), Some(&r), None),
+                Ok(None) => self.record(&entry, EntryState::Unknown, None, None),
+                Err(Error::GatewayRejected { code, message }) => {
+                    let mut r = TradeResult::new(&order_no, TradeState::Failed);
+                    r.gateway_code = Some(code);
+                    r.message = Some(message);
+                    return Ok(self.settle(&entry, r));
+                }
+                Err(e) if e.outcome_unknown() => {
+                    self.record(&entry, EntryState::Unknown, None, Some(&e.to_string()));
+                }
+                Err(e) => {
+                    // Refused before it left (bad input, configuration, no connection): the same
+                    // number may be sent again.
+                    self.record(&entry, EntryState::Failed, None, Some(NOT_SENT));
+                    self.emit(PaymentEvent::Final { order_no, state: TradeState::Failed });
+                    return Err(e);
+                }
+            }
+        }
+        if entry.state == EntryState::Reversing {
+            return Ok(self.reverse(&entry).await);
+        }
+        self.poll(&entry).await
+    }
+
+    async fn poll(&self, entry: &Entry) -> Result<TradeResult> {
+        let s = self.schedule;
+        let sent_at = entry.first_sent_at_ms.unwrap_or(entry.created_at_ms);
+        let deadline = sent_at + s.deadline.as_millis() as i64;
+        let interval = s.interval.as_millis().max(1) as i64;
+        let of = planned_polls(s.first_query_after, s.interval, s.deadline);
+        self.emit(PaymentEvent::Paying { order_no: entry.order_no.clone() });
+        let mut next = (sent_at + s.first_query_after.as_millis() as i64).max(now_ms().min(deadline));
+        let mut n = 0;
+        while next <= deadline {
+            if self.control.sleep_until(next).await {
+                break;
+            }
+            n += 1;
+            self.emit(PaymentEvent::Poll { order_no: entry.order_no.clone(), n, of: of.max(n) });
+            match self.gw.query(&entry.order_no).await {
+                Ok(r) if r.state.is_final() => return Ok(self.settle(entry, r)),
+                Ok(r) => self.record(entry, entry_state(r.state), Some(&r), None),
+                // Untrusted or unanswered, or not arrived yet: ask again.
+                Err(e) => tracing::info!(order_no = %entry.order_no, "query {n} gave no usable answer: {e}"),
+            }
+            next += interval;
+        }
+        Ok(self.reverse(entry).await)
+    }
+
+    /// Reverses the order (deadline passed or the cashier cancelled), retrying until the
+    /// gateway answers.
+    async fn reverse(&self, entry: &Entry) -> TradeResult {
+        let s = self.schedule;
+        let order_no = entry.order_no.clone();
+        self.record(entry, EntryState::Reversing, None, None);
+        self.emit(PaymentEvent::Reversing { order_no: order_no.clone() });
+        let sent_at = entry.first_sent_at_ms.unwrap_or(entry.created_at_ms);
+        // Never reverse sooner than the gateway allows after the pay call; a cancel during the
+        // wait changes nothing (we are already reversing).
+        let earliest = sent_at + s.earliest_reverse.as_millis() as i64;
+        tokio::time::sleep(Duration::from_millis((earliest - now_ms()).max(0) as u64)).await;
+        let mut last_err = String::new();
+        for attempt in 1..=REVERSE_TRIES {
+            match self.gw.cancel(&order_no).await {
+                Ok(r) if matches!(r.state, TradeState::Reversed | TradeState::Closed | TradeState::Failed) => {
+                    return self.settle(entry, r);
+                }
+                Ok(r) if r.state.is_paid_like() || r.state == TradeState::Refunded => {
+                    return self.after_refused_reverse(entry, format!("cancel answered {}", r.state)).await;
+                }
+                Ok(r) => last_err = format!("cancel answered {}", r.state),
+                Err(Error::GatewayRejected { code, message }) => {
+                    return self.after_refused_reverse(entry, format!("reverse refused: {code} {message}")).await;
+                }
+                Err(e @ Error::Unsupported { .. }) => {
+                    return self.after_refused_reverse(entry, e.to_string()).await;
+                }
+                Err(e) => last_err = e.to_string(),
+            }
+            tracing::info!(order_no = %order_no, "reverse attempt {attempt} unanswered: {last_err}");
+            tokio::time::sleep(s.interval).await;
+        }
+        self.needs_attention(entry, format!("reverse unanswered after {REVERSE_TRIES} tries: {last_err}"), None)
+    }
+
+    /// The gateway refused to reverse: find out where the order stands and undo a charge.
+    async fn after_refused_reverse(&self, entry: &Entry, why: String) -> TradeResult {
+        match self.gw.query(&entry.order_no).await {
+            Ok(r) if r.state.is_paid_like() => {
+                let req = RefundRequest {
+                    order_no: entry.order_no.clone(),
+                    refund_no: reversal_refund_no(&entry.order_no),
+                    refund_amount: entry.amount,
+                    total_amount: Some(entry.amount),
+                    reason: Some("payment found paid after its reverse was refused".into()),
+                };
+                match refund(self.gw, self.journal, &req).await {
+                    Ok(rr) if rr.state == RefundState::Success => {
+                        let mut out = r;
+                        out.state = TradeState::Refunded;
+                        out.message = Some(format!("{why}; refunded in full ({})", req.refund_no));
+                        self.settle(entry, out)
+                    }
+                    Ok(rr) => self.needs_attention(
+                        entry,
+                        format!("{why}; paid; refund {} is {}", req.refund_no, rr.state),
+                        Some(r),
+                    ),
+                    Err(e) => self.needs_attention(entry, format!("{why}; paid; refund failed: {e}"), Some(r)),
+                }
+            }
+            Ok(r) if r.state.is_final() => self.settle(entry, r),
+            Ok(r) => self.needs_attention(entry, format!("{why}; order still {}", r.state), Some(r)),
+            Err(e) if self.gw.is_order_not_found(&e) => {
+                // The gateway has no such order: the charge never arrived.
+                let mut r = TradeResult::new(&entry.order_no, TradeState::Failed);
+                r.message = Some(format!("{why}; the gateway has no such order"));
+                self.settle(entry, r)
+            }
+            Err(e) => self.needs_attention(entry, format!("{why}; query failed: {e}"), None),
+        }
+    }
+}
+
+/// A refund through the journal: written before it is sent; a retry with the same refund number
+/// resends it (the gateway deduplicates on that number) or reports its recorded result; the same
+/// number with another amount is refused before sending.
+pub async fn refund(gw: &dyn Gateway, journal: &Journal, req: &RefundRequest) -> Result<RefundResult> {
+    let json = serde_json::to_string(req).map_err(|e| Error::internal(e.to_string()))?;
+    let entry = match journal.begin(
+        EntryKind::Refund,
+        gw.id(),
+        &req.refund_no,
+        "refund_no",
+        &req.order_no,
+        req.refund_amount,
+        &json,
+    )? {
+        Begin::New(e) => e,
+        Begin::Existing(e) if e.state.is_settled() && !e.resendable() => {
+            if let Some(r) = e.last_answer.as_deref().and_then(|a| serde_json::from_str::<RefundResult>(a).ok()) {
+                return Ok(r);
+            }
+            e
+        }
+        Begin::Existing(e) => e,
+    };
+    let entry = journal.mark_sending(entry.id)?;
+    let record = |state: EntryState, r: Option<&RefundResult>, note: Option<&str>| {
+        let json = r.and_then(|r| serde_json::to_string(r).ok());
+        if let Err(e) = journal.update(entry.id, state, json.as_deref(), note) {
+            tracing::error!(refund_no = %req.refund_no, "journal update failed: {e}");
+        }
+    };
+    let first = match gw.refund(req).await {
+        Ok(r) => r,
+        Err(Error::GatewayRejected { code, message }) => {
+            record(EntryState::Failed, None, Some(&format!("{code} {message}")));
+            return Err(Error::GatewayRejected { code, message });
+        }
+        Err(e) if e.outcome_unknown() => {
+            record(EntryState::Unknown, None, Some(&e.to_string()));
+            let mut r = RefundResult {
+                order_no: req.order_no.clone(),
+                refund_no: req.refund_no.clone(),
+                state: RefundState::Unknown,
+                amount: Some(req.refund_amount),
+                gateway_refund_no: None,
+                gateway_code: None,
+                message: Some(e.to_string()),
+            };
+            r = settle_refund(gw, journal, &entry, r).await;
+            return Ok(r);
+        }
+        Err(e) => {
+            record(EntryState::Failed, None, Some(NOT_SENT));
+            return Err(e);
+        }
+    };
+    Ok(settle_refund(gw, journal, &entry, first).await)
+}
+
+fn refund_entry_state(s: RefundState) -> EntryState {
+    match s {
+        RefundState::Success => EntryState::Refunded,
+        RefundState::Failed => EntryState::Failed,
+        RefundState::Processing => EntryState::Paying,
+        RefundState::Unknown => EntryState::Unknown,
+    }
+}
+
+/// Follows a refund that is processing or unknown with refund queries.
+pub async fn settle_refund(gw: &dyn Gateway, journal: &Journal, entry: &Entry, mut r: RefundResult) -> RefundResult {
+    let record = |r: &RefundResult| {
+        let json = serde_json::to_string(r).ok();
+        if let Err(e) = journal.update(entry.id, refund_entry_state(r.state), json.as_deref(), None) {
+            tracing::error!(refund_no = %entry.number, "journal update failed: {e}");
+        }
+    };
+    record(&r);
+    let mut tries = 0;
+    while matches!(r.state, RefundState::Processing | RefundState::Unknown) && tries < REFUND_QUERY_TRIES {
+        tries += 1;
+        tokio::time::sleep(Duration::from_millis(300 * tries as u64)).await;
+        match gw.refund_query(&entry.order_no, &entry.number).await {
+            Ok(q) => {
+                r = q;
+                record(&r);
+            }
+            Err(e) => tracing::info!(refund_no = %entry.number, "refund query {tries}: {e}"),
+        }
+    }
+    r
+}
+
+/// Pays and waits for a settled state on a journal that lives for this call only (use `Engine`
+/// for a durable journal, recovery and background completion). `Err` only for input refused
+/// before sending, or a request that provably never left.
+pub async fn pay_and_wait(gw: &dyn Gateway, req: &PayRequest, listener: &dyn PaymentListener) -> Result<TradeResult> {
+    gw.validate_pay(req)?;
+    let journal = Journal::in_memory()?;
+    let entry = match begin_payment(&journal, gw, req)? {
+        Begin::New(e) => e,
+        Begin::Existing(_) => return Err(Error::internal("fresh journal already holds the order")),
+    };
+    let control = Control::default();
+    let m = Machine { gw, journal: &journal, listener, control: &control, schedule: gw.schedule() };
+    m.run(entry, Some(Dispatch::Pay(req))).await
+}
+
+/// Journals a barcode payment before it is sent (barcode masked: a journal never re-charges).
+pub fn begin_payment(journal: &Journal, gw: &dyn Gateway, req: &PayRequest) -> Result<Begin> {
+    let mut masked = req.clone();
+    let n = masked.auth_code.chars().count();
+    masked.auth_code = format!("***{}", masked.auth_code.chars().skip(n.saturating_sub(4)).collect::<String>());
+    let json = serde_json::to_string(&masked).map_err(|e| Error::internal(e.to_string()))?;
+    journal.begin(EntryKind::Payment, gw.id(), &req.order_no, "order_no", &req.order_no, req.amount, &json)
+}
+
+pub(crate) fn planned_polls(first: Duration, interval: Duration, deadline: Duration) -> u32 {
     if first > deadline {
         return 0;
     }
     let rest = (deadline - first).as_millis() / interval.as_millis().max(1);
     (rest + 1).min(u32::MAX as u128) as u32
+}
+
+/// Amount check for callers holding a [`Money`] from elsewhere (notifications).
+pub fn same_amount(a: Option<Money>, b: Money) -> bool {
+    a.is_none_or(|a| a == b)
 }
 
 #[cfg(test)]
@@ -119,5 +494,23 @@ mod tests {
     fn poll_count() {
         assert_eq!(planned_polls(Duration::from_secs(5), Duration::from_secs(5), Duration::from_secs(45)), 9);
         assert_eq!(planned_polls(Duration::from_secs(10), Duration::from_secs(5), Duration::from_secs(5)), 0);
+    }
+
+    #[test]
+    fn reversal_refund_numbers_fit_and_repeat() {
+        let long = "PG1795361564175000056190123456789";
+        let a = reversal_refund_no(long);
+        assert_eq!(a, reversal_refund_no(long));
+        assert!(a.len() <= 30 && a.starts_with("RV"));
+        assert_eq!(reversal_refund_no("A1"), "RVA1");
+    }
+
+    #[test]
+    fn states_round_trip() {
+        for s in [TradeState::Paid, TradeState::Failed, TradeState::Closed, TradeState::Reversed, TradeState::Refunded]
+        {
+            assert_eq!(trade_state(entry_state(s)), s);
+        }
+        assert_eq!(trade_state(EntryState::Reversing), TradeState::Unknown);
     }
 }

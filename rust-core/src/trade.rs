@@ -77,6 +77,9 @@ pub enum TradeState {
     PartiallyRefunded,
     /// No trustworthy answer: the trade may or may not have happened. Query; never retry as new.
     Unknown,
+    /// The state machine could not settle it (e.g. a reverse refused and no refund possible):
+    /// a person must look at it. Final for the machine.
+    NeedsAttention,
 }
 
 impl TradeState {
@@ -100,6 +103,7 @@ impl TradeState {
             TradeState::Refunded => "refunded",
             TradeState::PartiallyRefunded => "partially_refunded",
             TradeState::Unknown => "unknown",
+            TradeState::NeedsAttention => "needs_attention",
         }
     }
 }

@@ -167,7 +167,7 @@ async fn scenario_4002_no_answer_resolved_by_query() {
 }
 
 #[tokio::test]
-async fn scenario_5001_bad_signature_ends_unknown() {
+async fn scenario_5001_bad_signature_needs_attention() {
     let sb = Sandbox::start().await.unwrap();
     let mut cfg = config(&sb);
     cfg.poll = Some(PollSchedule {
@@ -186,7 +186,8 @@ async fn scenario_5001_bad_signature_ends_unknown() {
     let no = order_no();
     let (events, l) = listener();
     let r = pay_and_wait(&client, &pay_request(&no, 100, "5001"), &l).await.unwrap();
-    assert_eq!(r.state, TradeState::Unknown);
+    // Nothing about this order can be trusted, not even the reverse's answer: a person must look.
+    assert_eq!(r.state, TradeState::NeedsAttention);
     assert!(polls(&events) >= 2);
     assert_eq!(charges(&sb, &no), 1);
 }

@@ -256,7 +256,8 @@ async fn wrong_signature_is_never_trusted() {
     let no = order_no("T6");
     let events = Events::default();
     let r = pay_and_wait(&client, &pay_req(&no, "5001", 100), &events).await.unwrap();
-    assert_eq!(r.state, TradeState::Unknown);
+    // Nothing about this order can be trusted, not even the reverse's answer: a person must look.
+    assert_eq!(r.state, TradeState::NeedsAttention);
     assert!(events.polls() >= 2);
     assert_eq!(charges(&sandbox, &no).0, 1);
 }

@@ -456,6 +456,30 @@ impl Gateway for Client {
     }
 
     /// Also checks the notification is for this merchant: an agent's key may sign for several.
+    fn order_intent(&self, name: &str, params: &serde_json::Value) -> Option<crate::gateway::OrderIntent> {
+        let intent =
+            |order_no: String, amount, charges_now| Some(crate::gateway::OrderIntent { order_no, amount, charges_now });
+        match name.to_ascii_lowercase().as_str() {
+            "pay" => serde_json::from_value::<BarcodePayRequest>(params.clone())
+                .ok()
+                .and_then(|r| intent(r.out_trade_no, r.total_fee, true)),
+            "facepay" => serde_json::from_value::<FacePayRequest>(params.clone())
+                .ok()
+                .and_then(|r| intent(r.out_trade_no, r.total_fee, true)),
+            "wechat_preorder" => serde_json::from_value::<WechatPreOrderRequest>(params.clone())
+                .ok()
+                .and_then(|r| intent(r.out_trade_no, r.total_fee, false)),
+            "alipay_preorder" => serde_json::from_value::<AlipayPreOrderRequest>(params.clone())
+                .ok()
+                .and_then(|r| intent(r.out_trade_no, r.total_fee, false)),
+            _ => None,
+        }
+    }
+
+    fn is_order_not_found(&self, err: &Error) -> bool {
+        matches!(err, Error::GatewayRejected { code, .. } if code == "20007")
+    }
+
     fn verify_notification(&self, fields: &RawFields) -> Result<Notification> {
         let n = protocol::verify_notification(fields, &self.creds.key)?;
         match fields.get("mch_id") {

@@ -442,6 +442,23 @@ impl Gateway for Client {
         }
     }
 
+    fn order_intent(&self, name: &str, params: &serde_json::Value) -> Option<crate::gateway::OrderIntent> {
+        if !name.eq_ignore_ascii_case("payorder") {
+            return None;
+        }
+        let req = serde_json::from_value::<PayorderRequest>(params.clone()).ok()?;
+        let common = req.common();
+        Some(crate::gateway::OrderIntent {
+            order_no: common.out_no.clone(),
+            amount: common.trade_amount,
+            charges_now: matches!(req, PayorderRequest::Barcode(_)),
+        })
+    }
+
+    fn is_order_not_found(&self, err: &Error) -> bool {
+        matches!(err, Error::GatewayRejected { code, .. } if errcode_kind(code) == ErrKind::NotFound)
+    }
+
     fn verify_notification(&self, fields: &RawFields) -> Result<Notification> {
         super::verify_notification(fields, &self.creds.open_key)
     }
