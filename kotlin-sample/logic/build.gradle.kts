@@ -35,8 +35,8 @@ dependencies {
     testRuntimeOnly(libs.junit.platform.launcher)
 }
 
-val bindingsFile = bindings.file("io/posgate/posgate.kt").asFile
 tasks.named("compileKotlin") {
+    val bindingsFile = bindings.file("io/posgate/posgate.kt").asFile // a plain File: configuration-cache safe
     doFirst {
         if (!bindingsFile.exists()) {
             throw GradleException(
