@@ -2,9 +2,10 @@
 
 use std::sync::Arc;
 
+use posgate_core::engine::Engine;
+use posgate_core::journal::Journal;
 use posgate_core::{
-    connect, ids, pay_and_wait, Gateway, GatewayId, Money, PayRequest, PaymentEvent, RefundRequest, RefundState,
-    TradeState,
+    connect, ids, GatewayId, Money, PayRequest, PaymentEvent, PaymentListener, RefundRequest, RefundState, TradeState,
 };
 use posgate_sandbox::Sandbox;
 
@@ -40,7 +41,9 @@ pub async fn run(only: &[GatewayId]) -> Result<bool, String> {
     for &g in posgate_sandbox::GATEWAYS.iter().filter(|g| only.is_empty() || only.contains(g)) {
         let cfg = sandbox.config(g).ok_or_else(|| format!("{g}: no sandbox configuration"))?;
         let gw = connect(cfg).map_err(|e| format!("{g}: {e}"))?;
-        cashier_day(gw, &mut tally).await;
+        let journal = Arc::new(Journal::in_memory().map_err(|e| e.to_string())?);
+        let engine = Engine::on_current_runtime(gw, journal).map_err(|e| e.to_string())?;
+        cashier_day(engine, &mut tally).await;
     }
     let orders = sandbox.orders();
     let double = orders.iter().filter(|o| o.charges > 1).count();
@@ -57,8 +60,8 @@ pub async fn run(only: &[GatewayId]) -> Result<bool, String> {
     Ok(tally.failed == 0)
 }
 
-fn progress(gw: GatewayId) -> impl Fn(PaymentEvent) + Send + Sync {
-    move |e| match e {
+fn progress(gw: GatewayId) -> Arc<dyn PaymentListener> {
+    Arc::new(move |e: PaymentEvent| match e {
         PaymentEvent::Submitted { order_no } => println!("[{gw}]      {order_no}: submitted"),
         PaymentEvent::Paying { order_no } => println!("[{gw}]      {order_no}: paying, waiting for the payer"),
         PaymentEvent::Poll { order_no, n, of } => println!("[{gw}]      {order_no}: query {n} of {of}"),
@@ -67,7 +70,7 @@ fn progress(gw: GatewayId) -> impl Fn(PaymentEvent) + Send + Sync {
             println!("[{gw}]      {order_no}: needs attention: {reason}")
         }
         PaymentEvent::Final { order_no, state } => println!("[{gw}]      {order_no}: {state}"),
-    }
+    })
 }
 
 fn pay_request(code: &str, fen: i64) -> PayRequest {
@@ -81,13 +84,14 @@ fn pay_request(code: &str, fen: i64) -> PayRequest {
     }
 }
 
-async fn cashier_day(gw: Arc<dyn Gateway>, tally: &mut Tally) {
-    let g = gw.id();
+async fn cashier_day(engine: Arc<Engine>, tally: &mut Tally) {
+    let g = engine.gateway().id();
+    let gw = engine.gateway().clone();
     let listener = progress(g);
 
     // 1. A barcode payment that is "paying" for a few seconds (the payer types a password).
     let first = pay_request(PAYING_THEN_PAID, 2580);
-    let paid = match pay_and_wait(gw.as_ref(), &first, &listener).await {
+    let paid = match engine.pay(first.clone(), Some(listener.clone())).await {
         Ok(r) if r.state == TradeState::Paid => Ok(format!("{} {} yuan {}", r.order_no, first.amount, r.state)),
         Ok(r) => Err(format!("{} ended {}", r.order_no, r.state)),
         Err(e) => Err(e.to_string()),
@@ -115,7 +119,8 @@ async fn cashier_day(gw: Arc<dyn Gateway>, tally: &mut Tally) {
         total_amount: Some(first.amount),
         reason: Some("demo partial refund".into()),
     };
-    let r = if first_paid { gw.refund(&refund).await } else { Err(posgate_core::Error::internal("payment not paid")) };
+    let r =
+        if first_paid { engine.refund(&refund).await } else { Err(posgate_core::Error::internal("payment not paid")) };
     tally.check(
         g,
         "partial refund",
@@ -140,8 +145,8 @@ async fn cashier_day(gw: Arc<dyn Gateway>, tally: &mut Tally) {
 
     // 5. A second order, paid and then cancelled at the till.
     let second = pay_request(PAID_AT_ONCE, 990);
-    let cancelled = match pay_and_wait(gw.as_ref(), &second, &listener).await {
-        Ok(r) if r.state == TradeState::Paid => match gw.cancel(&second.order_no).await {
+    let cancelled = match engine.pay(second.clone(), Some(listener.clone())).await {
+        Ok(r) if r.state == TradeState::Paid => match engine.cancel(&second.order_no).await {
             Ok(c) if matches!(c.state, TradeState::Reversed | TradeState::Closed) => {
                 Ok(format!("{} {}", c.order_no, c.state))
             }
@@ -158,7 +163,7 @@ async fn cashier_day(gw: Arc<dyn Gateway>, tally: &mut Tally) {
     tally.check(
         g,
         "declined barcode",
-        match pay_and_wait(gw.as_ref(), &third, &listener).await {
+        match engine.pay(third.clone(), Some(listener.clone())).await {
             Ok(r) if r.state == TradeState::Failed => Ok(format!(
                 "{} failed: {} {}",
                 r.order_no,

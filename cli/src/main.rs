@@ -5,11 +5,16 @@ mod debug;
 mod demo;
 mod merchant;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
-use posgate_core::{connect, ids, pay_and_wait, Error, Money, PayRequest, PaymentEvent, RefundRequest, TradeState};
+use posgate_core::engine::Engine;
+use posgate_core::journal::{Entry, EntryState, Journal};
+use posgate_core::{
+    connect, ids, Error, GatewayId, Money, PayRequest, PaymentEvent, PaymentListener, RefundRequest, TradeState,
+};
 
 #[derive(Parser)]
 #[command(name = "posgate", version, about = "posgate: payments for Sunmi POS terminals, from the command line")]
@@ -48,6 +53,15 @@ enum Command {
     RefundQuery(RefundQueryArgs),
     /// Cancel (reverse) an order.
     Cancel(OrderArgs),
+    /// Settle every journal entry a crash left open: query, reverse past the deadline, or mark
+    /// needs attention. Prints `final: <number> <state>` per entry. Never charges again.
+    Recover {
+        #[arg(long, value_name = "FILE")]
+        journal: PathBuf,
+    },
+    /// The payment journal.
+    #[command(subcommand)]
+    Journal(JournalCommand),
     /// List every operation a gateway offers.
     Operations(GatewayArg),
     /// Call any operation of a gateway by name with its request as JSON; prints the JSON answer.
@@ -55,6 +69,15 @@ enum Command {
     /// Integrator's tools: signatures, encryption, notifications.
     #[command(subcommand)]
     Debug(DebugCommand),
+}
+
+#[derive(Subcommand)]
+enum JournalCommand {
+    /// A table of every entry and its state (unsettled entries show right after a crash).
+    List {
+        #[arg(long, value_name = "FILE")]
+        journal: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -71,6 +94,9 @@ struct GatewayArg {
     /// sunmi, chaoying, kuaishou, mmsp or tlinx (taken from --config when omitted).
     #[arg(long)]
     gateway: Option<String>,
+    /// Durable payment journal (SQLite). Without it the journal lives for this command only.
+    #[arg(long, value_name = "FILE")]
+    journal: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -214,9 +240,36 @@ fn main() -> ExitCode {
     }
 }
 
-fn gateway_for(cli: &Cli, gw: &GatewayArg) -> Result<std::sync::Arc<dyn posgate_core::Gateway>, Error> {
+fn gateway_for(cli: &Cli, gw: &GatewayArg) -> Result<Arc<dyn posgate_core::Gateway>, Error> {
     let cfg = merchant::resolve(cli.config.as_deref(), cli.sandbox.as_deref(), gw.gateway.as_deref())?;
     connect(cfg)
+}
+
+fn open_journal(path: Option<&Path>) -> Result<Arc<Journal>, Error> {
+    Ok(Arc::new(match path {
+        Some(p) => Journal::open(p)?,
+        None => Journal::in_memory()?,
+    }))
+}
+
+fn engine_for(cli: &Cli, gw: &GatewayArg) -> Result<Arc<Engine>, Error> {
+    Engine::on_current_runtime(gateway_for(cli, gw)?, open_journal(gw.journal.as_deref())?)
+}
+
+/// Prints a payment's progress, one line per event.
+struct Progress;
+
+impl PaymentListener for Progress {
+    fn on_event(&self, e: PaymentEvent) {
+        match e {
+            PaymentEvent::Submitted { order_no } => println!("submitted: {order_no}"),
+            PaymentEvent::Paying { order_no } => println!("paying: {order_no}"),
+            PaymentEvent::Poll { order_no, n, of } => println!("poll {n}/{of}: {order_no}"),
+            PaymentEvent::Reversing { order_no } => println!("reversing: {order_no}"),
+            PaymentEvent::NeedsAttention { order_no, reason } => println!("needs attention: {order_no}: {reason}"),
+            PaymentEvent::Final { .. } => {}
+        }
+    }
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<(), Error> {
@@ -244,7 +297,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Pay(a) => {
-            let gw = gateway_for(&cli, &a.gw)?;
+            let engine = engine_for(&cli, &a.gw)?;
             let req = PayRequest {
                 order_no: a.order_no.clone().unwrap_or_else(|| ids::new_order_no("PG")),
                 amount: Money::positive(a.amount, "amount")?,
@@ -253,22 +306,14 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
                 terminal_id: a.terminal_id.clone(),
                 store_id: None,
             };
-            let listener = |e: PaymentEvent| match e {
-                PaymentEvent::Submitted { order_no } => println!("submitted: {order_no}"),
-                PaymentEvent::Paying { order_no } => println!("paying: {order_no}"),
-                PaymentEvent::Poll { order_no, n, of } => println!("poll {n}/{of}: {order_no}"),
-                PaymentEvent::Reversing { order_no } => println!("reversing: {order_no}"),
-                PaymentEvent::NeedsAttention { order_no, reason } => println!("needs attention: {order_no}: {reason}"),
-                PaymentEvent::Final { .. } => {}
-            };
-            let r = pay_and_wait(gw.as_ref(), &req, &listener).await?;
+            let r = engine.pay(req, Some(Arc::new(Progress))).await?;
             if let Some(code) = &r.gateway_code {
                 println!("gateway: {code} {}", r.message.as_deref().unwrap_or(""));
             }
             println!("final: {} {}", r.order_no, r.state);
             Ok(match r.state {
                 TradeState::Paid => ExitCode::SUCCESS,
-                TradeState::Unknown => ExitCode::from(3),
+                TradeState::Unknown | TradeState::NeedsAttention => ExitCode::from(3),
                 _ => ExitCode::FAILURE,
             })
         }
@@ -286,7 +331,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
                 total_amount: a.total.map(|t| Money::positive(t, "total")).transpose()?,
                 reason: a.reason.clone(),
             };
-            let r = gateway_for(&cli, &a.gw)?.refund(&req).await?;
+            let r = engine_for(&cli, &a.gw)?.refund(&req).await?;
             print_json(&r)?;
             println!("refund: {} {}", r.refund_no, r.state);
             Ok(ExitCode::SUCCESS)
@@ -298,9 +343,15 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Cancel(a) => {
-            let r = gateway_for(&cli, &a.gw)?.cancel(&a.order_no).await?;
+            let r = engine_for(&cli, &a.gw)?.cancel(&a.order_no).await?;
             print_json(&r)?;
             println!("final: {} {}", r.order_no, r.state);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Recover { journal } => recover(&cli, journal).await,
+        Command::Journal(JournalCommand::List { journal }) => {
+            let journal = Journal::open(journal)?;
+            print!("{}", journal_table(&journal.list()?));
             Ok(ExitCode::SUCCESS)
         }
         Command::Operations(a) => {
@@ -313,12 +364,72 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Call(a) => {
             let params: serde_json::Value =
                 serde_json::from_str(&a.params).map_err(|e| Error::invalid("params", format!("not JSON: {e}")))?;
-            let out = gateway_for(&cli, &a.gw)?.invoke(&a.operation, params).await?;
+            let out = engine_for(&cli, &a.gw)?.invoke(&a.operation, params).await?;
             print_json(&out)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Debug(d) => run_debug(d),
     }
+}
+
+/// Recovery over every gateway that has unsettled entries, each with the configuration the
+/// command line gives (`--config` for its gateway, `--sandbox` for any).
+async fn recover(cli: &Cli, path: &Path) -> Result<ExitCode, Error> {
+    let journal = open_journal(Some(path))?;
+    let mut gateways: Vec<GatewayId> = journal.unsettled()?.iter().map(|e| e.gateway).collect();
+    gateways.sort();
+    gateways.dedup();
+    let mut attention = false;
+    for g in gateways {
+        let cfg = merchant::resolve(cli.config.as_deref(), cli.sandbox.as_deref(), Some(g.as_str()))?;
+        let engine = Engine::on_current_runtime(connect(cfg)?, journal.clone())?;
+        for r in engine.recover().await? {
+            attention |= r.state == EntryState::NeedsAttention;
+            match &r.note {
+                Some(note) if r.state == EntryState::NeedsAttention => println!("note: {} {note}", r.number),
+                _ => {}
+            }
+            println!("final: {} {}", r.number, r.state);
+        }
+    }
+    Ok(if attention { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+fn journal_table(entries: &[Entry]) -> String {
+    let mut out = format!(
+        "{:<8} {:<9} {:<34} {:>12} {:<16} {:>3} {:<19} {}\n",
+        "kind", "gateway", "number", "amount", "state", "try", "updated (UTC)", "note"
+    );
+    for e in entries {
+        out.push_str(&format!(
+            "{:<8} {:<9} {:<34} {:>12} {:<16} {:>3} {:<19} {}\n",
+            e.kind.as_str(),
+            e.gateway,
+            e.number,
+            e.amount.to_yuan(),
+            e.state,
+            e.attempts,
+            utc(e.updated_at_ms),
+            e.note.as_deref().unwrap_or("")
+        ));
+    }
+    out
+}
+
+/// `YYYY-MM-DD HH:MM:SS` in UTC from Unix milliseconds (civil-from-days, no time crate needed).
+fn utc(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}", rem / 3600, rem % 3600 / 60, rem % 60)
 }
 
 fn run_debug(cmd: &DebugCommand) -> Result<ExitCode, Error> {
@@ -347,5 +458,17 @@ fn run_debug(cmd: &DebugCommand) -> Result<ExitCode, Error> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_times() {
+        assert_eq!(utc(0), "1970-01-01 00:00:00");
+        assert_eq!(utc(1_497_957_842_000), "2017-06-20 11:24:02");
+        assert_eq!(utc(951_868_799_000), "2000-02-29 23:59:59");
     }
 }

@@ -292,3 +292,91 @@ fn demo_passes() {
         .unwrap_or_else(|| panic!("bad last line {last:?}"));
     assert_eq!(n, 6 * posgate_sandbox::GATEWAYS.len() as u32 + 1);
 }
+
+fn temp_journal(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("posgate-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("journal.db")
+}
+
+#[test]
+fn killed_mid_poll_then_recovered() {
+    let (_server, urls) = serve();
+    for (g, url) in &urls {
+        let root = url.trim_end_matches(&format!("/{g}")).to_string();
+        let journal = temp_journal(g);
+        let journal_s = journal.to_str().unwrap();
+        let order = format!("KILL{}{}", g.len(), std::process::id());
+        let mut child = Command::new(env!("CARGO_BIN_EXE_posgate"))
+            .args(["--sandbox", &root, "pay", "--gateway", g, "--amount", "700", "--auth-code", "134567890123451006"])
+            .args(["--order-no", &order, "--journal", journal_s])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        loop {
+            let line = lines.next().expect("the payment polls before it ends").unwrap();
+            if line.starts_with("poll 1/") {
+                break;
+            }
+            assert!(!line.starts_with("final:"), "{g}: ended before the kill: {line}");
+        }
+        child.kill().unwrap(); // SIGKILL: no chance to clean up
+        child.wait().unwrap();
+
+        let list = posgate(&["journal", "list", "--journal", journal_s]);
+        assert!(list.status.success(), "{list:?}");
+        let row = stdout(&list).lines().find(|l| l.contains(&order)).map(str::to_string);
+        let row = row.unwrap_or_else(|| panic!("{g}: no journal row: {}", stdout(&list)));
+        assert!(row.contains("paying") || row.contains("unknown"), "{g}: unsettled row expected: {row}");
+
+        let rec = posgate(&["--sandbox", &root, "recover", "--journal", journal_s]);
+        assert!(rec.status.success(), "{g}: {rec:?}");
+        assert!(stdout(&rec).lines().any(|l| l == format!("final: {order} paid")), "{g}: {}", stdout(&rec));
+
+        let list = posgate(&["journal", "list", "--journal", journal_s]);
+        let row = stdout(&list).lines().find(|l| l.contains(&order)).map(str::to_string).unwrap();
+        assert!(row.contains(" paid "), "{g}: {row}");
+        // Recovered by querying, never re-sent: one attempt, one charge.
+        let q = posgate(&["--sandbox", &root, "query", "--gateway", g, "--order-no", &order]);
+        assert_eq!(last_line(&q), format!("state: {order} paid"), "{g}: {q:?}");
+        assert!(row.split_whitespace().any(|w| w == "1"), "{g}: one attempt: {row}");
+
+        // Nothing left: a second recovery settles nothing.
+        let again = posgate(&["--sandbox", &root, "recover", "--journal", journal_s]);
+        assert!(again.status.success() && stdout(&again).is_empty(), "{g}: {again:?}");
+    }
+}
+
+#[test]
+fn journal_refuses_a_reused_order_number_with_another_amount() {
+    let (_server, urls) = serve();
+    let (g, url) = &urls[0];
+    let root = url.trim_end_matches(&format!("/{g}")).to_string();
+    let journal = temp_journal("reuse");
+    let journal_s = journal.to_str().unwrap();
+    let order = format!("REUSE{}", std::process::id());
+    let pay = |amount: &str| {
+        posgate(&[
+            "--sandbox",
+            &root,
+            "pay",
+            "--gateway",
+            g,
+            "--amount",
+            amount,
+            "--auth-code",
+            "134567890123450000",
+            "--order-no",
+            &order,
+            "--journal",
+            journal_s,
+        ])
+    };
+    assert_eq!(last_line(&pay("300")), format!("final: {order} paid"));
+    // A retry with the same number reports the recorded result.
+    assert_eq!(last_line(&pay("300")), format!("final: {order} paid"));
+    assert_clean_error(&pay("301"), "order_no");
+}
