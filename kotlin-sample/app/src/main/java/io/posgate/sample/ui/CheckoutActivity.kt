@@ -127,7 +127,12 @@ class CheckoutActivity : AppCompatActivity() {
         // An open outcome: only a query (same order number) or an explicit override goes on.
         val unresolved = s.unresolvedOrderNo
         b.unresolvedPanel.visibility = if (unresolved != null) View.VISIBLE else View.GONE
-        if (unresolved != null) b.unresolvedMessage.text = getString(R.string.unresolved_message, unresolved)
+        if (unresolved != null) {
+            val detail = (s.phase as? CheckoutPhase.Done)?.result?.let { r ->
+                "\n" + getString(R.string.unresolved_detail, Texts.state(this, r.state), r.message.orEmpty())
+            }.orEmpty()
+            b.unresolvedMessage.text = getString(R.string.unresolved_message, unresolved) + detail
+        }
         b.queryOutcome.isEnabled = s.canQuery
         b.dismissUnresolved.isEnabled = s.canQuery
 

@@ -24,6 +24,7 @@ object Texts {
         TradeState.REFUNDED to R.string.state_refunded,
         TradeState.PARTIALLY_REFUNDED to R.string.state_partially_refunded,
         TradeState.UNKNOWN to R.string.state_unknown,
+        TradeState.NEEDS_ATTENTION to R.string.state_needs_attention,
     )
 
     private val REFUND_STATES = mapOf(
@@ -95,7 +96,10 @@ object Texts {
         is PayProgress.Submitted -> c.getString(R.string.progress_submitted, p.orderNo)
         is PayProgress.Paying -> c.getString(R.string.progress_paying)
         is PayProgress.Polling -> c.getString(R.string.progress_polling, p.n, p.of)
+        is PayProgress.Reversing -> c.getString(R.string.progress_reversing)
+        is PayProgress.NeedsAttention -> c.getString(R.string.progress_needs_attention, p.reason)
         is PayProgress.Final -> c.getString(R.string.progress_final, state(c, p.state))
+        is PayProgress.Other -> p.description
     }
 
     fun error(c: Context, e: PaymentError): String = when (e) {

@@ -67,7 +67,9 @@ sealed interface FaceRecognition {
  * 1. [FaceSdk.rawData]; 2. posgate `getfaceauth` with it → `authinfo`;
  * 3. [FaceSdk.recognise] → `face_code` + `openid`; 4. posgate `facepay`;
  * 5. follow the order to a final state with [PosGate.query] on the poll schedule, like the
- *    library's own barcode payment (same events: submitted, paying, poll n of N, final).
+ *    library's own barcode payment (same events: submitted, paying, poll n of N, final); with
+ *    no final answer by the deadline, reverse it with [PosGate.cancel] (event: reversing), and
+ *    when even that cannot be settled, end NEEDS_ATTENTION (event: needs attention).
  *
  * The `facepay` answer is read the way the library reads a `pay` answer: success is paid; still
  * paying (or a system error, or no trustworthy answer at all) is followed by queries; only codes
@@ -210,7 +212,50 @@ class FacePayFlow(
             }
             next += interval
         }
-        return finish(emit, last.copy(state = TradeState.UNKNOWN))
+        return reverse(orderNo, started, last, emit)
+    }
+
+    /**
+     * The deadline passed without a final answer: reverse the order (a charged payer gets the
+     * money back), never sooner than the gateway allows after the pay call, retrying while the
+     * gateway does not answer, as the library does for barcode payments.
+     */
+    private suspend fun reverse(orderNo: String, started: Long, last: TradeResult, emit: (PaymentEvent) -> Unit): TradeResult {
+        emit(PaymentEvent.Reversing(orderNo))
+        val wait = schedule.earliestReverseMs - (System.nanoTime() - started) / 1_000_000
+        if (wait > 0) delay(wait)
+        var why = ""
+        for (attempt in 1..REVERSE_TRIES) {
+            try {
+                val r = gate.cancel(orderNo)
+                when (r.state) {
+                    TradeState.REVERSED, TradeState.CLOSED, TradeState.FAILED -> return finish(emit, r)
+                    // Paid after all and the gateway will not reverse it: the cashier decides (refund).
+                    TradeState.PAID, TradeState.PARTIALLY_REFUNDED, TradeState.REFUNDED ->
+                        return needsAttention(emit, r, "cancel answered ${r.state}: check the order, refund if needed")
+                    else -> why = "cancel answered ${r.state}"
+                }
+            } catch (e: CancellationException) {
+                throw e
+            } catch (e: PosGateException.GatewayRejected) {
+                return needsAttention(emit, last, "reverse refused: ${e.code} ${e.detail}")
+            } catch (e: PosGateException.Unsupported) {
+                return needsAttention(emit, last, "reverse unsupported: ${e.what}")
+            } catch (e: PosGateException) {
+                why = e.message ?: e.toString()
+            }
+            if (attempt < REVERSE_TRIES) delay(schedule.intervalMs.coerceAtLeast(1))
+        }
+        return needsAttention(emit, last, "reverse unanswered after $REVERSE_TRIES tries: $why")
+    }
+
+    private fun needsAttention(emit: (PaymentEvent) -> Unit, last: TradeResult, reason: String): TradeResult {
+        emit(PaymentEvent.NeedsAttention(orderNo = last.orderNo, reason = reason))
+        return finish(emit, last.copy(state = TradeState.NEEDS_ATTENTION, message = reason))
+    }
+
+    private companion object {
+        const val REVERSE_TRIES = 3
     }
 
     /** The `facepay` answer said paid; the query adds the amount and trade number as the library reports them. */

@@ -34,7 +34,7 @@ data class OrderState(
 
     companion object {
         val REFUNDABLE = setOf(TradeState.PAID, TradeState.PARTIALLY_REFUNDED)
-        private val CANCELLABLE = setOf(TradeState.PAYING, TradeState.PAID, TradeState.UNKNOWN)
+        private val CANCELLABLE = setOf(TradeState.PAYING, TradeState.PAID, TradeState.UNKNOWN, TradeState.NEEDS_ATTENTION)
     }
 }
 

@@ -22,14 +22,27 @@ sealed interface PayProgress {
     /** Query [n] of at most [of] before the deadline. */
     data class Polling(val orderNo: String, val n: Int, val of: Int) : PayProgress
 
+    /** No final answer by the deadline (or the cashier cancelled): the order is being reversed. */
+    data class Reversing(val orderNo: String) : PayProgress
+
+    /** The library could not settle the payment: a person must check ([reason]). */
+    data class NeedsAttention(val orderNo: String, val reason: String) : PayProgress
+
     data class Final(val orderNo: String, val state: TradeState) : PayProgress
 
+    /** An event a newer library added that this app does not know yet. */
+    data class Other(val description: String) : PayProgress
+
     companion object {
+        @Suppress("REDUNDANT_ELSE_IN_WHEN")
         fun from(event: PaymentEvent): PayProgress = when (event) {
             is PaymentEvent.Submitted -> Submitted(event.orderNo)
             is PaymentEvent.Paying -> Paying(event.orderNo)
             is PaymentEvent.Poll -> Polling(event.orderNo, event.n, event.of)
+            is PaymentEvent.Reversing -> Reversing(event.orderNo)
+            is PaymentEvent.NeedsAttention -> NeedsAttention(event.orderNo, event.reason)
             is PaymentEvent.Final -> Final(event.orderNo, event.state)
+            else -> Other(event.toString()) // keeps compiling when the library adds events
         }
     }
 }
@@ -44,8 +57,8 @@ private val FINAL_STATES = setOf(
 )
 
 /**
- * Whether the trade's outcome is settled. PAYING and UNKNOWN are not; neither is any state a
- * newer library adds (a listed set, not "everything but"): the screens then keep the order open
- * for a query instead of treating it as done.
+ * Whether the trade's outcome is settled. PAYING and UNKNOWN are not, nor NEEDS_ATTENTION (a
+ * person must check it), nor any state a newer library adds (a listed set, not "everything
+ * but"): the screens then keep the order open for a query instead of treating it as done.
  */
 val TradeState.isFinal: Boolean get() = this in FINAL_STATES

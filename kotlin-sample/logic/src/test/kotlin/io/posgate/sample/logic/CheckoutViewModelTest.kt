@@ -209,6 +209,42 @@ class CheckoutViewModelTest {
     }
 
     @Test
+    fun `a payment that needs attention keeps the till blocked`() = runBlocking {
+        val gate = object : PosGate(NoHandle) {
+            override suspend fun pay(request: PaymentRequest, listener: PaymentListener?): TradeResult {
+                listener?.onEvent(io.posgate.PaymentEvent.Submitted(request.orderNo!!))
+                listener?.onEvent(io.posgate.PaymentEvent.Reversing(request.orderNo!!))
+                listener?.onEvent(io.posgate.PaymentEvent.NeedsAttention(request.orderNo!!, "reverse unanswered"))
+                listener?.onEvent(io.posgate.PaymentEvent.Final(request.orderNo!!, TradeState.NEEDS_ATTENTION))
+                return TradeResult(
+                    orderNo = request.orderNo!!, state = TradeState.NEEDS_ATTENTION, amountFen = null,
+                    gatewayTradeNo = null, channel = null, gatewayCode = null, message = "reverse unanswered",
+                )
+            }
+
+            override fun close() {}
+        }
+        val vm = CheckoutViewModel(this, FixedSource(gate))
+        vm.setAmount("5")
+        vm.setBarcode(Codes.PAID)
+        vm.pay()!!.join()
+        val s = vm.state.value
+        val result = assertIs<CheckoutPhase.Done>(s.phase).result
+        assertEquals(result.orderNo, s.unresolvedOrderNo)
+        assertFalse(s.canPay)
+        assertTrue(s.canQuery)
+        assertEquals(
+            listOf(
+                PayProgress.Submitted(result.orderNo),
+                PayProgress.Reversing(result.orderNo),
+                PayProgress.NeedsAttention(result.orderNo, "reverse unanswered"),
+                PayProgress.Final(result.orderNo, TradeState.NEEDS_ATTENTION),
+            ),
+            s.progress,
+        )
+    }
+
+    @Test
     fun `the cashier can take an unresolved order off the till explicitly`() = runBlocking {
         val vm = CheckoutViewModel(this, FixedSource(LostAnswerGate(TradeState.UNKNOWN)))
         vm.setAmount("5")

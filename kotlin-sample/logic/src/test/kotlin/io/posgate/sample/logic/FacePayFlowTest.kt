@@ -178,8 +178,18 @@ class FacePayFlowTest {
     }
 
     /** Scripted gateway for the answers the sandbox does not produce on facepay. */
-    private class ScriptedGate(private val facepay: () -> String, private val states: List<TradeState>) : PosGate(NoHandle) {
+    private class ScriptedGate(
+        private val facepay: () -> String,
+        private val states: List<TradeState>,
+        private val cancel: (String) -> TradeResult = { throw PosGateException.Network("no answer", outcomeUnknown = true) },
+    ) : PosGate(NoHandle) {
         val queries = Collections.synchronizedList(mutableListOf<String>())
+        val cancels = Collections.synchronizedList(mutableListOf<String>())
+
+        override suspend fun cancel(orderNo: String): TradeResult {
+            cancels += orderNo
+            return cancel.invoke(orderNo)
+        }
 
         override fun gateway() = Gateway.CHAOYING
         override fun operations() = listOf(OperationInfo("getfaceauth", ""), OperationInfo("facepay", ""))
@@ -216,14 +226,43 @@ class FacePayFlowTest {
         }
     }
 
+    private fun trade(orderNo: String, state: TradeState) = TradeResult(
+        orderNo = orderNo, state = state, amountFen = 100, gatewayTradeNo = null, channel = "WECHAT", gatewayCode = null, message = null,
+    )
+
+    private val stillPaying = { """{"state":"SUCCESS","code":"10001","trade_state":"USERPAYING"}""" }
+
     @Test
-    fun `no final answer by the deadline ends UNKNOWN`() = runBlocking {
-        val gate = ScriptedGate({ """{"state":"SUCCESS","code":"10001","trade_state":"USERPAYING"}""" }, listOf(TradeState.PAYING))
+    fun `no final answer by the deadline reverses the order`() = runBlocking {
+        val gate = ScriptedGate(stillPaying, listOf(TradeState.PAYING), cancel = { trade(it, TradeState.REVERSED) })
         val steps = mutableListOf<PayProgress>()
         val r = FacePayFlow(gate, FakeFaceSdk(), TerminalInfo.DEMO, quick).pay(100, "PG0002", "t", steps::add)
-        assertEquals(TradeState.UNKNOWN, r.state)
-        assertEquals(10, gate.queries.size) // (100 - 10) / 10 + 1
-        assertEquals(PayProgress.Final("PG0002", TradeState.UNKNOWN), steps.last())
+        assertEquals(TradeState.REVERSED, r.state)
+        assertEquals(10, gate.queries.size) // (100 - 10) / 10 + 1 polls before the deadline
+        assertEquals(listOf("PG0002"), gate.cancels)
+        assertEquals(
+            listOf(PayProgress.Polling("PG0002", 10, 10), PayProgress.Reversing("PG0002"), PayProgress.Final("PG0002", TradeState.REVERSED)),
+            steps.takeLast(3),
+        )
+    }
+
+    @Test
+    fun `a reverse that cannot be settled needs attention`() = runBlocking {
+        val refused = ScriptedGate(stillPaying, listOf(TradeState.PAYING), cancel = { throw PosGateException.GatewayRejected("20011", "撤销错误") })
+        val steps = mutableListOf<PayProgress>()
+        val r = FacePayFlow(refused, FakeFaceSdk(), TerminalInfo.DEMO, quick).pay(100, "PG0006", "t", steps::add)
+        assertEquals(TradeState.NEEDS_ATTENTION, r.state)
+        assertTrue(r.message!!.contains("20011"), r.message)
+        assertEquals(PayProgress.NeedsAttention("PG0006", r.message!!), steps[steps.size - 2])
+        assertEquals(PayProgress.Final("PG0006", TradeState.NEEDS_ATTENTION), steps.last())
+
+        val silent = ScriptedGate(stillPaying, listOf(TradeState.PAYING)) // cancel never answers
+        val r2 = FacePayFlow(silent, FakeFaceSdk(), TerminalInfo.DEMO, quick).pay(100, "PG0007", "t")
+        assertEquals(TradeState.NEEDS_ATTENTION, r2.state)
+        assertEquals(3, silent.cancels.size)
+
+        val paidAfterAll = ScriptedGate(stillPaying, listOf(TradeState.PAYING), cancel = { trade(it, TradeState.PAID) })
+        assertEquals(TradeState.NEEDS_ATTENTION, FacePayFlow(paidAfterAll, FakeFaceSdk(), TerminalInfo.DEMO, quick).pay(100, "PG0008", "t").state)
     }
 
     @Test
