@@ -211,10 +211,12 @@ impl Engine {
         let order_no = entry.order_no.clone();
         self.rt.spawn(async move {
             let r = engine.drive(entry, job, &fan).await;
-            let _ = tx.send(Some(r));
+            // Leave the running set before anyone can see the result, so a cancel or a retry
+            // that follows the result finds the settled journal entry, not a finished task.
             if let Ok(mut map) = engine.running.lock() {
                 map.remove(&order_no);
             }
+            let _ = tx.send(Some(r));
         });
         Ok(PaymentHandle { order_no: running_order_no(&begin), running, watching })
     }
