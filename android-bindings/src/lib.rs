@@ -39,20 +39,56 @@ impl core::PaymentListener for ListenerAdapter {
     }
 }
 
-/// A connection to one gateway with one merchant's credentials.
+/// A connection to one gateway with one merchant's credentials and its payment journal.
 #[derive(uniffi::Object)]
 pub struct PosGate {
     gw: Arc<dyn core::Gateway>,
+    engine: Arc<core::engine::Engine>,
+}
+
+/// One payment under way: its result, a way to stop watching (the payment carries on) and the
+/// cashier's cancel.
+#[derive(uniffi::Object)]
+pub struct PaymentHandle {
+    inner: core::engine::PaymentHandle,
+}
+
+#[uniffi::export]
+impl PaymentHandle {
+    pub fn order_no(&self) -> String {
+        self.inner.order_no.clone()
+    }
+
+    /// Waits for the settled result. Cancelling this call does not stop the payment.
+    pub async fn result(self: Arc<Self>) -> Result<TradeResult, PosGateError> {
+        let me = self.clone();
+        runtime::run(async move { Ok(me.inner.result().await?.into()) }).await
+    }
+
+    /// Stops this payment's listener from receiving events; the payment carries on.
+    pub fn stop_watching(&self) {
+        self.inner.stop_watching();
+    }
+
+    /// The cashier cancels: the order is reversed at once (after the gateway's earliest-reverse time).
+    pub fn cancel(&self) {
+        self.inner.cancel();
+    }
 }
 
 #[uniffi::export]
 impl PosGate {
     #[uniffi::constructor]
     pub fn new(config: PosGateConfig) -> Result<Arc<PosGate>, PosGateError> {
+        let journal_path = config.journal_path.clone();
         let cfg = config.into_core()?;
-        // Building the HTTP client needs no runtime, but keep one ready for the first call.
-        runtime::get();
-        Ok(Arc::new(PosGate { gw: core::connect(cfg)? }))
+        let journal = Arc::new(match journal_path {
+            Some(p) if !p.is_empty() => core::journal::Journal::open(p)?,
+            _ => core::journal::Journal::in_memory()?,
+        });
+        let gw = core::connect(cfg)?;
+        let engine = core::engine::Engine::new(gw.clone(), journal, runtime::get().handle().clone());
+        Ok(Arc::new(PosGate { gw, engine }))
     }
 
     pub fn gateway(&self) -> Gateway {
@@ -66,16 +102,44 @@ impl PosGate {
         request: PaymentRequest,
         listener: Option<Arc<dyn PaymentListener>>,
     ) -> Result<TradeResult, PosGateError> {
-        let gw = self.gw.clone();
+        let handle = self.start_payment(request, listener)?;
+        handle.result().await
+    }
+
+    /// Starts a barcode payment and returns at once; it is journalled before this returns.
+    pub fn start_payment(
+        &self,
+        request: PaymentRequest,
+        listener: Option<Arc<dyn PaymentListener>>,
+    ) -> Result<Arc<PaymentHandle>, PosGateError> {
         let req = request.into_core()?;
-        runtime::run(async move {
-            let r = match listener {
-                Some(l) => core::pay_and_wait(gw.as_ref(), &req, &ListenerAdapter(l)).await?,
-                None => core::pay_and_wait(gw.as_ref(), &req, &core::payment::NoListener).await?,
-            };
-            Ok(r.into())
-        })
-        .await
+        let listener = listener.map(|l| Arc::new(ListenerAdapter(l)) as Arc<dyn core::PaymentListener>);
+        let inner = self.engine.start_payment(req, listener)?;
+        Ok(Arc::new(PaymentHandle { inner }))
+    }
+
+    /// Receives the events of every payment, including those nobody waits for any more
+    /// (a cancelled coroutine) and those resumed by recovery.
+    pub fn set_reporter(&self, listener: Option<Arc<dyn PaymentListener>>) {
+        self.engine.set_reporter(listener.map(|l| Arc::new(ListenerAdapter(l)) as Arc<dyn core::PaymentListener>));
+    }
+
+    /// Settles whatever a crash left open in the journal: call once at start-up.
+    pub async fn recover(&self) -> Result<Vec<RecoveredEntry>, PosGateError> {
+        let engine = self.engine.clone();
+        runtime::run(async move { Ok(engine.recover().await?.into_iter().map(Into::into).collect()) }).await
+    }
+
+    /// Every journal entry, oldest first.
+    pub fn journal_entries(&self) -> Result<Vec<JournalEntry>, PosGateError> {
+        Ok(self.engine.journal().list()?.into_iter().map(Into::into).collect())
+    }
+
+    /// Verifies a notification and checks it against the journal (order known, same amount);
+    /// a duplicate delivery is recognised and changes nothing.
+    pub fn check_notification(&self, fields: HashMap<String, String>) -> Result<NotificationCheck, PosGateError> {
+        let c = self.engine.check_notification(&fields.into_iter().collect())?;
+        Ok(NotificationCheck { notification: c.notification.into(), duplicate: c.duplicate })
     }
 
     pub async fn query(&self, order_no: String) -> Result<TradeResult, PosGateError> {
@@ -84,9 +148,9 @@ impl PosGate {
     }
 
     pub async fn refund(&self, request: RefundRequest) -> Result<RefundResult, PosGateError> {
-        let gw = self.gw.clone();
+        let engine = self.engine.clone();
         let req = request.into_core()?;
-        runtime::run(async move { Ok(gw.refund(&req).await?.into()) }).await
+        runtime::run(async move { Ok(engine.refund(&req).await?.into()) }).await
     }
 
     pub async fn refund_query(&self, order_no: String, refund_no: String) -> Result<RefundResult, PosGateError> {
@@ -96,8 +160,8 @@ impl PosGate {
 
     /// Cancel (reverse) an order: a charged payer gets the money back.
     pub async fn cancel(&self, order_no: String) -> Result<TradeResult, PosGateError> {
-        let gw = self.gw.clone();
-        runtime::run(async move { Ok(gw.cancel(&order_no).await?.into()) }).await
+        let engine = self.engine.clone();
+        runtime::run(async move { Ok(engine.cancel(&order_no).await?.into()) }).await
     }
 
     /// Close an unpaid order where the gateway distinguishes close from cancel.
@@ -112,13 +176,14 @@ impl PosGate {
     }
 
     /// Calls any operation by name with its request as a JSON object (amounts in fen); returns
-    /// the typed answer as JSON.
+    /// the typed answer as JSON. Operations that create an order are journalled; charges (face
+    /// pay) run through the payment state machine and answer the settled trade result.
     pub async fn invoke(&self, operation: String, params_json: String) -> Result<String, PosGateError> {
-        let gw = self.gw.clone();
         let params: serde_json::Value = serde_json::from_str(&params_json)
             .map_err(|e| PosGateError::InvalidInput { field: "params_json".into(), reason: e.to_string() })?;
+        let engine = self.engine.clone();
         runtime::run(async move {
-            let out = gw.invoke(&operation, params).await?;
+            let out = engine.invoke(&operation, params).await?;
             Ok(out.to_string())
         })
         .await

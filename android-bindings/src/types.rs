@@ -110,6 +110,10 @@ pub struct PosGateConfig {
     pub request_timeout_ms: i64,
     #[uniffi(default = None)]
     pub poll: Option<PollSettings>,
+    /// Where the durable payment journal lives (e.g. `context.filesDir/posgate-journal.db`).
+    /// Without it the journal lives as long as the `PosGate` object: no crash recovery.
+    #[uniffi(default = None)]
+    pub journal_path: Option<String>,
 }
 
 fn millis(field: &str, ms: i64) -> Result<Duration, PosGateError> {
@@ -192,6 +196,7 @@ impl PosGateConfig {
             allow_http: cfg.allow_http,
             connect_timeout_ms: cfg.connect_timeout.as_millis() as i64,
             request_timeout_ms: cfg.request_timeout.as_millis() as i64,
+            journal_path: None,
             poll: cfg.poll.map(|p| PollSettings {
                 first_query_after_ms: p.first_query_after.as_millis() as i64,
                 interval_ms: p.interval.as_millis() as i64,
@@ -432,4 +437,70 @@ impl From<core::Notification> for Notification {
             ack: n.ack,
         }
     }
+}
+
+/// What recovery did with one journal entry.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct RecoveredEntry {
+    /// "payment", "refund" or "cancel".
+    pub kind: String,
+    /// Order number, or refund number for refunds.
+    pub number: String,
+    pub order_no: String,
+    /// paid, failed, closed, reversed, refunded or needs_attention.
+    pub state: String,
+    pub note: Option<String>,
+}
+
+impl From<core::engine::Recovered> for RecoveredEntry {
+    fn from(r: core::engine::Recovered) -> Self {
+        RecoveredEntry {
+            kind: r.kind.as_str().into(),
+            number: r.number,
+            order_no: r.order_no,
+            state: r.state.as_str().into(),
+            note: r.note,
+        }
+    }
+}
+
+/// One journal entry, for a history or "needs attention" screen.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct JournalEntry {
+    pub kind: String,
+    pub gateway: Gateway,
+    pub number: String,
+    pub order_no: String,
+    pub amount_fen: i64,
+    /// pending, paying, unknown, reversing, paid, failed, closed, reversed, refunded, needs_attention
+    pub state: String,
+    pub attempts: i64,
+    pub created_at_ms: i64,
+    pub updated_at_ms: i64,
+    pub note: Option<String>,
+}
+
+impl From<core::journal::Entry> for JournalEntry {
+    fn from(e: core::journal::Entry) -> Self {
+        JournalEntry {
+            kind: e.kind.as_str().into(),
+            gateway: e.gateway.into(),
+            number: e.number,
+            order_no: e.order_no,
+            amount_fen: e.amount.fen_i64(),
+            state: e.state.as_str().into(),
+            attempts: i64::from(e.attempts),
+            created_at_ms: e.created_at_ms,
+            updated_at_ms: e.updated_at_ms,
+            note: e.note,
+        }
+    }
+}
+
+/// A notification verified and checked against the journal.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct NotificationCheck {
+    pub notification: Notification,
+    /// Delivered before; nothing changed. Answer with `notification.ack` all the same.
+    pub duplicate: bool,
 }
