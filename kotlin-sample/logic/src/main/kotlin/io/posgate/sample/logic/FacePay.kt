@@ -177,6 +177,9 @@ class FacePayFlow(
         )
         var last: TradeResult = try {
             val answer = MiniJson.parseObject(gate.invoke("facepay", params))
+            // Library versions with the payment journal run facepay through their own state
+            // machine (polling, deadline reversal) and answer the settled trade result.
+            FacePayAnswer.settled(answer)?.let { return finish(emit, it) }
             when (val verdict = FacePayAnswer.verdict(answer)) {
                 FacePayAnswer.Verdict.PAID -> return finish(emit, confirmPaid(orderNo, amountFen, answer))
                 FacePayAnswer.Verdict.REJECTED -> return finish(emit, answer.toResult(orderNo, TradeState.FAILED))
@@ -309,6 +312,25 @@ internal object FacePayAnswer {
 
     /** Pay error, closed, revoked: the charge did not happen. */
     private val FAILED_CODES = setOf("10006", "10004", "10005")
+
+    /**
+     * The answer as a settled trade result (`{"order_no", "state": "paid", "amount", ...}`), when
+     * the library ran the charge itself; null for Chaoying's own answer (`state` SUCCESS / FAIL).
+     */
+    fun settled(answer: Map<String, Any?>): TradeResult? {
+        val orderNo = answer.text("order_no") ?: return null
+        val stateText = answer.text("state") ?: return null
+        val state = TradeState.entries.firstOrNull { it.name.equals(stateText, ignoreCase = true) } ?: return null
+        return TradeResult(
+            orderNo = orderNo,
+            state = state,
+            amountFen = answer.text("amount")?.toLongOrNull(),
+            gatewayTradeNo = answer.text("gateway_trade_no"),
+            channel = answer.text("channel") ?: Wallet.WECHAT.payType,
+            gatewayCode = answer.text("gateway_code"),
+            message = answer.text("message"),
+        )
+    }
 
     fun verdict(answer: Map<String, Any?>): Verdict {
         val state = answer.text("state")

@@ -86,15 +86,17 @@ class FacePayFlowTest {
         assertEquals("FACEPAY", req.faceAuthType)
 
         assertEquals(
-            listOf(PayProgress.FaceReading, PayProgress.FaceAuthorising, PayProgress.FaceRecognising,
-                PayProgress.Submitted(orderNo), PayProgress.Paying(orderNo)),
-            steps.take(5),
+            listOf(PayProgress.FaceReading, PayProgress.FaceAuthorising, PayProgress.FaceRecognising, PayProgress.Submitted(orderNo)),
+            steps.take(4),
         )
+        // The paying phase is followed either here (queries: paying, poll 1..n) or, with the
+        // payment journal, inside the library (facepay then answers the settled result).
         val polls = steps.filterIsInstance<PayProgress.Polling>()
-        assertTrue(polls.isNotEmpty())
         assertEquals((1..polls.size).toList(), polls.map { it.n })
-        assertTrue(polls.all { it.n <= it.of })
+        assertTrue(polls.all { it.n <= it.of && it.orderNo == orderNo })
+        assertEquals(polls.isNotEmpty(), PayProgress.Paying(orderNo) in steps)
         assertEquals(PayProgress.Final(orderNo, TradeState.PAID), steps.last())
+        assertEquals(1, steps.count { it is PayProgress.Final })
 
         // The gateway recorded one face payment, with the payer's openid.
         val orders = MiniJson.parse(assertNotNull(open.sandbox).ordersJson()) as List<*>
@@ -118,6 +120,27 @@ class FacePayFlowTest {
         assertEquals(100L, r.amountFen)
         assertTrue(!r.gatewayTradeNo.isNullOrEmpty())
         assertEquals(listOf(PayProgress.Submitted(orderNo), PayProgress.Final(orderNo, TradeState.PAID)), steps.drop(3))
+    }
+
+    @Test
+    fun `a settled result from the library's own payment machine is taken as it is`() = runBlocking {
+        val attention = ScriptedGate(
+            { """{"order_no":"PG0009","state":"needs_attention","amount":100,"gateway_trade_no":null,"channel":"WECHAT","gateway_code":null,"message":"reverse unanswered"}""" },
+            listOf(TradeState.PAID),
+        )
+        val steps = mutableListOf<PayProgress>()
+        val r = FacePayFlow(attention, FakeFaceSdk(), TerminalInfo.DEMO, quick).pay(100, "PG0009", "t", steps::add)
+        assertEquals(TradeState.NEEDS_ATTENTION, r.state)
+        assertEquals("reverse unanswered", r.message)
+        assertEquals(100L, r.amountFen)
+        assertEquals(0, attention.queries.size, "settled by the library: no queries of our own")
+        assertEquals(listOf(PayProgress.Submitted("PG0009"), PayProgress.Final("PG0009", TradeState.NEEDS_ATTENTION)), steps.drop(3))
+
+        val paid = ScriptedGate({ """{"order_no":"PG0010","state":"partially_refunded","amount":250,"gateway_trade_no":"C1"}""" }, listOf())
+        val p = FacePayFlow(paid, FakeFaceSdk(), TerminalInfo.DEMO, quick).pay(250, "PG0010", "t")
+        assertEquals(TradeState.PARTIALLY_REFUNDED, p.state)
+        assertEquals("C1", p.gatewayTradeNo)
+        assertEquals(250L, p.amountFen)
     }
 
     @Test
