@@ -11,9 +11,10 @@ android {
 
     defaultConfig {
         applicationId = "io.posgate.sample"
-        // Sunmi fleets run Android 7.1 (API 25); 24 is the floor here (libposgate.so itself is
-        // built for API 22 by build-android.sh).
-        minSdk = 24
+        // Android 5.1 (API 22): the oldest Sunmi terminals (V1s, P1) still run it, and it is the
+        // floor of the stack (rustls-platform-verifier's Android part); libposgate.so is built
+        // for the same level by build-android.sh.
+        minSdk = 22
         targetSdk = 35
         versionCode = 1
         versionName = "0.1.0"

@@ -16,6 +16,7 @@ import io.posgate.sample.logic.MerchantSettings
  */
 class SettingsStore(context: Context) {
     private val prefs = context.getSharedPreferences("posgate_settings", Context.MODE_PRIVATE)
+    private val journalPath = java.io.File(context.filesDir, "posgate-journal.db").path
 
     var demoMode: Boolean
         get() = prefs.getBoolean(KEY_DEMO, true)
@@ -36,7 +37,8 @@ class SettingsStore(context: Context) {
             edit.apply()
         }
 
-    fun gateSource(): GateSource = if (demoMode) DemoGateSource(demoGateway) else MerchantGateSource(merchant)
+    fun gateSource(): GateSource =
+        if (demoMode) DemoGateSource(demoGateway) else MerchantGateSource(merchant, journalPath)
 
     private companion object {
         const val KEY_DEMO = "demo_mode"

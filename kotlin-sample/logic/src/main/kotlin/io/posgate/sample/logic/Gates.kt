@@ -85,7 +85,15 @@ class DemoGateSource(
 }
 
 /** Merchant mode: the merchant's own credentials against the real gateway. */
-class MerchantGateSource(private val settings: MerchantSettings) : GateSource {
+/**
+ * Merchant mode: real gateway, durable journal at [journalPath] (the app's files dir), and
+ * recovery on open, so a payment interrupted by a crash or a power cut is settled before the
+ * next sale.
+ */
+class MerchantGateSource(
+    private val settings: MerchantSettings,
+    private val journalPath: String? = null,
+) : GateSource {
     override val demo: Boolean get() = false
     private val lock = Mutex()
     private var opened: OpenGate? = null
@@ -98,8 +106,10 @@ class MerchantGateSource(private val settings: MerchantSettings) : GateSource {
                     "merchant settings incomplete: " + problems.joinToString { "${it.field} ${it.issue}" },
                 )
             }
-            val cfg = settings.toConfig()
+            val cfg = settings.toConfig().copy(journalPath = journalPath)
             val gate = withContext(Dispatchers.IO) { PosGate(cfg) }
+            // Settle whatever the last run left open before taking a new payment.
+            gate.recover()
             OpenGate(gate, cfg, settings.terminal).also { opened = it }
         }
     }
