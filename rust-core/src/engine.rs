@@ -192,18 +192,18 @@ impl Engine {
                 listener.map(|l| Watcher { listener: l, watching: watching.clone() }).into_iter().collect(),
             ),
         });
-        let settled_existing = matches!(&begin, Begin::Existing(e) if e.state.is_settled() && !e.resendable());
-        if settled_existing {
+        // Not under way here: decide on what the journal says now, under the lock. `begin` may
+        // have read the entry while a task was still driving it, which has since settled it.
+        let entry = self.journal.by_id(entry.id)?;
+        if entry.state.is_settled() && !entry.resendable() {
             // Settled before: report what the journal says, send nothing.
             let _ = tx.send(Some(Ok(recorded_result(&entry))));
             return Ok(PaymentHandle { order_no: entry.order_no, running, watching });
         }
-        // Send only what was never sent; anything that may have left is resumed by querying.
-        let job = match &begin {
-            Begin::New(_) => job,
-            Begin::Existing(e) if e.resendable() => job,
-            Begin::Existing(_) => None,
-        };
+        // Send only what was never sent (never marked sending, or provably not sent); anything
+        // that may have left is resumed by querying.
+        let never_sent = entry.state == EntryState::Pending && entry.attempts == 0;
+        let job = if never_sent || entry.resendable() { job } else { None };
         map.insert(entry.order_no.clone(), running.clone());
         drop(map);
         let engine = self.clone();

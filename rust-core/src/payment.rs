@@ -321,7 +321,7 @@ impl Machine<'_> {
 
     /// The gateway refused to reverse: find out where the order stands and undo a charge.
     async fn after_refused_reverse(&self, entry: &Entry, why: String) -> TradeResult {
-        match self.gw.query(&entry.order_no).await {
+        match self.query_answered(&entry.order_no).await {
             Ok(r) if r.state.is_paid_like() => {
                 let req = RefundRequest {
                     order_no: entry.order_no.clone(),
@@ -354,6 +354,26 @@ impl Machine<'_> {
                 self.settle(entry, r)
             }
             Err(e) => self.needs_attention(entry, format!("{why}; query failed: {e}"), None),
+        }
+    }
+
+    /// Queries until the gateway gives an answer it can be trusted for: a lost, garbled or
+    /// untrusted answer (or an unknown state) is asked again, up to [`REVERSE_TRIES`] times, so
+    /// one bad packet never hands a settled order to a person.
+    async fn query_answered(&self, order_no: &str) -> Result<TradeResult> {
+        let mut attempt = 1;
+        loop {
+            let r = self.gw.query(order_no).await;
+            let retry = match &r {
+                Ok(t) => t.state == TradeState::Unknown,
+                Err(e) => matches!(e, Error::Network { .. } | Error::SignatureInvalid { .. }),
+            };
+            if !retry || attempt >= REVERSE_TRIES {
+                return r;
+            }
+            tracing::info!(order_no, "query {attempt} after a refused reverse gave no usable answer: {r:?}");
+            attempt += 1;
+            tokio::time::sleep(self.schedule.interval).await;
         }
     }
 }

@@ -1,0 +1,750 @@
+//! The Engine over real HTTP against the sandbox, for every simulated gateway: background
+//! completion, attach-on-retry, cashier cancel, crash recovery and journal-checked notifications.
+//! Every test runs once per gateway in `posgate_sandbox::GATEWAYS`, the gateways concurrently.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use posgate_core::engine::Engine;
+use posgate_core::journal::{Begin, Entry, EntryKind, EntryState, Journal, NOT_SENT};
+use posgate_core::payment::begin_payment;
+use posgate_core::{
+    Error, Gateway, GatewayId, Money, PayRequest, PaymentEvent, PaymentListener, PollSchedule, RawFields,
+    RefundRequest, RefundState, TradeState,
+};
+use posgate_sandbox::faults::{Fault, FaultPlan};
+use posgate_sandbox::{OrderView, Sandbox, SandboxOptions, SimState, GATEWAYS};
+use serde_json::json;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+fn fen(n: i64) -> Money {
+    Money::from_fen(n, "amount").unwrap()
+}
+
+/// A WeChat-looking barcode ending in the scenario's four digits.
+fn code(last4: &str) -> String {
+    format!("13456789012{last4}")
+}
+
+fn new_no() -> String {
+    posgate_core::ids::new_order_no("E")
+}
+
+fn pay_req(order_no: &str, last4: &str, amount: i64) -> PayRequest {
+    PayRequest {
+        order_no: order_no.into(),
+        amount: fen(amount),
+        auth_code: code(last4),
+        subject: "engine test".into(),
+        terminal_id: None,
+        store_id: None,
+    }
+}
+
+/// A quick schedule: first query after 200 ms, then every 200 ms, up to `deadline_ms`.
+fn schedule(deadline_ms: u64, earliest_reverse_ms: u64) -> PollSchedule {
+    PollSchedule {
+        first_query_after: Duration::from_millis(200),
+        interval: Duration::from_millis(200),
+        deadline: Duration::from_millis(deadline_ms),
+        earliest_reverse: Duration::from_millis(earliest_reverse_ms),
+    }
+}
+
+fn client(sb: &Sandbox, gateway: GatewayId, poll: PollSchedule) -> Arc<dyn Gateway> {
+    let mut cfg = sb.config(gateway).unwrap();
+    cfg.poll = Some(poll);
+    posgate_core::connect(cfg).unwrap()
+}
+
+fn engine(gw: Arc<dyn Gateway>, journal: Journal) -> Arc<Engine> {
+    Engine::on_current_runtime(gw, Arc::new(journal)).unwrap()
+}
+
+fn sim(sb: &Sandbox, gateway: GatewayId, order_no: &str) -> Option<OrderView> {
+    sb.orders().into_iter().find(|o| o.gateway == gateway.as_str() && o.order_no == order_no)
+}
+
+fn payment(journal: &Journal, gateway: GatewayId, order_no: &str) -> Entry {
+    journal.get(EntryKind::Payment, gateway, order_no).unwrap().expect("payment in the journal")
+}
+
+fn field_of(e: &Error) -> &str {
+    match e {
+        Error::InvalidInput { field, .. } => field,
+        other => panic!("expected InvalidInput, got {other:?}"),
+    }
+}
+
+/// A journal file in a fresh temp directory.
+fn journal_path(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "posgate-engine-{tag}-{}-{}",
+        std::process::id(),
+        posgate_core::ids::new_order_no("")
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("journal.db")
+}
+
+/// Runs `case` for every simulated gateway, concurrently; a panic in any fails the test.
+async fn each_gateway<F, Fut>(case: F)
+where
+    F: Fn(GatewayId) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let tasks: Vec<_> = GATEWAYS.iter().map(|&g| (g, tokio::spawn(case(g)))).collect();
+    let mut failed = Vec::new();
+    for (g, t) in tasks {
+        if let Err(e) = t.await {
+            failed.push((g, e));
+        }
+    }
+    if let Some((g, e)) = failed.into_iter().next() {
+        eprintln!("{g} failed");
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+/// Polls `cond` every 20 ms until it holds; panics with `what` after `limit`.
+async fn wait_for(what: &str, limit: Duration, mut cond: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !cond() {
+        assert!(start.elapsed() < limit, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Records every event it receives.
+#[derive(Default)]
+struct Recorder(Mutex<Vec<PaymentEvent>>);
+
+impl Recorder {
+    fn of(&self, order_no: &str) -> Vec<PaymentEvent> {
+        self.0.lock().unwrap().iter().filter(|e| e.order_no() == order_no).cloned().collect()
+    }
+
+    fn final_state(&self, order_no: &str) -> Option<TradeState> {
+        self.of(order_no).iter().find_map(|e| match e {
+            PaymentEvent::Final { state, .. } => Some(*state),
+            _ => None,
+        })
+    }
+}
+
+impl PaymentListener for Recorder {
+    fn on_event(&self, event: PaymentEvent) {
+        self.0.lock().unwrap().push(event);
+    }
+}
+
+/// A fault plan that never faults and remembers every gateway request, to count what was sent.
+#[derive(Default)]
+struct Requests(Mutex<Vec<String>>);
+
+impl Requests {
+    fn install(sb: &Sandbox) -> Arc<Requests> {
+        let r = Arc::new(Requests::default());
+        sb.set_faults(Some(r.clone() as Arc<dyn FaultPlan>));
+        r
+    }
+
+    fn count(&self, paths: &[&str]) -> usize {
+        self.0.lock().unwrap().iter().filter(|p| paths.contains(&p.as_str())).count()
+    }
+
+    /// Barcode pay calls sent.
+    fn pays(&self) -> usize {
+        self.count(&["chaoying/UnifiedPay/Gateway?method=pay", "tlinx/mct1/payorder"])
+    }
+
+    /// Refund calls sent.
+    fn refunds(&self) -> usize {
+        self.count(&["chaoying/UnifiedPay/Gateway?method=refund", "tlinx/mct1/payrefund"])
+    }
+}
+
+impl FaultPlan for Requests {
+    fn next(&self, gateway: &str, path: &str) -> Option<Fault> {
+        self.0.lock().unwrap().push(format!("{gateway}{path}"));
+        None
+    }
+}
+
+/// What a cancel of a still-paying order ends as: Chaoying reverses it, TLinx closes it.
+fn unpaid_cancel_states() -> [TradeState; 2] {
+    [TradeState::Reversed, TradeState::Closed]
+}
+
+fn holds_no_money(o: &OrderView) -> bool {
+    o.charges == 0 || o.refunded >= o.amount || matches!(o.state, SimState::Reversed | SimState::Closed)
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Paying, then paid
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn paying_then_paid_is_polled_in_order() {
+    each_gateway(|g| async move {
+        let sb = Sandbox::start().await.unwrap();
+        let sent = Requests::install(&sb);
+        let journal = Arc::new(Journal::in_memory().unwrap());
+        let engine = Engine::on_current_runtime(client(&sb, g, schedule(3000, 500)), journal.clone()).unwrap();
+        let no = new_no();
+        let events = Arc::new(Recorder::default());
+        let r = engine.pay(pay_req(&no, "1001", 1234), Some(events.clone())).await.unwrap();
+        assert_eq!(r.state, TradeState::Paid, "{g}: {r:?}");
+
+        let ev = events.of(&no);
+        assert_eq!(ev.first(), Some(&PaymentEvent::Submitted { order_no: no.clone() }), "{g}: {ev:?}");
+        assert_eq!(ev.get(1), Some(&PaymentEvent::Paying { order_no: no.clone() }), "{g}: {ev:?}");
+        assert_eq!(ev.last(), Some(&PaymentEvent::Final { order_no: no.clone(), state: TradeState::Paid }), "{g}");
+        let polls: Vec<u32> = ev[2..ev.len() - 1]
+            .iter()
+            .map(|e| match e {
+                PaymentEvent::Poll { n, of, .. } => {
+                    assert!(n <= of, "{g}: {e:?}");
+                    *n
+                }
+                other => panic!("{g}: only polls between Paying and Final, got {other:?} in {ev:?}"),
+            })
+            .collect();
+        // Paid after 1 s, first query after 200 ms, then every 200 ms: a few queries, counted 1..n.
+        assert!(polls.len() >= 2, "{g}: {ev:?}");
+        assert_eq!(polls, (1..=polls.len() as u32).collect::<Vec<_>>(), "{g}");
+
+        let e = payment(&journal, g, &no);
+        assert_eq!((e.state, e.attempts, e.amount), (EntryState::Paid, 1, fen(1234)), "{g}: {e:?}");
+        assert!(e.first_sent_at_ms.is_some());
+        assert!(!e.request.contains(&code("1001")), "{g}: the barcode is masked: {}", e.request);
+        let o = sim(&sb, g, &no).unwrap();
+        assert_eq!((o.charges, o.state), (1, SimState::Paid), "{g}: {o:?}");
+        assert_eq!(sent.pays(), 1, "{g}");
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Paying past the deadline: reversed
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn paying_past_the_deadline_is_reversed() {
+    each_gateway(|g| async move {
+        let sb = Sandbox::start().await.unwrap();
+        let journal = Arc::new(Journal::in_memory().unwrap());
+        let engine = Engine::on_current_runtime(client(&sb, g, schedule(1500, 500)), journal.clone()).unwrap();
+        let no = new_no();
+        let events = Arc::new(Recorder::default());
+        let started = Instant::now();
+        let r = engine.pay(pay_req(&no, "1060", 800), Some(events.clone())).await.unwrap();
+        assert!(unpaid_cancel_states().contains(&r.state), "{g}: {r:?}");
+        assert!(started.elapsed() >= Duration::from_millis(1400), "{g}: reversed before the deadline");
+        let ev = events.of(&no);
+        let reversing = ev.iter().position(|e| matches!(e, PaymentEvent::Reversing { .. })).expect("Reversing");
+        assert!(ev[..reversing].iter().filter(|e| matches!(e, PaymentEvent::Poll { .. })).count() >= 3, "{ev:?}");
+        assert_eq!(ev.last(), Some(&PaymentEvent::Final { order_no: no.clone(), state: r.state }), "{g}");
+
+        let e = payment(&journal, g, &no);
+        assert!(matches!(e.state, EntryState::Reversed | EntryState::Closed), "{g}: {e:?}");
+        assert_eq!(e.attempts, 1);
+        let o = sim(&sb, g, &no).unwrap();
+        assert!(!matches!(o.state, SimState::Paid | SimState::Paying), "{g}: {o:?}");
+        assert_eq!(o.charges, 0, "{g}: {o:?}");
+        assert!(holds_no_money(&o), "{g}: {o:?}");
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. and 4. No answer / system error although charged: resolved by query
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_answer_although_charged_is_paid_once() {
+    each_gateway(|g| async move {
+        let sb = Sandbox::start_with(0, SandboxOptions { hang: Duration::from_secs(3) }).await.unwrap();
+        let sent = Requests::install(&sb);
+        let mut cfg = sb.config(g).unwrap();
+        cfg.request_timeout = Duration::from_millis(500);
+        cfg.poll = Some(schedule(3000, 500));
+        let journal = Arc::new(Journal::in_memory().unwrap());
+        let engine = Engine::on_current_runtime(posgate_core::connect(cfg).unwrap(), journal.clone()).unwrap();
+        let no = new_no();
+        let events = Arc::new(Recorder::default());
+        let r = engine.pay(pay_req(&no, "4002", 900), Some(events.clone())).await.unwrap();
+        assert_eq!(r.state, TradeState::Paid, "{g}: {r:?}");
+        assert!(events.of(&no).iter().any(|e| matches!(e, PaymentEvent::Poll { .. })), "{g}");
+        let e = payment(&journal, g, &no);
+        assert_eq!((e.state, e.attempts), (EntryState::Paid, 1), "{g}: {e:?}");
+        assert_eq!(sim(&sb, g, &no).unwrap().charges, 1, "{g}");
+        assert_eq!(sent.pays(), 1, "{g}: never sent twice");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn system_error_although_charged_is_paid_by_query() {
+    each_gateway(|g| async move {
+        let sb = Sandbox::start().await.unwrap();
+        let sent = Requests::install(&sb);
+        let journal = Arc::new(Journal::in_memory().unwrap());
+        let engine = Engine::on_current_runtime(client(&sb, g, schedule(3000, 500)), journal.clone()).unwrap();
+        let no = new_no();
+        let r = engine.pay(pay_req(&no, "4001", 700), None).await.unwrap();
+        assert_eq!(r.state, TradeState::Paid, "{g}: {r:?}");
+        assert_eq!(payment(&journal, g, &no).state, EntryState::Paid, "{g}");
+        assert_eq!(sim(&sb, g, &no).unwrap().charges, 1, "{g}");
+        assert_eq!(sent.pays(), 1, "{g}");
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Retries: attach, recorded result, a different amount refused; refund retries
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retries_never_charge_or_refund_twice() {
+    each_gateway(|g| async move {
+        let sb = Sandbox::start().await.unwrap();
+        let sent = Requests::install(&sb);
+        let journal = Arc::new(Journal::in_memory().unwrap());
+        let engine = Engine::on_current_runtime(client(&sb, g, schedule(4000, 500)), journal.clone()).unwrap();
+        let no = new_no();
+
+        // In flight: the retry attaches to the running payment.
+        let first = engine.start_payment(pay_req(&no, "1001", 1000), None).unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let second_events = Arc::new(Recorder::default());
+        let second = engine.start_payment(pay_req(&no, "1001", 1000), Some(second_events.clone())).unwrap();
+        let (a, b) = (first.result().await.unwrap(), second.result().await.unwrap());
+        assert_eq!(a.state, TradeState::Paid, "{g}: {a:?}");
+        assert_eq!(a, b, "{g}: the same result");
+        assert_eq!(second_events.final_state(&no), Some(TradeState::Paid), "{g}: the attached listener hears the end");
+        assert!(
+            !second_events.of(&no).iter().any(|e| matches!(e, PaymentEvent::Submitted { .. })),
+            "{g}: nothing submitted again"
+        );
+        assert_eq!(sent.pays(), 1, "{g}");
+        assert_eq!(sim(&sb, g, &no).unwrap().charges, 1);
+
+        // Settled: the recorded result, nothing sent.
+        let third = engine.start_payment(pay_req(&no, "1001", 1000), None).unwrap();
+        let c = third.result().await.unwrap();
+        assert_eq!((c.state, c.gateway_trade_no.as_deref()), (TradeState::Paid, a.gateway_trade_no.as_deref()), "{g}");
+        assert_eq!(engine.pay(pay_req(&no, "1001", 1000), None).await.unwrap().state, TradeState::Paid);
+        assert_eq!(sent.pays(), 1, "{g}: a settled payment is never sent again");
+
+        // The same number with another amount: refused before anything is sent.
+        let e = engine.start_payment(pay_req(&no, "1001", 1001), None).err().expect("refused");
+        assert_eq!(field_of(&e), "order_no", "{g}: {e:?}");
+        let e = engine.pay(pay_req(&no, "0000", 999), None).await.unwrap_err();
+        assert_eq!(field_of(&e), "order_no", "{g}: {e:?}");
+        assert_eq!(sent.pays(), 1, "{g}");
+        let e = payment(&journal, g, &no);
+        assert_eq!((e.state, e.attempts, e.amount), (EntryState::Paid, 1, fen(1000)), "{g}");
+
+        // Refund retries.
+        let refund_no = posgate_core::ids::new_order_no("R");
+        let req = RefundRequest {
+            order_no: no.clone(),
+            refund_no: refund_no.clone(),
+            refund_amount: fen(300),
+            total_amount: Some(fen(1000)),
+            reason: Some("retry test".into()),
+        };
+        let r1 = engine.refund(&req).await.unwrap();
+        assert_eq!(r1.state, RefundState::Success, "{g}: {r1:?}");
+        assert_eq!(sent.refunds(), 1, "{g}");
+        let r2 = engine.refund(&req).await.unwrap();
+        assert_eq!((r2.state, r2.amount), (RefundState::Success, r1.amount), "{g}: {r2:?}");
+        assert_eq!(sent.refunds(), 1, "{g}: a settled refund is reported, not sent again");
+        let o = sim(&sb, g, &no).unwrap();
+        assert_eq!((o.refunded, o.state), (300, SimState::PartiallyRefunded), "{g}: {o:?}");
+        let other = RefundRequest { refund_amount: fen(301), ..req.clone() };
+        let e = engine.refund(&other).await.unwrap_err();
+        assert_eq!(field_of(&e), "refund_no", "{g}: {e:?}");
+        assert_eq!(sent.refunds(), 1, "{g}");
+        assert_eq!(sim(&sb, g, &no).unwrap().refunded, 300, "{g}");
+        let entry = journal.get(EntryKind::Refund, g, &refund_no).unwrap().unwrap();
+        assert_eq!((entry.state, entry.attempts, entry.amount), (EntryState::Refunded, 1, fen(300)), "{g}");
+        assert_eq!(journal.refunds_of(g, &no).unwrap().len(), 1);
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. The caller gives up: the payment goes on
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_caller_never_abandons_the_payment() {
+    each_gateway(|g| async move {
+        let sb = Sandbox::start().await.unwrap();
+        let sent = Requests::install(&sb);
+        let journal = Arc::new(Journal::in_memory().unwrap());
+        let engine = Engine::on_current_runtime(client(&sb, g, schedule(4000, 500)), journal.clone()).unwrap();
+        let reporter = Arc::new(Recorder::default());
+        engine.set_reporter(Some(reporter.clone()));
+
+        let no = new_no();
+        let listener = Arc::new(Recorder::default());
+        let gave_up = tokio::time::timeout(
+            Duration::from_millis(300),
+            engine.pay(pay_req(&no, "1002", 500), Some(listener.clone())),
+        )
+        .await;
+        assert!(gave_up.is_err(), "{g}: the caller gave up mid-poll: {gave_up:?}");
+        assert_ne!(payment(&journal, g, &no).state, EntryState::Paid, "{g}: still under way");
+        wait_for("the reporter's Final", Duration::from_secs(10), || reporter.final_state(&no).is_some()).await;
+        assert_eq!(reporter.final_state(&no), Some(TradeState::Paid), "{g}");
+        wait_for("the listener's Final", Duration::from_secs(2), || listener.final_state(&no).is_some()).await;
+        assert_eq!(listener.final_state(&no), Some(TradeState::Paid), "{g}");
+        assert_eq!(listener.of(&no), reporter.of(&no), "{g}: both heard everything");
+        assert_eq!(payment(&journal, g, &no).state, EntryState::Paid, "{g}");
+        assert_eq!(sim(&sb, g, &no).unwrap().charges, 1, "{g}");
+
+        // stop_watching: no more events to that listener; the payment still ends paid.
+        let no = new_no();
+        let listener = Arc::new(Recorder::default());
+        let handle = engine.start_payment(pay_req(&no, "1002", 600), Some(listener.clone())).unwrap();
+        wait_for("a first poll", Duration::from_secs(5), || {
+            listener.of(&no).iter().any(|e| matches!(e, PaymentEvent::Poll { .. }))
+        })
+        .await;
+        handle.stop_watching();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let seen = listener.of(&no).len();
+        let r = handle.result().await.unwrap();
+        assert_eq!(r.state, TradeState::Paid, "{g}: {r:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_eq!(listener.of(&no).len(), seen, "{g}: events after stop_watching: {:?}", listener.of(&no));
+        assert_eq!(listener.final_state(&no), None, "{g}");
+        assert_eq!(reporter.final_state(&no), Some(TradeState::Paid), "{g}: the reporter still hears it");
+        assert_eq!(payment(&journal, g, &no).state, EntryState::Paid, "{g}");
+        assert_eq!(sim(&sb, g, &no).unwrap().charges, 1, "{g}");
+        assert_eq!(sent.pays(), 2, "{g}");
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. The cashier cancels mid-poll
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cashier_cancel_reverses_after_earliest_reverse() {
+    each_gateway(|g| async move {
+        let sb = Sandbox::start().await.unwrap();
+        let journal = Arc::new(Journal::in_memory().unwrap());
+        let earliest = Duration::from_millis(1500);
+        let deadline = 20_000;
+        let engine = Engine::on_current_runtime(
+            client(&sb, g, schedule(deadline, earliest.as_millis() as u64)),
+            journal.clone(),
+        )
+        .unwrap();
+        let no = new_no();
+        let events = Arc::new(Recorder::default());
+        let started = Instant::now();
+        let handle = engine.start_payment(pay_req(&no, "1030", 300), Some(events.clone())).unwrap();
+        wait_for("a first poll", Duration::from_secs(5), || {
+            events.of(&no).iter().any(|e| matches!(e, PaymentEvent::Poll { .. }))
+        })
+        .await;
+        handle.cancel();
+        let r = handle.result().await.unwrap();
+        let took = started.elapsed();
+        assert!(unpaid_cancel_states().contains(&r.state), "{g}: {r:?}");
+        let ev = events.of(&no);
+        assert!(ev.iter().any(|e| matches!(e, PaymentEvent::Reversing { .. })), "{g}: {ev:?}");
+        assert_eq!(ev.last(), Some(&PaymentEvent::Final { order_no: no.clone(), state: r.state }), "{g}");
+        // Not before the earliest reverse, and long before the deadline.
+        assert!(took >= earliest - Duration::from_millis(100), "{g}: reversed after {took:?}");
+        assert!(took < Duration::from_millis(deadline / 2), "{g}: the cancel was not acted on: {took:?}");
+        let e = payment(&journal, g, &no);
+        assert!(matches!(e.state, EntryState::Reversed | EntryState::Closed), "{g}: {e:?}");
+        let since_sent = e.updated_at_ms - e.first_sent_at_ms.unwrap();
+        assert!(since_sent >= earliest.as_millis() as i64 - 20, "{g}: settled {since_sent} ms after sending");
+        let o = sim(&sb, g, &no).unwrap();
+        assert!(matches!(o.state, SimState::Reversed | SimState::Closed), "{g}: {o:?}");
+        assert_eq!(o.charges, 0, "{g}: {o:?}");
+
+        // Engine::cancel of a settled, paid order reverses it (TLinx: by a full refund).
+        let paid = new_no();
+        assert_eq!(engine.pay(pay_req(&paid, "0000", 250), None).await.unwrap().state, TradeState::Paid);
+        let c = engine.cancel(&paid).await.unwrap();
+        assert_eq!(c.state, TradeState::Reversed, "{g}: {c:?}");
+        let e = payment(&journal, g, &paid);
+        assert_eq!(e.state, EntryState::Reversed, "{g}: {e:?}");
+        let o = sim(&sb, g, &paid).unwrap();
+        assert!(holds_no_money(&o), "{g}: {o:?}");
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 8. Recovery after a crash
+
+/// An engine on a runtime of its own, which the test kills (`shutdown_background`) mid-payment.
+struct Doomed {
+    rt: tokio::runtime::Runtime,
+    engine: Arc<Engine>,
+}
+
+impl Doomed {
+    fn new(gw: Arc<dyn Gateway>, path: &PathBuf) -> Doomed {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+        let engine = Engine::new(gw, Arc::new(Journal::open(path).unwrap()), rt.handle().clone());
+        Doomed { rt, engine }
+    }
+
+    /// The crash: every task of the runtime stops where it stands.
+    fn crash(self) {
+        drop(self.engine);
+        self.rt.shutdown_background();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recovery_after_a_crash() {
+    each_gateway(|g| async move {
+        let sb = Sandbox::start().await.unwrap();
+        let sent = Requests::install(&sb);
+        let path = journal_path(g.as_str());
+
+        // (1) Paying when the process dies; recovered while still paying: ends paid, never re-sent.
+        let slow = schedule(8000, 500);
+        let doomed = Doomed::new(client(&sb, g, slow), &path);
+        let no = new_no();
+        doomed.engine.start_payment(pay_req(&no, "1003", 1500), None).unwrap();
+        let watch = Journal::open(&path).unwrap();
+        wait_for("the journal to show paying", Duration::from_secs(5), || {
+            watch.get(EntryKind::Payment, g, &no).unwrap().is_some_and(|e| e.state == EntryState::Paying)
+        })
+        .await;
+        doomed.crash();
+        let after = Journal::open(&path).unwrap();
+        let open: Vec<_> = after.unsettled().unwrap().into_iter().map(|e| e.number).collect();
+        assert_eq!(open, vec![no.clone()], "{g}: the crash left it unsettled");
+        let recovering = engine(client(&sb, g, slow), Journal::open(&path).unwrap());
+        let reporter = Arc::new(Recorder::default());
+        recovering.set_reporter(Some(reporter.clone()));
+        let rec = recovering.recover().await.unwrap();
+        assert_eq!(rec.len(), 1, "{g}: {rec:?}");
+        assert_eq!((rec[0].number.as_str(), rec[0].state), (no.as_str(), EntryState::Paid), "{g}: {rec:?}");
+        assert_eq!(reporter.final_state(&no), Some(TradeState::Paid), "{g}: recovery reports");
+        let e = payment(&after, g, &no);
+        assert_eq!((e.state, e.attempts), (EntryState::Paid, 1), "{g}: {e:?}");
+        assert_eq!(sim(&sb, g, &no).unwrap().charges, 1, "{g}");
+        assert_eq!(sent.pays(), 1, "{g}: never re-sent");
+        assert!(after.unsettled().unwrap().is_empty());
+
+        // (2) Paying when the process dies; recovered after its deadline: reversed.
+        let short = schedule(1500, 500);
+        let doomed = Doomed::new(client(&sb, g, short), &path);
+        let late = new_no();
+        doomed.engine.start_payment(pay_req(&late, "1060", 2500), None).unwrap();
+        wait_for("the journal to show paying", Duration::from_secs(5), || {
+            watch.get(EntryKind::Payment, g, &late).unwrap().is_some_and(|e| e.state == EntryState::Paying)
+        })
+        .await;
+        doomed.crash();
+        let e = payment(&after, g, &late);
+        assert_eq!(e.state, EntryState::Paying, "{g}");
+        let past = e.first_sent_at_ms.unwrap() + short.deadline.as_millis() as i64 + 200;
+        while posgate_core::journal::now_ms() < past {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let recovering = engine(client(&sb, g, short), Journal::open(&path).unwrap());
+        let rec = recovering.recover().await.unwrap();
+        assert_eq!(rec.len(), 1, "{g}: {rec:?}");
+        assert!(matches!(rec[0].state, EntryState::Reversed | EntryState::Closed), "{g}: {rec:?}");
+        let o = sim(&sb, g, &late).unwrap();
+        assert!(holds_no_money(&o) && o.state != SimState::Paid, "{g}: {o:?}");
+        assert_eq!(payment(&after, g, &late).attempts, 1, "{g}");
+        assert_eq!(sent.pays(), 2, "{g}");
+
+        // (3) Journalled, never sent: recovered as failed (not sent), and may then be sent.
+        let gw = client(&sb, g, short);
+        let unsent = new_no();
+        let req = pay_req(&unsent, "0000", 100);
+        assert!(matches!(begin_payment(&after, gw.as_ref(), &req).unwrap(), Begin::New(_)));
+        let recovering = engine(gw, Journal::open(&path).unwrap());
+        let rec = recovering.recover().await.unwrap();
+        assert_eq!(rec.len(), 1, "{g}: {rec:?}");
+        assert_eq!((rec[0].state, rec[0].note.as_deref()), (EntryState::Failed, Some(NOT_SENT)), "{g}: {rec:?}");
+        assert!(sim(&sb, g, &unsent).is_none(), "{g}: nothing reached the gateway");
+        assert_eq!(sent.pays(), 2, "{g}");
+        assert!(payment(&after, g, &unsent).resendable());
+        assert_eq!(recovering.pay(req, None).await.unwrap().state, TradeState::Paid, "{g}");
+        assert_eq!(sim(&sb, g, &unsent).unwrap().charges, 1, "{g}");
+        assert_eq!(sent.pays(), 3, "{g}");
+
+        // (4) Journalled, never sent, and the cashier retries before any recovery: it is sent
+        // (once), not polled as if it might have left.
+        let gw = client(&sb, g, short);
+        let retried = new_no();
+        let req = pay_req(&retried, "0000", 120);
+        assert!(matches!(begin_payment(&after, gw.as_ref(), &req).unwrap(), Begin::New(_)));
+        let live = engine(gw, Journal::open(&path).unwrap());
+        assert_eq!(live.pay(req, None).await.unwrap().state, TradeState::Paid, "{g}");
+        let e = payment(&after, g, &retried);
+        assert_eq!((e.state, e.attempts), (EntryState::Paid, 1), "{g}: {e:?}");
+        assert_eq!(sim(&sb, g, &retried).unwrap().charges, 1, "{g}");
+        assert_eq!(sent.pays(), 4, "{g}");
+
+        assert!(after.unsettled().unwrap().is_empty(), "{g}");
+        let _ = std::fs::remove_dir_all(path.parent().unwrap());
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 9. Notifications checked against the journal
+
+/// A merchant's notify_url: records the fields of every notification (Chaoying POSTs a form,
+/// TLinx GETs with a query string) and answers `ack`.
+async fn notify_server(ack: &'static str) -> (String, Arc<Mutex<Vec<RawFields>>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/notify", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let record = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 4096];
+            let body = loop {
+                match sock.read(&mut chunk).await {
+                    Ok(0) | Err(_) => break None,
+                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                }
+                let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else { continue };
+                let head = String::from_utf8_lossy(&buf[..end]).to_string();
+                let len = head
+                    .lines()
+                    .find_map(|l| {
+                        let (k, v) = l.split_once(':')?;
+                        k.eq_ignore_ascii_case("content-length").then(|| v.trim().parse::<usize>().ok())?
+                    })
+                    .unwrap_or(0);
+                if buf.len() >= end + 4 + len {
+                    break Some((head, buf[end + 4..end + 4 + len].to_vec()));
+                }
+            };
+            let Some((head, body)) = body else { continue };
+            let target = head.split_whitespace().nth(1).unwrap_or("").to_string();
+            let query = target.split_once('?').map(|(_, q)| q).unwrap_or("");
+            let mut fields: RawFields = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+            fields.extend(form_urlencoded::parse(&body).into_owned());
+            record.lock().unwrap().push(fields);
+            let resp = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{ack}",
+                ack.len()
+            );
+            let _ = sock.write_all(resp.as_bytes()).await;
+            let _ = sock.shutdown().await;
+        }
+    });
+    (url, seen)
+}
+
+/// The gateway's pre-order operation and params, and its notification ack.
+fn preorder(g: GatewayId, no: &str, amount: i64, notify_url: &str) -> (&'static str, serde_json::Value, &'static str) {
+    match g {
+        GatewayId::Chaoying => (
+            "wechat_preorder",
+            json!({"body": "engine test", "out_trade_no": no, "total_fee": amount, "trade_type": "NATIVE",
+                   "product_id": "p1", "notify_url": notify_url}),
+            "success",
+        ),
+        GatewayId::Tlinx => (
+            "payorder",
+            json!({"scenario": "qr", "out_no": no, "pmt_tag": "Weixin", "ord_name": "engine test",
+                   "original_amount": amount, "trade_amount": amount, "notify_url": notify_url}),
+            "notify_success",
+        ),
+        other => panic!("{other} is not simulated"),
+    }
+}
+
+/// `fields` with `changes` applied and signed again with the sandbox's key (a notification the
+/// gateway could have sent).
+fn resigned(g: GatewayId, fields: &RawFields, changes: &[(&str, &str)]) -> RawFields {
+    let mut f = fields.clone();
+    for (k, v) in changes {
+        f.insert(k.to_string(), v.to_string());
+    }
+    let sign = match g {
+        GatewayId::Chaoying => {
+            posgate_core::chaoying::protocol::sign(&f, posgate_sandbox::chaoying::test_credentials().key.expose())
+        }
+        GatewayId::Tlinx => {
+            posgate_core::tlinx::protocol::sign(&f, posgate_sandbox::tlinx::test_credentials().open_key.expose())
+        }
+        other => panic!("{other} is not simulated"),
+    };
+    f.insert("sign".into(), sign);
+    f
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notifications_are_checked_against_the_journal() {
+    each_gateway(|g| async move {
+        let sb = Sandbox::start().await.unwrap();
+        let journal = Arc::new(Journal::in_memory().unwrap());
+        let engine = Engine::on_current_runtime(client(&sb, g, schedule(3000, 500)), journal.clone()).unwrap();
+        let no = new_no();
+        let ack = preorder(g, &no, 0, "").2;
+        let (url, seen) = notify_server(ack).await;
+        let (op, params, _) = preorder(g, &no, 480, &url);
+
+        let v = engine.invoke(op, params.clone()).await.unwrap();
+        assert!(!v.is_null(), "{g}");
+        let e = payment(&journal, g, &no);
+        assert_eq!((e.state, e.amount, e.attempts), (EntryState::Paying, fen(480), 1), "{g}: {e:?}");
+        // A pre-order number is never used twice.
+        let again = engine.invoke(op, params).await.unwrap_err();
+        assert_eq!(field_of(&again), "order_no", "{g}: {again:?}");
+
+        assert_eq!(sb.pay_preorder(g, &no).await.unwrap().as_deref(), Some(ack), "{g}");
+        let fields = seen.lock().unwrap().first().cloned().expect("a notification");
+        let check = engine.check_notification(&fields).unwrap();
+        assert!(!check.duplicate, "{g}");
+        assert_eq!((check.notification.order_no.as_str(), check.notification.state), (no.as_str(), TradeState::Paid));
+        assert_eq!(check.notification.ack, ack);
+        assert_eq!(payment(&journal, g, &no).state, EntryState::Paid, "{g}");
+        assert_eq!(sim(&sb, g, &no).unwrap().charges, 1, "{g}");
+
+        // Delivered again: recognised, nothing changed.
+        let before = payment(&journal, g, &no);
+        let dup = engine.check_notification(&fields).unwrap();
+        assert!(dup.duplicate, "{g}");
+        assert_eq!(payment(&journal, g, &no), before, "{g}");
+
+        // Signed correctly but for another amount.
+        match g {
+            GatewayId::Chaoying => {
+                let other = resigned(g, &fields, &[("total_fee", "481")]);
+                let e = engine.check_notification(&other).unwrap_err();
+                assert_eq!(field_of(&e), "amount", "{g}: {e:?}");
+            }
+            // TLinx notifications carry no amount (4.8.1: ord_no, out_no, status, timestamp,
+            // rand_str): there is nothing to compare.
+            _ => assert_eq!(check.notification.amount, None, "{g}"),
+        }
+        // Signed correctly for an order the journal does not know.
+        let order_field = if g == GatewayId::Chaoying { "out_trade_no" } else { "out_no" };
+        let stranger = new_no();
+        let e = engine.check_notification(&resigned(g, &fields, &[(order_field, &stranger)])).unwrap_err();
+        assert_eq!(field_of(&e), "order_no", "{g}: {e:?}");
+        // Tampered.
+        let mut tampered = fields.clone();
+        tampered.insert(order_field.into(), stranger);
+        let e = engine.check_notification(&tampered).unwrap_err();
+        assert!(matches!(e, Error::SignatureInvalid { .. }), "{g}: {e:?}");
+        assert_eq!(payment(&journal, g, &no), before, "{g}: nothing changed");
+    })
+    .await;
+}
