@@ -193,6 +193,19 @@ impl PosGate {
     pub fn verify_notification(&self, fields: HashMap<String, String>) -> Result<Notification, PosGateError> {
         Ok(self.gw.verify_notification(&fields.into_iter().collect())?.into())
     }
+
+    /// Follows a prepay made with `invoke` (Sunmi `jsapipay` / `minipay`: the answer says
+    /// "用户支付中") until it settles: queries from the gateway's first-query time after the
+    /// prepay (Sunmi: 10 s), every answer journalled. Returns the settled result.
+    pub async fn await_prepay(
+        &self,
+        order_no: String,
+        listener: Option<Arc<dyn PaymentListener>>,
+    ) -> Result<TradeResult, PosGateError> {
+        let engine = self.engine.clone();
+        let listener = listener.map(|l| Arc::new(ListenerAdapter(l)) as Arc<dyn core::PaymentListener>);
+        runtime::run(async move { Ok(core::sunmi::await_prepay(&engine, &order_no, listener).await?.into()) }).await
+    }
 }
 
 /// Verifies a gateway notification without a `PosGate` (e.g. on a relay that only holds the key).
@@ -203,6 +216,10 @@ pub fn verify_notification(
     fields: HashMap<String, String>,
 ) -> Result<Notification, PosGateError> {
     let fields: core::RawFields = fields.into_iter().collect();
+    if gateway == Gateway::Sunmi {
+        // Sunmi signs callbacks with RSA: `key` is its public key.
+        return verify_sunmi_callback(key, fields.into_iter().collect());
+    }
     let key = core::Secret::new(key);
     let n = match gateway {
         Gateway::Chaoying => core::chaoying::verify_notification(&fields, &key)?,
@@ -212,6 +229,23 @@ pub fn verify_notification(
         }
     };
     Ok(n.into())
+}
+
+/// Verifies a Sunmi payment or refund callback (SHA256withRSA) with Sunmi's public key, PEM or
+/// Base64 (the test environment's is [`sunmi_test_public_key`]); answer Sunmi with `ack`.
+#[uniffi::export]
+pub fn verify_sunmi_callback(
+    public_key: String,
+    fields: HashMap<String, String>,
+) -> Result<Notification, PosGateError> {
+    let key = core::sunmi::PublicKey::parse(&public_key).map_err(core::Error::from)?;
+    Ok(core::sunmi::verify_notification(&fields.into_iter().collect(), &key)?.into())
+}
+
+/// Sunmi's public key for test-environment callbacks (seed 6.4), Base64.
+#[uniffi::export]
+pub fn sunmi_test_public_key() -> String {
+    core::sunmi::TEST_PUBLIC_KEY.into()
 }
 
 /// Converts fen to a yuan string exactly ("158.00"), for receipts.

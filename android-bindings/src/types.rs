@@ -50,6 +50,23 @@ pub enum GatewayEnvironment {
 /// A merchant's credentials at one gateway. Keys stay inside the library once passed in.
 #[derive(Clone, PartialEq, Eq, uniffi::Enum)]
 pub enum GatewayCredentials {
+    /// Sunmi cloud trade API: WeChat prepays (invoke `jsapipay` / `minipay`), query, refund,
+    /// card-swipe lookups (`swipequery`). No barcode payment.
+    Sunmi {
+        app_id: String,
+        /// The MD5 signing key.
+        app_key: String,
+        /// Sunmi merchant number: prepays, payBind, and query/refund of cloud orders.
+        #[uniffi(default = None)]
+        merchant_no: Option<String>,
+        /// The terminal's SN: card-swipe lookups, and query/refund when no merchant number is set.
+        #[uniffi(default = None)]
+        msn: Option<String>,
+        /// Sunmi's RSA public key for callbacks (PEM or Base64); the seed's test key is used in
+        /// the test environment when absent.
+        #[uniffi(default = None)]
+        public_key: Option<String>,
+    },
     Chaoying {
         mch_id: String,
         /// Caller product name.
@@ -79,6 +96,9 @@ pub enum GatewayCredentials {
 impl std::fmt::Debug for GatewayCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            GatewayCredentials::Sunmi { app_id, merchant_no, msn, .. } => {
+                write!(f, "Sunmi {{ app_id: {app_id:?}, merchant_no: {merchant_no:?}, msn: {msn:?}, app_key: *** }}")
+            }
             GatewayCredentials::Chaoying { mch_id, pid, .. } => {
                 write!(f, "Chaoying {{ mch_id: {mch_id:?}, pid: {pid:?}, key: *** }}")
             }
@@ -126,6 +146,13 @@ fn millis(field: &str, ms: i64) -> Result<Duration, PosGateError> {
 impl PosGateConfig {
     pub fn into_core(self) -> Result<core::GatewayConfig, PosGateError> {
         let (gateway, creds) = match self.credentials {
+            GatewayCredentials::Sunmi { app_id, app_key, merchant_no, msn, public_key } => (
+                core::GatewayId::Sunmi,
+                json!({
+                    "app_id": app_id, "app_key": app_key, "merchant_no": merchant_no, "msn": msn,
+                    "public_key": public_key,
+                }),
+            ),
             GatewayCredentials::Chaoying { mch_id, pid, key, agent_id, version } => {
                 let mut c = json!({"mch_id": mch_id, "pid": pid, "key": key, "agent_id": agent_id});
                 if let Some(v) = version {
@@ -170,6 +197,13 @@ impl PosGateConfig {
 
     pub fn from_core(cfg: &core::GatewayConfig) -> PosGateConfig {
         let credentials = match &cfg.credentials {
+            core::Credentials::Sunmi(c) => GatewayCredentials::Sunmi {
+                app_id: c.app_id.clone(),
+                app_key: c.app_key.expose().to_string(),
+                merchant_no: c.merchant_no.clone(),
+                msn: c.msn.clone(),
+                public_key: c.public_key.clone(),
+            },
             core::Credentials::Chaoying(c) => GatewayCredentials::Chaoying {
                 mch_id: c.mch_id.clone(),
                 pid: c.pid.clone(),

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use crate::error::Error;
 use crate::trade::GatewayId;
-use crate::{chaoying, tlinx};
+use crate::{chaoying, sunmi, tlinx};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -17,6 +17,7 @@ pub enum Environment {
 /// Credentials of one merchant at one gateway. Keys are `Secret`s: never printed.
 #[derive(Debug, Clone)]
 pub enum Credentials {
+    Sunmi(sunmi::Credentials),
     Chaoying(chaoying::Credentials),
     Tlinx(tlinx::Credentials),
 }
@@ -24,6 +25,7 @@ pub enum Credentials {
 impl Credentials {
     pub fn gateway(&self) -> GatewayId {
         match self {
+            Credentials::Sunmi(_) => GatewayId::Sunmi,
             Credentials::Chaoying(_) => GatewayId::Chaoying,
             Credentials::Tlinx(_) => GatewayId::Tlinx,
         }
@@ -33,6 +35,7 @@ impl Credentials {
     pub fn from_json(gateway: GatewayId, value: serde_json::Value) -> Result<Credentials, Error> {
         let bad = |e: serde_json::Error| Error::config(format!("{gateway} credentials: {e}"));
         match gateway {
+            GatewayId::Sunmi => Ok(Credentials::Sunmi(serde_json::from_value(value).map_err(bad)?)),
             GatewayId::Chaoying => Ok(Credentials::Chaoying(serde_json::from_value(value).map_err(bad)?)),
             GatewayId::Tlinx => Ok(Credentials::Tlinx(serde_json::from_value(value).map_err(bad)?)),
             other => Err(Error::Unsupported { what: format!("gateway {other} is not supported yet") }),

@@ -100,6 +100,7 @@ pub trait Gateway: Send + Sync {
 /// Builds the client for a configuration.
 pub fn connect(config: GatewayConfig) -> Result<Arc<dyn Gateway>> {
     match &config.credentials {
+        Credentials::Sunmi(_) => Ok(Arc::new(crate::sunmi::Client::new(config)?)),
         Credentials::Chaoying(_) => Ok(Arc::new(crate::chaoying::Client::new(config)?)),
         Credentials::Tlinx(_) => Ok(Arc::new(crate::tlinx::Client::new(config)?)),
     }

@@ -15,6 +15,7 @@ pub mod trade;
 pub mod transport;
 
 pub mod chaoying;
+pub mod sunmi;
 pub mod tlinx;
 
 pub use config::{Credentials, Environment, GatewayConfig, PollSchedule};
