@@ -1,7 +1,8 @@
 //! posgate-sandbox: embedded simulators of the payment gateways, speaking their real wire
 //! protocols over HTTP on 127.0.0.1. They check request signatures, decrypt, keep order state,
 //! answer with signed responses and post notifications. Outcomes follow the scenario table in
-//! [`scenario`], keyed by the barcode's last four digits.
+//! [`scenario`], keyed by the barcode's last four digits (Sunmi, which has no barcode pay: the
+//! payer's openId).
 //!
 //! All simulators share one server: each gateway under `/<gateway>` (e.g. `/tlinx/mct1/payorder`),
 //! plus `GET /_sandbox/orders` and `POST /_sandbox/pay/<gateway>/<order_no>` (the payer pays a
@@ -11,6 +12,7 @@ pub mod chaoying;
 pub mod faults;
 pub mod scenario;
 pub mod store;
+pub mod sunmi;
 pub mod tlinx;
 
 use std::net::SocketAddr;
@@ -29,8 +31,13 @@ use posgate_core::GatewayId;
 pub use scenario::Scenario;
 pub use store::{OrderView, SimOrder, SimState, Store};
 
-/// The gateways the sandbox simulates.
+/// The simulated gateways with barcode payment: the common cashier flows (barcode pay, query,
+/// refund, cancel) run on each of these.
 pub const GATEWAYS: &[GatewayId] = &[GatewayId::Chaoying, GatewayId::Tlinx];
+
+/// Every gateway the sandbox simulates: [`GATEWAYS`] plus Sunmi (WeChat prepays and card-swipe
+/// lookups; no barcode payment, so the common flows do not apply to it).
+pub const SIMULATED: &[GatewayId] = &[GatewayId::Chaoying, GatewayId::Tlinx, GatewayId::Sunmi];
 
 #[derive(Debug, Clone)]
 pub struct SandboxOptions {
@@ -52,6 +59,8 @@ pub struct SimContext {
     pub http: Transport,
     /// Faults injected into the gateway simulators' answers (never into `/_sandbox/*`).
     pub faults: std::sync::Mutex<Option<Arc<dyn faults::FaultPlan>>>,
+    /// Sunmi's payBind bindings.
+    pub sunmi: sunmi::Bindings,
 }
 
 pub type Ctx = Arc<SimContext>;
@@ -76,7 +85,13 @@ impl Sandbox {
             ..Default::default()
         })
         .map_err(std::io::Error::other)?;
-        let ctx: Ctx = Arc::new(SimContext { store: Store::default(), options, http, faults: Default::default() });
+        let ctx: Ctx = Arc::new(SimContext {
+            store: Store::default(),
+            options,
+            http,
+            faults: Default::default(),
+            sunmi: Default::default(),
+        });
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
         let addr = listener.local_addr()?;
         let app = router(ctx.clone());
@@ -137,6 +152,7 @@ pub fn test_credentials(gateway: GatewayId) -> Option<Credentials> {
     match gateway {
         GatewayId::Chaoying => Some(Credentials::Chaoying(chaoying::test_credentials())),
         GatewayId::Tlinx => Some(Credentials::Tlinx(tlinx::test_credentials())),
+        GatewayId::Sunmi => Some(Credentials::Sunmi(sunmi::test_credentials())),
         _ => None,
     }
 }
@@ -170,6 +186,7 @@ fn router(ctx: Ctx) -> Router {
         .route("/_sandbox/pay/{gateway}/{order_no}", post(pay_handler))
         .nest("/chaoying", faults::wrap("chaoying", chaoying::router(), &ctx))
         .nest("/tlinx", faults::wrap("tlinx", tlinx::router(), &ctx))
+        .nest("/sunmi", faults::wrap("sunmi", sunmi::router(), &ctx))
         .with_state(ctx)
 }
 
@@ -201,6 +218,7 @@ async fn pay_preorder(ctx: &Ctx, gateway: GatewayId, order_no: &str) -> Result<O
     match gateway {
         GatewayId::Chaoying => chaoying::notify(ctx, &order).await,
         GatewayId::Tlinx => tlinx::notify(ctx, &order).await,
+        GatewayId::Sunmi => sunmi::notify(ctx, &order).await,
         other => Err(format!("{other} is not simulated")),
     }
 }
