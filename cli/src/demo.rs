@@ -1,13 +1,17 @@
 //! `posgate demo`: a cashier's day on every implemented gateway, against the embedded sandbox.
+//! The barcode gateways share one day; Sunmi, which has no barcode payment, has its own (WeChat
+//! prepays followed on the journalled poll loop, refunds, a card-swipe lookup, a callback).
 
 use std::sync::Arc;
 
 use posgate_core::engine::Engine;
 use posgate_core::journal::Journal;
 use posgate_core::{
-    connect, ids, GatewayId, Money, PayRequest, PaymentEvent, PaymentListener, RefundRequest, RefundState, TradeState,
+    connect, ids, sunmi, GatewayId, Money, PayRequest, PaymentEvent, PaymentListener, RefundRequest, RefundState,
+    TradeState,
 };
 use posgate_sandbox::Sandbox;
+use serde_json::json;
 
 /// Barcodes whose last four digits pick the sandbox scenario.
 const PAYING_THEN_PAID: &str = "134567890123451003";
@@ -44,6 +48,14 @@ pub async fn run(only: &[GatewayId]) -> Result<bool, String> {
         let journal = Arc::new(Journal::in_memory().map_err(|e| e.to_string())?);
         let engine = Engine::on_current_runtime(gw, journal).map_err(|e| e.to_string())?;
         cashier_day(engine, &mut tally).await;
+    }
+    if only.is_empty() || only.contains(&GatewayId::Sunmi) {
+        let g = GatewayId::Sunmi;
+        let cfg = sandbox.config(g).ok_or_else(|| format!("{g}: no sandbox configuration"))?;
+        let gw = connect(cfg).map_err(|e| format!("{g}: {e}"))?;
+        let journal = Arc::new(Journal::in_memory().map_err(|e| e.to_string())?);
+        let engine = Engine::on_current_runtime(gw, journal).map_err(|e| e.to_string())?;
+        sunmi_day(engine, &mut tally).await;
     }
     let orders = sandbox.orders();
     let double = orders.iter().filter(|o| o.charges > 1).count();
@@ -174,4 +186,196 @@ async fn cashier_day(engine: Arc<Engine>, tally: &mut Tally) {
             Err(e) => Err(e.to_string()),
         },
     );
+}
+
+/// openIds whose last four digits pick the sandbox scenario (Sunmi has no barcode).
+const SUNMI_PAYING_THEN_PAID: &str = "oG-NZ5LHRuFlGF7bKEbXtjx1003";
+const SUNMI_PAID_AT_ONCE: &str = "oG-NZ5LHRuFlGF7bKEbXtjx0000";
+const SUNMI_DECLINED: &str = "oG-NZ5LHRuFlGF7bKEbXtjx3001";
+
+fn fen(n: i64) -> Money {
+    Money::from_fen(n, "amount").expect("demo amounts are valid")
+}
+
+/// A Sunmi prepay through the engine (journalled as a pre-order), then the journalled poll loop:
+/// the first query waits as long as the schedule says after "用户支付中" (Sunmi's own: 10 s; the
+/// sandbox configuration's quick one here).
+async fn sunmi_prepay(
+    engine: &Arc<Engine>,
+    op: &str,
+    params: serde_json::Value,
+    listener: &Arc<dyn PaymentListener>,
+) -> Result<(String, posgate_core::TradeResult), String> {
+    let answer = engine.invoke(op, params).await.map_err(|e| e.to_string())?;
+    let no = answer["orderId"].as_str().unwrap_or_default().to_string();
+    let said = answer["resultMsg"].as_str().unwrap_or_default().to_string();
+    let r = sunmi::await_prepay(engine, &no, Some(listener.clone())).await.map_err(|e| e.to_string())?;
+    Ok((said, r))
+}
+
+async fn sunmi_day(engine: Arc<Engine>, tally: &mut Tally) {
+    let g = engine.gateway().id();
+    let gw = engine.gateway().clone();
+    let listener = progress(g);
+    let mini_app = posgate_sandbox::sunmi::MINI_APP_ID;
+
+    // 1. A mini-program prepay the payer confirms after a few seconds ("用户支付中").
+    let first = ids::new_order_no("PGS");
+    let params =
+        json!({"totalAmount": 2580, "miniAppId": mini_app, "openId": SUNMI_PAYING_THEN_PAID, "orderId": first});
+    let paid = match sunmi_prepay(&engine, "minipay", params, &listener).await {
+        Ok((said, r)) if r.state == TradeState::Paid => {
+            Ok(format!("{first} {} yuan: {said}, then {}", fen(2580), r.state))
+        }
+        Ok((_, r)) => Err(format!("{first} ended {}", r.state)),
+        Err(e) => Err(e),
+    };
+    let first_paid = paid.is_ok();
+    tally.check(g, "miniPay prepay, polled from the first-query time", paid);
+
+    // 2. Query it.
+    tally.check(
+        g,
+        "query",
+        match gw.query(&first).await {
+            Ok(r) if r.state == TradeState::Paid => {
+                Ok(format!("{first} {} (Sunmi order {})", r.state, r.gateway_trade_no.unwrap_or_default()))
+            }
+            Ok(r) => Err(format!("state {}", r.state)),
+            Err(e) => Err(e.to_string()),
+        },
+    );
+
+    // 3. Refund part of it (journalled), then 4. the query shows it.
+    let refund = RefundRequest {
+        order_no: first.clone(),
+        refund_no: ids::new_order_no("PGSR"),
+        refund_amount: fen(1000),
+        total_amount: Some(fen(2580)),
+        reason: Some("demo partial refund".into()),
+    };
+    let r =
+        if first_paid { engine.refund(&refund).await } else { Err(posgate_core::Error::internal("payment not paid")) };
+    tally.check(
+        g,
+        "partial refund",
+        match r {
+            Ok(r) if r.state == RefundState::Success => {
+                Ok(format!("{} {} {}", r.refund_no, refund.refund_amount, r.state))
+            }
+            Ok(r) => Err(format!("refund {}", r.state)),
+            Err(e) => Err(e.to_string()),
+        },
+    );
+    let shown = match (gw.query(&first).await, gw.refund_query(&first, &refund.refund_no).await) {
+        (Ok(q), Ok(rq)) if q.state == TradeState::PartiallyRefunded && rq.state == RefundState::Success => {
+            Ok(format!("{first} {}; refund {} {}", q.state, rq.refund_no, rq.state))
+        }
+        (Ok(q), Ok(rq)) => Err(format!("order {}, refund {}", q.state, rq.state)),
+        (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
+    };
+    tally.check(g, "query shows the refund", shown);
+
+    // 5. An official-account prepay (yuan on the wire), paid, then refunded in full: Sunmi has
+    //    no close or cancel.
+    let second = ids::new_order_no("PGS");
+    let params = json!({"totalAmount": 990, "miniAppId": posgate_sandbox::sunmi::OA_APP_ID,
+                        "openId": SUNMI_PAID_AT_ONCE, "orderId": second, "walletType": "TX01"});
+    let full = match sunmi_prepay(&engine, "jsapipay", params, &listener).await {
+        Ok((_, r)) if r.state == TradeState::Paid => {
+            let req = RefundRequest {
+                order_no: second.clone(),
+                refund_no: ids::new_order_no("PGSR"),
+                refund_amount: fen(990),
+                total_amount: Some(fen(990)),
+                reason: Some("demo full refund".into()),
+            };
+            match (engine.refund(&req).await, gw.query(&second).await) {
+                (Ok(rr), Ok(q)) if rr.state == RefundState::Success && q.state == TradeState::Refunded => {
+                    Ok(format!("{second} {} yuan {}", req.refund_amount, q.state))
+                }
+                (Ok(rr), Ok(q)) => Err(format!("refund {}, order {}", rr.state, q.state)),
+                (Err(e), _) | (_, Err(e)) => Err(e.to_string()),
+            }
+        }
+        Ok((_, r)) => Err(format!("{second} ended {}", r.state)),
+        Err(e) => Err(e),
+    };
+    tally.check(g, "jsApiPay prepay refunded in full", full);
+
+    // 6. A declined payer: failed, with Sunmi's code.
+    let third = ids::new_order_no("PGS");
+    let params = json!({"totalAmount": 500, "miniAppId": mini_app, "openId": SUNMI_DECLINED, "orderId": third});
+    tally.check(
+        g,
+        "declined payer",
+        match sunmi_prepay(&engine, "minipay", params, &listener).await {
+            Ok((_, r)) if r.state == TradeState::Failed => {
+                Ok(format!("{third} failed: {} {}", r.gateway_code.unwrap_or_default(), r.message.unwrap_or_default()))
+            }
+            Ok((_, r)) => Err(format!("ended {}", r.state)),
+            Err(e) => Err(e),
+        },
+    );
+
+    // 7. A card swipe on the Sunmi terminal, looked up by its order number.
+    tally.check(
+        g,
+        "card-swipe lookup",
+        match gw.invoke("swipequery", json!({"orderId": "SWIPE0001"})).await {
+            Ok(t) if t["state"] == 3 => Ok(format!(
+                "SWIPE0001 {} yuan, {} card {} ****{}",
+                fen(t["amount"].as_i64().unwrap_or_default()),
+                t["cardGov"].as_str().unwrap_or_default(),
+                t["cardType"].as_str().unwrap_or_default(),
+                t["shortCard"].as_str().unwrap_or_default()
+            )),
+            Ok(t) => Err(format!("state {}", t["state"])),
+            Err(e) => Err(e.to_string()),
+        },
+    );
+
+    // 8. The seed's sample callback, verified with Sunmi's test key (SHA256withRSA, 6.4).
+    tally.check(g, "callback verified (seed sample, test key)", seed_callback_check());
+}
+
+fn seed_callback_check() -> Result<String, String> {
+    let sign = "GW6jDdLQ1z+CFtLoKjmxtMiHeKjm2ZgMTq19gQisV/PpOPIBeDXhWEu5WSzxZwiJHVzCQrPhyZX6kdwQ9xGTyxbsKTZj31zUxtWq\
+                qcmol7DpkGJRuG9wzqnNCZ7kmUrk8/XLs1TRxIusCQuojEZOdsE/EWqy/OlX4TrD0WqCeW9Kkk1IB5izAamv9BcEEPgYFLo0hBuj\
+                o85GEjjzJrFs9ds59TYe0ElOZ6zdputanCJZuM6/SqQ4a1Xoy/MJFKhA6K0zc8ZPFiW0bBMhVFSwSwRY3IEsP0YWva7QcT9AjVW2\
+                FFILghJ5vrjonAmhmKCIwtHMA8zwM9j6qgMEF0kCGg==";
+    let fields: posgate_core::RawFields = [
+        ("amount", "1"),
+        ("businessId", ""),
+        ("buyerPayAmount", "1"),
+        ("misId", "test_5F5EC7A54CDCC58BADC425"),
+        ("msn", "D804P89V00033"),
+        ("orderId", "15632714718760"),
+        ("orderType", "0"),
+        ("payTime", "1563271502"),
+        ("platform", "alipay"),
+        ("platformId", "2019071622001419071050445382"),
+        ("refunded", "0"),
+        ("resultCode", "T00"),
+        ("resultMsg", "Success"),
+        ("sign", sign),
+        ("state", "3"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let key = sunmi::PublicKey::parse(sunmi::TEST_PUBLIC_KEY).map_err(|e| e.to_string())?;
+    let n = sunmi::verify_notification(&fields, &key).map_err(|e| e.to_string())?;
+    let mut tampered = fields.clone();
+    tampered.insert("amount".into(), "100".into());
+    if sunmi::verify_notification(&tampered, &key).is_ok() {
+        return Err("a tampered callback verified".into());
+    }
+    Ok(format!(
+        "{} {} {} yuan, ack {:?}; tampered copy refused",
+        n.order_no,
+        n.state,
+        n.amount.unwrap_or_default(),
+        n.ack
+    ))
 }

@@ -73,6 +73,85 @@ fn sign_chaoying_numbers_as_written_empty_dropped() {
 }
 
 #[test]
+fn sign_sunmi_key_appended_empty_values_kept() {
+    let o = posgate(&[
+        "debug",
+        "sign",
+        "--gateway",
+        "sunmi",
+        "--key",
+        "d3ac24736589ae17d333e362859bf4c",
+        "--params",
+        r#"{"amount":1,"app_id":"sm5b9b4daef3463","businessId":"","charset":"utf8","msn":"V206D88200036","orderId":"sda1212","oriOrderId":"148983452364238"}"#,
+    ]);
+    assert!(o.status.success(), "{o:?}");
+    // Expected values computed independently (python3 hashlib).
+    assert_eq!(
+        stdout(&o),
+        "canonical: amount=1&app_id=sm5b9b4daef3463&businessId=&charset=utf8&msn=V206D88200036&orderId=sda1212\
+         &oriOrderId=148983452364238d3ac24736589ae17d333e362859bf4c\n\
+         sign: 8C54894BAB211EF8E860B0BCFBCDD1D5\n"
+    );
+}
+
+/// The seed's test public key (6.4) and its sample callback (4.3.5 / 6.2), as the seed prints it.
+const SUNMI_TEST_KEY: &str = "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA9KIGIdV5W1oDXGf/HgUPjBvxYzPZpTiywWuCZZsu/kR3bJXhTfRFZHJfT7xQRdPkqV4ZeviZfopGqyr5PJvHwgy4bA2DFmqo9cZ36SetfY1eyBw398wHmSl7yoDEt/j+eraFXonKq2nrHQwt0/AQE7fNh+6KAg7Io9D49MCw0v4yF/FkhOAque/550tpek0Vdg5pX828OCXVW+wxwSEJMWJYQm8c5NJEhj1R5lThQtSSXrZ+C8zEUNuUvYODy5YYA6X1LFmu4bm9SEBl6ioqW1rWwgoxx3RXR94lkax1T1mJx8KFYGbZg3W5s05lEPHR3/mcJnFgEMqmtImVZ4OIvwIDAQAB";
+const SUNMI_SAMPLE_CALLBACK: &str = r#"{
+    "amount":1,
+    "businessId":"",
+    "buyerPayAmount":1,
+    "misId":"test_5F5EC7A54CDCC58BADC425",
+    "msn":"D804P89V00033",
+    "orderId":"15632714718760",
+    "orderType":0,
+    "payTime":1563271502,
+    "platform":"alipay",
+    "platformId":"2019071622001419071050445382",
+    "refunded":"0",
+    "resultCode":"T00",
+    "resultMsg":"Success",
+   "sign":"GW6jDdLQ1z+CFtLoKjmxtMiHeKjm2ZgMTq19gQisV/PpOPIBeDXhWEu5WSzxZwiJHVzCQrPhyZX6kdwQ9xGTyxbsKTZj31zUxtWqqcmol7DpkGJRuG9wzqnNCZ7kmUrk8/XLs1TRxIusCQuojEZOdsE/EWqy/OlX4TrD0WqCeW9Kkk1IB5izAamv9BcEEPgYFLo0hBujo85GEjjzJrFs9ds59TYe0ElOZ6zdputanCJZuM6/SqQ4a1Xoy/MJFKhA6K0zc8ZPFiW0bBMhVFSwSwRY3IEsP0YWva7QcT9AjVW2FFILghJ5vrjonAmhmKCIwtHMA8zwM9j6qgMEF0kCGg==",
+    "state":3
+}"#;
+
+#[test]
+fn verify_notify_sunmi_seed_sample_with_the_seed_key() {
+    // `--public-key=...`: a PEM starts with dashes, which a separate argument cannot.
+    let verify = |key: &str, params: &str| {
+        posgate(&["debug", "verify-notify", "--gateway", "sunmi", &format!("--public-key={key}"), "--params", params])
+    };
+    let ok = verify(SUNMI_TEST_KEY, SUNMI_SAMPLE_CALLBACK);
+    assert_eq!(stdout(&ok), "valid\n", "{ok:?}");
+    assert!(ok.status.success());
+
+    // The same key as PEM.
+    let lines: Vec<&str> = SUNMI_TEST_KEY.as_bytes().chunks(64).map(|c| std::str::from_utf8(c).unwrap()).collect();
+    let pem = format!("-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----\n", lines.join("\n"));
+    let ok = verify(&pem, SUNMI_SAMPLE_CALLBACK);
+    assert_eq!(stdout(&ok), "valid\n", "{ok:?}");
+
+    // Any field changed: invalid, exit 1.
+    for (from, to) in [
+        (r#""amount":1"#, r#""amount":2"#),
+        (r#""state":3"#, r#""state":5"#),
+        (r#""businessId":"""#, r#""businessId":"x""#),
+    ] {
+        let changed = SUNMI_SAMPLE_CALLBACK.replacen(from, to, 1);
+        assert_ne!(changed, SUNMI_SAMPLE_CALLBACK);
+        let bad = verify(SUNMI_TEST_KEY, &changed);
+        assert_eq!(bad.status.code(), Some(1), "{from}: {bad:?}");
+        assert!(stdout(&bad).starts_with("invalid: "), "{from}: {bad:?}");
+    }
+
+    // A key that is not one, or none: bad input, one line.
+    assert_clean_error(&verify("not-a-key", SUNMI_SAMPLE_CALLBACK), "public_key");
+    assert_clean_error(
+        &posgate(&["debug", "verify-notify", "--gateway", "sunmi", "--key", "K", "--params", SUNMI_SAMPLE_CALLBACK]),
+        "public_key",
+    );
+}
+
+#[test]
 fn encrypt_decrypt_round_trip_and_bad_input() {
     let key = "vCfnB1SvPQqUDa7q0AFpqdiGOCICGT92";
     let e = posgate(&["debug", "encrypt", "--gateway", "tlinx", "--key", key, "--data", r#"{"out_no":"A1"}"#]);
@@ -290,7 +369,9 @@ fn demo_passes() {
         .and_then(|s| s.strip_suffix(" passed, 0 failed"))
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("bad last line {last:?}"));
-    assert_eq!(n, 6 * posgate_sandbox::GATEWAYS.len() as u32 + 1);
+    // Six flows per barcode gateway, Sunmi's eight (prepays have no barcode), the ledger.
+    assert_eq!(n, 6 * posgate_sandbox::GATEWAYS.len() as u32 + 8 + 1);
+    assert!(stdout(&o).contains("[sunmi] ok   miniPay prepay"), "{}", stdout(&o));
 }
 
 fn temp_journal(name: &str) -> std::path::PathBuf {
