@@ -317,7 +317,11 @@ impl Engine {
             running.control.cancel();
             let handle =
                 PaymentHandle { order_no: order_no.to_string(), running, watching: Arc::new(AtomicBool::new(false)) };
-            return handle.result().await;
+            let r = handle.result().await?;
+            if !r.state.is_paid_like() {
+                return Ok(r);
+            }
+            // Settled paid before the machine saw the cancel: reverse it like any settled order.
         }
         let payment = self.journal.get(EntryKind::Payment, self.gw.id(), order_no)?;
         let amount = payment.as_ref().map(|p| p.amount).unwrap_or_default();
@@ -398,8 +402,12 @@ impl Engine {
                         gateway_code: None,
                         message: None,
                     };
-                    let r = settle_refund(self.gw.as_ref(), &self.journal, &e, pending).await;
-                    if matches!(r.state, RefundState::Unknown | RefundState::Processing) {
+                    let mut r = settle_refund(self.gw.as_ref(), &self.journal, &e, pending).await;
+                    if r.state == RefundState::Unknown {
+                        r = self.resend_lost_refund(&e).await.unwrap_or(r);
+                    }
+                    let now = self.journal.by_id(e.id)?;
+                    if !now.state.is_settled() {
                         let note = format!("refund still {} after recovery", r.state);
                         self.journal.update(e.id, EntryState::NeedsAttention, None, Some(&note))?;
                     }
@@ -422,6 +430,25 @@ impl Engine {
             out.push(Recovered { kind: e.kind, number: e.number, order_no: e.order_no, state, note: after.note });
         }
         Ok(out)
+    }
+
+    /// A refund whose outcome is unknown and which the gateway says it does not have never
+    /// arrived: it is sent again under its own number (as a retry by the cashier would be), which
+    /// the gateway deduplicates, so a late original can never refund twice. `None` when the
+    /// gateway's answer is anything but "no such refund".
+    async fn resend_lost_refund(&self, e: &Entry) -> Option<RefundResult> {
+        match self.gw.refund_query(&e.order_no, &e.number).await {
+            Err(err) if self.gw.is_order_not_found(&err) => {}
+            _ => return None,
+        }
+        let req = serde_json::from_str::<RefundRequest>(&e.request).ok()?;
+        match refund(self.gw.as_ref(), &self.journal, &req).await {
+            Ok(r) => Some(r),
+            Err(err) => {
+                tracing::warn!(refund_no = %e.number, "lost refund sent again in recovery: {err}");
+                None
+            }
+        }
     }
 
     async fn recover_preorder(self: &Arc<Self>, e: &Entry) -> Result<EntryState> {

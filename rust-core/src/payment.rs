@@ -205,6 +205,16 @@ impl Machine<'_> {
         r
     }
 
+    /// A final answer to the pay call or a query. A payment the cashier cancelled is never left
+    /// paid: one that turns out paid (the answer crossed the cancel) is reversed instead.
+    async fn conclude(&self, entry: &Entry, r: TradeResult) -> TradeResult {
+        if r.state.is_paid_like() && self.control.is_cancelled() {
+            self.record(entry, EntryState::Reversing, Some(&r), Some("paid, but the cashier cancelled"));
+            return self.reverse(entry).await;
+        }
+        self.settle(entry, r)
+    }
+
     fn needs_attention(&self, entry: &Entry, reason: String, last: Option<TradeResult>) -> TradeResult {
         let mut r = last.unwrap_or_else(|| TradeResult::new(&entry.order_no, TradeState::NeedsAttention));
         r.state = TradeState::NeedsAttention;
@@ -230,7 +240,7 @@ impl Machine<'_> {
                 Dispatch::Invoke(op, params) => self.gw.invoke(op, params.clone()).await.map(|_| None),
             };
             match answer {
-                Ok(Some(r)) if r.state.is_final() => return Ok(self.settle(&entry, r)),
+                Ok(Some(r)) if r.state.is_final() => return Ok(self.conclude(&entry, r).await),
                 Ok(Some(r)) => self.record(&entry, entry_state(r.state), Some(&r), None),
                 Ok(None) => self.record(&entry, EntryState::Unknown, None, None),
                 Err(Error::GatewayRejected { code, message }) => {
@@ -273,7 +283,7 @@ impl Machine<'_> {
             n += 1;
             self.emit(PaymentEvent::Poll { order_no: entry.order_no.clone(), n, of: of.max(n) });
             match self.gw.query(&entry.order_no).await {
-                Ok(r) if r.state.is_final() => return Ok(self.settle(entry, r)),
+                Ok(r) if r.state.is_final() => return Ok(self.conclude(entry, r).await),
                 Ok(r) => self.record(entry, entry_state(r.state), Some(&r), None),
                 // Untrusted or unanswered, or not arrived yet: ask again.
                 Err(e) => tracing::info!(order_no = %entry.order_no, "query {n} gave no usable answer: {e}"),

@@ -143,9 +143,18 @@ impl PaymentListener for Recorder {
     }
 }
 
-/// A fault plan that never faults and remembers every gateway request, to count what was sent.
+/// A fault plan that remembers every gateway request, to count what was sent, and faults only
+/// the requests set as traps (each trap once, in order).
 #[derive(Default)]
-struct Requests(Mutex<Vec<String>>);
+struct Requests {
+    seen: Mutex<Vec<String>>,
+    traps: Mutex<std::collections::VecDeque<(&'static [&'static str], Fault)>>,
+}
+
+const PAY_CALLS: &[&str] = &["chaoying/UnifiedPay/Gateway?method=pay", "tlinx/mct1/payorder"];
+const REFUND_CALLS: &[&str] = &["chaoying/UnifiedPay/Gateway?method=refund", "tlinx/mct1/payrefund"];
+/// The first request of a refund query.
+const REFUND_QUERIES: &[&str] = &["chaoying/UnifiedPay/Gateway?method=refundquery", "tlinx/mct1/order/view"];
 
 impl Requests {
     fn install(sb: &Sandbox) -> Arc<Requests> {
@@ -154,25 +163,40 @@ impl Requests {
         r
     }
 
+    /// Faults the next request to one of `paths` with `fault`.
+    fn trap(&self, paths: &'static [&'static str], fault: Fault) {
+        self.traps.lock().unwrap().push_back((paths, fault));
+    }
+
     fn count(&self, paths: &[&str]) -> usize {
-        self.0.lock().unwrap().iter().filter(|p| paths.contains(&p.as_str())).count()
+        self.seen.lock().unwrap().iter().filter(|p| paths.contains(&p.as_str())).count()
     }
 
     /// Barcode pay calls sent.
     fn pays(&self) -> usize {
-        self.count(&["chaoying/UnifiedPay/Gateway?method=pay", "tlinx/mct1/payorder"])
+        self.count(PAY_CALLS)
     }
 
     /// Refund calls sent.
     fn refunds(&self) -> usize {
-        self.count(&["chaoying/UnifiedPay/Gateway?method=refund", "tlinx/mct1/payrefund"])
+        self.count(REFUND_CALLS)
     }
 }
 
 impl FaultPlan for Requests {
     fn next(&self, gateway: &str, path: &str) -> Option<Fault> {
-        self.0.lock().unwrap().push(format!("{gateway}{path}"));
-        None
+        let request = format!("{gateway}{path}");
+        let mut traps = self.traps.lock().unwrap();
+        let fault = match traps.front() {
+            Some((paths, fault)) if paths.contains(&request.as_str()) => {
+                let f = *fault;
+                traps.pop_front();
+                Some(f)
+            }
+            _ => None,
+        };
+        self.seen.lock().unwrap().push(request);
+        fault
     }
 }
 
@@ -347,6 +371,23 @@ async fn retries_never_charge_or_refund_twice() {
         let e = payment(&journal, g, &no);
         assert_eq!((e.state, e.attempts, e.amount), (EntryState::Paid, 1, fen(1000)), "{g}");
 
+        // Many tills retrying at the same instant (threads racing into the journal and the
+        // running set): one send, one result.
+        let racing = new_no();
+        let handles: Vec<_> = std::thread::scope(|s| {
+            let spawned: Vec<_> = (0..4)
+                .map(|_| s.spawn(|| engine.start_payment(pay_req(&racing, "1001", 777), None).unwrap()))
+                .collect();
+            spawned.into_iter().map(|t| t.join().unwrap()).collect()
+        });
+        let mut results = Vec::new();
+        for h in &handles {
+            results.push(h.result().await.unwrap());
+        }
+        assert!(results.iter().all(|r| *r == results[0] && r.state == TradeState::Paid), "{g}: {results:?}");
+        assert_eq!(sent.pays(), 2, "{g}: one send for four racing starts");
+        assert_eq!(payment(&journal, g, &racing).attempts, 1, "{g}");
+
         // Refund retries.
         let refund_no = posgate_core::ids::new_order_no("R");
         let req = RefundRequest {
@@ -480,6 +521,25 @@ async fn cashier_cancel_reverses_after_earliest_reverse() {
         assert_eq!(e.state, EntryState::Reversed, "{g}: {e:?}");
         let o = sim(&sb, g, &paid).unwrap();
         assert!(holds_no_money(&o), "{g}: {o:?}");
+
+        // The cashier cancels while the pay call is still out, and it comes back paid: the
+        // cancel still stands (reversed), through the handle and through Engine::cancel.
+        for via_engine in [false, true] {
+            let no = new_no();
+            let handle = engine.start_payment(pay_req(&no, "0000", 260), None).unwrap();
+            let r = if via_engine {
+                engine.cancel(&no).await.unwrap()
+            } else {
+                handle.cancel();
+                handle.result().await.unwrap()
+            };
+            assert_eq!(r.state, TradeState::Reversed, "{g} via_engine={via_engine}: {r:?}");
+            let e = payment(&journal, g, &no);
+            assert_eq!(e.state, EntryState::Reversed, "{g} via_engine={via_engine}: {e:?}");
+            assert!(e.updated_at_ms - e.first_sent_at_ms.unwrap() >= earliest.as_millis() as i64 - 20, "{g}");
+            let o = sim(&sb, g, &no).unwrap();
+            assert!(holds_no_money(&o), "{g} via_engine={via_engine}: {o:?}");
+        }
     })
     .await;
 }
@@ -566,6 +626,26 @@ async fn recovery_after_a_crash() {
         assert_eq!(payment(&after, g, &late).attempts, 1, "{g}");
         assert_eq!(sent.pays(), 2, "{g}");
 
+        // (2b) Dead while waiting to reverse (the journal says reversing): recovery reverses it.
+        let slow_reverse = schedule(800, 3000);
+        let doomed = Doomed::new(client(&sb, g, slow_reverse), &path);
+        let reversing = new_no();
+        doomed.engine.start_payment(pay_req(&reversing, "1060", 2600), None).unwrap();
+        wait_for("the journal to show reversing", Duration::from_secs(5), || {
+            watch.get(EntryKind::Payment, g, &reversing).unwrap().is_some_and(|e| e.state == EntryState::Reversing)
+        })
+        .await;
+        doomed.crash();
+        let recovering = engine(client(&sb, g, slow_reverse), Journal::open(&path).unwrap());
+        let rec = recovering.recover().await.unwrap();
+        assert_eq!(rec.len(), 1, "{g}: {rec:?}");
+        assert!(matches!(rec[0].state, EntryState::Reversed | EntryState::Closed), "{g}: {rec:?}");
+        let e = payment(&after, g, &reversing);
+        assert!(e.updated_at_ms - e.first_sent_at_ms.unwrap() >= 3000 - 20, "{g}: reversed too early: {e:?}");
+        let o = sim(&sb, g, &reversing).unwrap();
+        assert!(holds_no_money(&o) && o.state != SimState::Paid, "{g}: {o:?}");
+        assert_eq!(sent.pays(), 3, "{g}");
+
         // (3) Journalled, never sent: recovered as failed (not sent), and may then be sent.
         let gw = client(&sb, g, short);
         let unsent = new_no();
@@ -576,11 +656,11 @@ async fn recovery_after_a_crash() {
         assert_eq!(rec.len(), 1, "{g}: {rec:?}");
         assert_eq!((rec[0].state, rec[0].note.as_deref()), (EntryState::Failed, Some(NOT_SENT)), "{g}: {rec:?}");
         assert!(sim(&sb, g, &unsent).is_none(), "{g}: nothing reached the gateway");
-        assert_eq!(sent.pays(), 2, "{g}");
+        assert_eq!(sent.pays(), 3, "{g}");
         assert!(payment(&after, g, &unsent).resendable());
         assert_eq!(recovering.pay(req, None).await.unwrap().state, TradeState::Paid, "{g}");
         assert_eq!(sim(&sb, g, &unsent).unwrap().charges, 1, "{g}");
-        assert_eq!(sent.pays(), 3, "{g}");
+        assert_eq!(sent.pays(), 4, "{g}");
 
         // (4) Journalled, never sent, and the cashier retries before any recovery: it is sent
         // (once), not polled as if it might have left.
@@ -593,9 +673,107 @@ async fn recovery_after_a_crash() {
         let e = payment(&after, g, &retried);
         assert_eq!((e.state, e.attempts), (EntryState::Paid, 1), "{g}: {e:?}");
         assert_eq!(sim(&sb, g, &retried).unwrap().charges, 1, "{g}");
-        assert_eq!(sent.pays(), 4, "{g}");
+        assert_eq!(sent.pays(), 5, "{g}");
 
         assert!(after.unsettled().unwrap().is_empty(), "{g}");
+        let _ = std::fs::remove_dir_all(path.parent().unwrap());
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A charge by name through invoke runs through the journal and the machine too
+
+/// The gateway's barcode charge by name, as `invoke` takes it.
+fn barcode_op(g: GatewayId, no: &str, last4: &str, amount: i64) -> (&'static str, serde_json::Value) {
+    match g {
+        GatewayId::Chaoying => {
+            ("pay", json!({"out_trade_no": no, "total_fee": amount, "auth_code": code(last4), "body": "engine test"}))
+        }
+        GatewayId::Tlinx => (
+            "payorder",
+            json!({"scenario": "barcode", "out_no": no, "pmt_tag": "Weixin", "original_amount": amount,
+                   "trade_amount": amount, "auth_code": code(last4)}),
+        ),
+        other => panic!("{other}: add its barcode operation to barcode_op"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invoke_charges_are_journalled_and_settled() {
+    each_gateway(|g| async move {
+        let sb = Sandbox::start().await.unwrap();
+        let sent = Requests::install(&sb);
+        let journal = Arc::new(Journal::in_memory().unwrap());
+        let engine = Engine::on_current_runtime(client(&sb, g, schedule(3000, 500)), journal.clone()).unwrap();
+        let no = new_no();
+        let (op, params) = barcode_op(g, &no, "1001", 640);
+        let v = engine.invoke(op, params.clone()).await.unwrap();
+        assert_eq!(v["state"], "paid", "{g}: {v}");
+        let e = payment(&journal, g, &no);
+        assert_eq!((e.state, e.attempts, e.amount), (EntryState::Paid, 1, fen(640)), "{g}: {e:?}");
+        assert_eq!(sim(&sb, g, &no).unwrap().charges, 1, "{g}");
+        // Again: the recorded result, nothing sent.
+        assert_eq!(engine.invoke(op, params).await.unwrap()["state"], "paid", "{g}");
+        assert_eq!(sent.pays(), 1, "{g}");
+        // Another amount under the same number: refused unsent.
+        let (op, params) = barcode_op(g, &no, "1001", 641);
+        assert_eq!(field_of(&engine.invoke(op, params).await.unwrap_err()), "order_no", "{g}");
+        assert_eq!(sent.pays(), 1, "{g}");
+    })
+    .await;
+}
+
+/// A refund whose outcome stayed unknown is settled by recovery: found done, or (the gateway has
+/// no such refund) sent again under its own number, never refunded twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recovery_settles_unknown_refunds() {
+    each_gateway(|g| async move {
+        let sb = Sandbox::start().await.unwrap();
+        let sent = Requests::install(&sb);
+        let path = journal_path(&format!("refund-{g}"));
+        let engine = engine(client(&sb, g, schedule(3000, 500)), Journal::open(&path).unwrap());
+        let journal = Journal::open(&path).unwrap();
+        let refund = |order_no: &str, amount: i64| RefundRequest {
+            order_no: order_no.into(),
+            refund_no: posgate_core::ids::new_order_no("R"),
+            refund_amount: fen(amount),
+            total_amount: Some(fen(1000)),
+            reason: None,
+        };
+
+        // (1) The refund never reached the gateway, and its queries find nothing.
+        let lost = new_no();
+        assert_eq!(engine.pay(pay_req(&lost, "0000", 1000), None).await.unwrap().state, TradeState::Paid);
+        sent.trap(REFUND_CALLS, Fault::ResetBeforeCommit);
+        let req = refund(&lost, 400);
+        let r = engine.refund(&req).await.unwrap();
+        assert_eq!(r.state, RefundState::Unknown, "{g}: {r:?}");
+        assert_eq!(sim(&sb, g, &lost).unwrap().refunded, 0, "{g}");
+        assert_eq!(journal.unsettled().unwrap().len(), 1, "{g}");
+
+        // (2) The refund went through, but its answer and every query of it were lost.
+        let done = new_no();
+        assert_eq!(engine.pay(pay_req(&done, "0000", 1000), None).await.unwrap().state, TradeState::Paid);
+        sent.trap(REFUND_CALLS, Fault::ResetAfterCommit);
+        for _ in 0..3 {
+            sent.trap(REFUND_QUERIES, Fault::ServerErrorBeforeCommit);
+        }
+        let req2 = refund(&done, 300);
+        let r = engine.refund(&req2).await.unwrap();
+        assert_eq!(r.state, RefundState::Unknown, "{g}: {r:?}");
+        assert_eq!(sim(&sb, g, &done).unwrap().refunded, 300, "{g}");
+        assert_eq!(journal.unsettled().unwrap().len(), 2, "{g}");
+        let before = sent.refunds();
+
+        let rec = engine.recover().await.unwrap();
+        let state_of = |no: &str| rec.iter().find(|x| x.number == no).map(|x| x.state);
+        assert_eq!(state_of(&req.refund_no), Some(EntryState::Refunded), "{g}: {rec:?}");
+        assert_eq!(state_of(&req2.refund_no), Some(EntryState::Refunded), "{g}: {rec:?}");
+        assert_eq!(sent.refunds(), before + 1, "{g}: only the lost refund is sent again");
+        assert_eq!(sim(&sb, g, &lost).unwrap().refunded, 400, "{g}");
+        assert_eq!(sim(&sb, g, &done).unwrap().refunded, 300, "{g}: never refunded twice");
+        assert!(journal.unsettled().unwrap().is_empty(), "{g}");
         let _ = std::fs::remove_dir_all(path.parent().unwrap());
     })
     .await;
@@ -665,7 +843,7 @@ fn preorder(g: GatewayId, no: &str, amount: i64, notify_url: &str) -> (&'static 
                    "original_amount": amount, "trade_amount": amount, "notify_url": notify_url}),
             "notify_success",
         ),
-        other => panic!("{other} is not simulated"),
+        other => panic!("{other}: add its pre-order operation to preorder"),
     }
 }
 
@@ -683,7 +861,7 @@ fn resigned(g: GatewayId, fields: &RawFields, changes: &[(&str, &str)]) -> RawFi
         GatewayId::Tlinx => {
             posgate_core::tlinx::protocol::sign(&f, posgate_sandbox::tlinx::test_credentials().open_key.expose())
         }
-        other => panic!("{other} is not simulated"),
+        other => panic!("{other}: add its notification signing to resigned"),
     };
     f.insert("sign".into(), sign);
     f

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use posgate_core::engine::{Engine, PaymentHandle};
 use posgate_core::journal::{now_ms, Entry, EntryKind, EntryState, Journal};
-use posgate_core::{Error, Gateway, GatewayId, Money, PayRequest, PollSchedule};
+use posgate_core::{Error, Gateway, GatewayId, Money, PayRequest, PollSchedule, RefundRequest, TradeState};
 use posgate_sandbox::faults::{Fault, FaultPlan, RandomFaults};
 use posgate_sandbox::{OrderView, Sandbox, SandboxOptions, SimState, GATEWAYS};
 use rand::rngs::StdRng;
@@ -28,6 +28,8 @@ const SCENARIOS: &[&str] = &["0000", "1001", "1002", "2001", "3001", "4001", "40
 const KILL_SHARE: f64 = 0.25;
 /// Share of payments retried (same number: attach; another amount: refused).
 const RETRY_SHARE: f64 = 0.2;
+/// Share of paid payments refunded during the storm.
+const REFUND_SHARE: f64 = 0.35;
 
 /// Longer than the client's timeout: a hung request is always given up by the client first.
 const HANG: Duration = Duration::from_millis(800);
@@ -166,11 +168,49 @@ async fn run_seed(gateway: GatewayId, seed: u64) -> Outcome {
             tokio::time::sleep(kill_at).await;
             doomed.crash();
         });
+        let mut refunding = Vec::new();
         for (order_no, handle, retry) in survivors {
             match handle.result().await {
                 Ok(r) => {
                     if !r.state.is_final() {
                         problems.push(format!("{order_no}: result not settled: {r:?}"));
+                    }
+                    if r.state == TradeState::Paid && rng.random_bool(REFUND_SHARE) {
+                        // A refund (some in full), in the storm too, perhaps retried at once.
+                        let amount = planned.iter().find(|p| p.order_no == order_no).map(|p| p.amount).unwrap();
+                        let part = if rng.random_bool(0.3) { amount } else { rng.random_range(1..=amount) };
+                        let req = RefundRequest {
+                            order_no: order_no.clone(),
+                            refund_no: format!("RF{order_no}"),
+                            refund_amount: Money::from_fen(part, "refund_amount").unwrap(),
+                            total_amount: Some(Money::from_fen(amount, "total_amount").unwrap()),
+                            reason: None,
+                        };
+                        let (again, other) = (rng.random_bool(0.5), rng.random_bool(0.3));
+                        let engine = engine.clone();
+                        refunding.push(tokio::spawn(async move {
+                            let mut seen = Vec::new();
+                            seen.push(format!("{:?}", engine.refund(&req).await.map(|r| r.state)));
+                            if again {
+                                seen.push(format!("{:?}", engine.refund(&req).await.map(|r| r.state)));
+                            }
+                            if other {
+                                let other = RefundRequest {
+                                    refund_amount: Money::from_fen(part + 1, "refund_amount").unwrap(),
+                                    ..req.clone()
+                                };
+                                match engine.refund(&other).await {
+                                    Err(Error::InvalidInput { field, .. }) if field == "refund_no" => {}
+                                    r => {
+                                        return Err(format!(
+                                            "{}: another amount under the same refund_no: {r:?}",
+                                            req.refund_no
+                                        ))
+                                    }
+                                }
+                            }
+                            Ok(seen)
+                        }));
                     }
                     if let Some(retry) = retry {
                         match retry.result().await {
@@ -180,6 +220,11 @@ async fn run_seed(gateway: GatewayId, seed: u64) -> Outcome {
                     }
                 }
                 Err(e) => problems.push(format!("{order_no}: result error {e:?}")),
+            }
+        }
+        for t in refunding {
+            if let Err(p) = t.await.unwrap() {
+                problems.push(p);
             }
         }
         killer.await.unwrap();
@@ -278,7 +323,9 @@ async fn run_seed(gateway: GatewayId, seed: u64) -> Outcome {
     for e in entries.iter().filter(|e| e.kind == EntryKind::Payment) {
         *by_state.entry(e.state.as_str()).or_default() += 1;
         let o = by_no.get(e.order_no.as_str()).copied();
-        let paid_there = o.is_some_and(|o| o.state == SimState::Paid && o.charges == 1);
+        let paid_there = o.is_some_and(|o| {
+            o.charges == 1 && matches!(o.state, SimState::Paid | SimState::PartiallyRefunded | SimState::Refunded)
+        });
         let money_there = o.is_some_and(holds_money);
         let unpaid =
             matches!(e.state, EntryState::Reversed | EntryState::Failed | EntryState::Closed | EntryState::Refunded);
@@ -296,6 +343,34 @@ async fn run_seed(gateway: GatewayId, seed: u64) -> Outcome {
             _ => {}
         }
     }
+    // (e) every refund the gateway made is in the journal as refunded, and nothing else is.
+    for o in &orders {
+        if payments.get(o.order_no.as_str()).is_some_and(|p| p.state == EntryState::NeedsAttention) {
+            continue; // counted above: a person checks the whole order
+        }
+        let refunds: Vec<&Entry> =
+            entries.iter().filter(|e| e.kind == EntryKind::Refund && e.order_no == o.order_no).collect();
+        if let Some(e) = refunds.iter().find(|e| e.state == EntryState::NeedsAttention) {
+            out.needs_attention += 1;
+            println!("  refund needs attention (allowed, counted): {} {:?}", e.number, e.note);
+            continue;
+        }
+        let journalled: u64 =
+            refunds.iter().filter(|e| e.state == EntryState::Refunded).map(|e| e.amount.fen_i64() as u64).sum();
+        // A TLinx reverse of a paid order is a full refund the client makes itself.
+        let reversal = match payments.get(o.order_no.as_str()) {
+            Some(p) if p.state == EntryState::Reversed && gateway == GatewayId::Tlinx => o.amount,
+            _ => 0,
+        };
+        if o.refunded != journalled + reversal && !(reversal > 0 && o.refunded == reversal) {
+            let list: Vec<_> = refunds.iter().map(|e| format!("{} {} {}", e.number, e.amount, e.state)).collect();
+            problems.push(format!(
+                "(e) gateway refunded {} fen, journal says {journalled} (+{reversal} reversal) {list:?}: {}",
+                o.refunded,
+                describe(&o.order_no)
+            ));
+        }
+    }
     let refunds = entries.iter().filter(|e| e.kind == EntryKind::Refund).count();
     let killed = planned.iter().filter(|p| p.killed).count();
     let mut fault_kinds: BTreeMap<String, usize> = BTreeMap::new();
@@ -304,7 +379,7 @@ async fn run_seed(gateway: GatewayId, seed: u64) -> Outcome {
     }
     println!(
         "{gateway} seed {seed}: {} payments ({killed} killed, {killed_retried} retried after the crash), \
-         final {:?}, {refunds} reversal refunds, {} unsettled before recovery, {} recovered; \
+         final {:?}, {refunds} refunds, {} unsettled before recovery, {} recovered; \
          {} of {calls} requests faulted {:?}; {:.1}s",
         planned.len(),
         by_state,
