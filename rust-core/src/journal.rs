@@ -206,13 +206,18 @@ impl Journal {
         Journal::init(Connection::open_in_memory().map_err(db_err)?)
     }
 
-    fn init(conn: Connection) -> Result<Journal, Error> {
+    fn init(mut conn: Connection) -> Result<Journal, Error> {
+        // Wait for other connections to the same file (another process opening it) before
+        // anything else needs a lock.
+        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(db_err)?;
         // WAL: readers never block the writer and a crash mid-write rolls back cleanly;
         // synchronous=FULL: a committed entry survives power loss, which is the whole point.
         conn.pragma_update(None, "journal_mode", "WAL").map_err(db_err)?;
         conn.pragma_update(None, "synchronous", "FULL").map_err(db_err)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(db_err)?;
-        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(db_err)?;
+        // The version is read and migrated under one write lock, so two connections opening a
+        // new file at once do not both create the tables.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(db_err)?;
+        let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(db_err)?;
         if version as usize > MIGRATIONS.len() {
             return Err(Error::config(format!(
                 "journal schema version {version} is newer than this posgate ({})",
@@ -220,11 +225,10 @@ impl Journal {
             )));
         }
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            let tx = conn.unchecked_transaction().map_err(db_err)?;
             tx.execute_batch(sql).map_err(db_err)?;
             tx.pragma_update(None, "user_version", (i + 1) as i64).map_err(db_err)?;
-            tx.commit().map_err(db_err)?;
         }
+        tx.commit().map_err(db_err)?;
         Ok(Journal { conn: Mutex::new(conn) })
     }
 
@@ -497,6 +501,23 @@ mod tests {
         assert!(j.record_notification(GatewayId::Chaoying, "A1", "paid", "{}").unwrap());
         assert!(!j.record_notification(GatewayId::Chaoying, "A1", "paid", "{}").unwrap());
         assert!(j.record_notification(GatewayId::Chaoying, "A1", "refunded", "{}").unwrap());
+    }
+
+    #[test]
+    fn opened_by_many_at_once() {
+        let dir = std::env::temp_dir().join(format!("posgate-journal-many-{}-{}", std::process::id(), now_ms()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for round in 0..5 {
+            let path = dir.join(format!("j{round}.db"));
+            let opened: Vec<_> = std::thread::scope(|s| {
+                let openers: Vec<_> = (0..4).map(|_| s.spawn(|| Journal::open(&path))).collect();
+                openers.into_iter().map(|t| t.join().unwrap()).collect()
+            });
+            for j in opened {
+                assert_eq!(j.unwrap().schema_version().unwrap(), MIGRATIONS.len() as i64, "round {round}");
+            }
+        }
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]
