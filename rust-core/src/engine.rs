@@ -37,7 +37,9 @@ struct Running {
 /// Fans events out to the watchers still watching and to the engine's reporter.
 struct Fanout {
     running: Arc<Running>,
-    reporter: Option<Arc<dyn PaymentListener>>,
+    /// The engine's reporter slot, read at each event: a reporter set after a payment started
+    /// still hears how it ends.
+    reporter: Arc<RwLock<Option<Arc<dyn PaymentListener>>>>,
 }
 
 impl PaymentListener for Fanout {
@@ -47,7 +49,8 @@ impl PaymentListener for Fanout {
                 w.listener.on_event(event.clone());
             }
         }
-        if let Some(r) = &self.reporter {
+        let reporter = self.reporter.read().ok().and_then(|r| r.clone());
+        if let Some(r) = reporter {
             r.on_event(event);
         }
     }
@@ -106,13 +109,13 @@ pub struct Engine {
     journal: Arc<Journal>,
     rt: tokio::runtime::Handle,
     running: Mutex<HashMap<String, Arc<Running>>>,
-    reporter: RwLock<Option<Arc<dyn PaymentListener>>>,
+    reporter: Arc<RwLock<Option<Arc<dyn PaymentListener>>>>,
 }
 
 impl Engine {
     /// An engine whose payments run on `rt`.
     pub fn new(gw: Arc<dyn Gateway>, journal: Arc<Journal>, rt: tokio::runtime::Handle) -> Arc<Engine> {
-        Arc::new(Engine { gw, journal, rt, running: Mutex::new(HashMap::new()), reporter: RwLock::new(None) })
+        Arc::new(Engine { gw, journal, rt, running: Mutex::new(HashMap::new()), reporter: Arc::new(RwLock::new(None)) })
     }
 
     /// An engine on the current tokio runtime.
@@ -138,9 +141,6 @@ impl Engine {
         }
     }
 
-    fn reporter(&self) -> Option<Arc<dyn PaymentListener>> {
-        self.reporter.read().ok().and_then(|r| r.clone())
-    }
 
     /// Starts a barcode payment and returns at once. It is validated and journalled before this
     /// returns; a retry with the same order number attaches to the payment or reports its
@@ -207,7 +207,7 @@ impl Engine {
         map.insert(entry.order_no.clone(), running.clone());
         drop(map);
         let engine = self.clone();
-        let fan = Fanout { running: running.clone(), reporter: self.reporter() };
+        let fan = Fanout { running: running.clone(), reporter: self.reporter.clone() };
         let order_no = entry.order_no.clone();
         self.rt.spawn(async move {
             let r = engine.drive(entry, job, &fan).await;
@@ -492,7 +492,10 @@ impl Engine {
         }
         let fields_json = serde_json::to_string(&n.fields).map_err(|e| Error::internal(e.to_string()))?;
         let fresh = self.journal.record_notification(self.gw.id(), &n.order_no, n.state.as_str(), &fields_json)?;
-        if fresh {
+        // A payment this engine is driving right now settles through its own machine (which may
+        // be reversing it); the notification is recorded, not applied over it.
+        let driving = self.running.lock().map(|m| m.contains_key(&n.order_no)).unwrap_or(false);
+        if fresh && !driving {
             let current = trade_state(entry.state);
             if !entry.state.is_settled() && n.state.is_final() {
                 let state = if n.state == TradeState::PartiallyRefunded {

@@ -467,6 +467,15 @@ async fn a_dropped_caller_never_abandons_the_payment() {
         assert_eq!(payment(&journal, g, &no).state, EntryState::Paid, "{g}");
         assert_eq!(sim(&sb, g, &no).unwrap().charges, 1, "{g}");
         assert_eq!(sent.pays(), 2, "{g}");
+
+        // A reporter set after the payment started still hears how it ends.
+        let late = Arc::new(Recorder::default());
+        let no = new_no();
+        let handle = engine.start_payment(pay_req(&no, "1001", 700), None).unwrap();
+        engine.set_reporter(Some(late.clone()));
+        assert_eq!(handle.result().await.unwrap().state, TradeState::Paid, "{g}");
+        wait_for("the late reporter's Final", Duration::from_secs(2), || late.final_state(&no).is_some()).await;
+        assert_eq!(late.final_state(&no), Some(TradeState::Paid), "{g}");
     })
     .await;
 }
