@@ -141,7 +141,6 @@ impl Engine {
         }
     }
 
-
     /// Starts a barcode payment and returns at once. It is validated and journalled before this
     /// returns; a retry with the same order number attaches to the payment or reports its
     /// recorded result, never charging again.
