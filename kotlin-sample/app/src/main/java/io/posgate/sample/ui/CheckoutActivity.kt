@@ -169,6 +169,10 @@ class CheckoutActivity : AppCompatActivity() {
             startActivity(Intent(this, QueryActivity::class.java))
             true
         }
+        R.id.menu_swipe_lookup -> {
+            startActivity(Intent(this, io.posgate.sample.SwipeLookupActivity::class.java))
+            true
+        }
         R.id.menu_settings -> {
             startActivity(Intent(this, SettingsActivity::class.java))
             true
