@@ -929,8 +929,9 @@ async fn post_callback(ctx: &Ctx, o: &SimOrder, fields: RawFields) -> Result<Opt
     let mut signed = protocol::sign_callback(&fields, &key);
     if o.scenario == Scenario::BadSignature {
         if let Some(s) = signed.get_mut("sign") {
-            let flipped = if s.starts_with('A') { 'B' } else { 'A' };
-            s.replace_range(..1, &flipped.to_string());
+            // Base64 is ASCII: swapping the first character keeps it Base64 but breaks the sign.
+            let flipped = if s.starts_with('A') { "B" } else { "A" };
+            *s = format!("{flipped}{}", s.get(1..).unwrap_or_default());
         }
     }
     let form: Vec<(String, String)> = signed.into_iter().collect();
