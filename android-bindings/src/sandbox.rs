@@ -39,7 +39,13 @@ impl EmbeddedSandbox {
         self.root.clone()
     }
 
+    /// Every gateway the sandbox simulates.
     pub fn gateways(&self) -> Vec<Gateway> {
+        posgate_sandbox::SIMULATED.iter().map(|g| (*g).into()).collect()
+    }
+
+    /// The simulated gateways that take barcode (B scans C) payments.
+    pub fn barcode_gateways(&self) -> Vec<Gateway> {
         posgate_sandbox::GATEWAYS.iter().map(|g| (*g).into()).collect()
     }
 

@@ -192,7 +192,7 @@ enum DebugCommand {
         #[arg(long, conflicts_with = "public_key", required_unless_present = "public_key")]
         key: Option<String>,
         /// The gateway's RSA public key, Base64 or PEM (sunmi).
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         public_key: Option<String>,
         /// The received fields as a JSON object.
         #[arg(long)]
@@ -289,7 +289,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             let sandbox = posgate_sandbox::Sandbox::start_with(*port, posgate_sandbox::SandboxOptions::default())
                 .await
                 .map_err(|e| Error::config(format!("cannot listen on port {port}: {e}")))?;
-            for g in posgate_sandbox::GATEWAYS {
+            for g in posgate_sandbox::SIMULATED {
                 println!("sandbox {g}: {}", sandbox.base_url(*g));
             }
             eprintln!("orders: GET {}/_sandbox/orders; Ctrl-C stops", sandbox.root_url());

@@ -77,7 +77,8 @@ impl From<TransportError> for Error {
 /// Fields whose values never reach a log; `auth_code`-like values are masked to their last 4.
 const SECRET: &[&str] =
     &["key", "open_key", "shop_pass", "password", "pass", "app_key", "secret", "session_key", "authinfo", "valid"];
-const MASKED: &[&str] = &["auth_code", "face_code", "authcode", "rawdata", "openid", "sub_openid", "mobile", "phone"];
+const MASKED: &[&str] =
+    &["auth_code", "face_code", "authcode", "rawdata", "openid", "sub_openid", "buyerlogonid", "mobile", "phone"];
 
 fn is_sensitive(name: &str) -> bool {
     let lname = name.to_ascii_lowercase();
@@ -231,18 +232,37 @@ impl Transport {
 /// An answer body for the log: sensitive fields of a JSON object (e.g. a mini-program
 /// `session_key`, a face-pay `authinfo`) redacted like form fields, long bodies cut.
 fn redact_body(text: &str) -> String {
-    if let Ok(serde_json::Value::Object(mut map)) = serde_json::from_str::<serde_json::Value>(text) {
-        if map.keys().any(|k| is_sensitive(k)) {
-            for (k, v) in map.iter_mut() {
-                if is_sensitive(k) {
-                    let plain = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
-                    *v = serde_json::Value::String(redact(k, &plain));
-                }
-            }
-            return cut(&serde_json::Value::Object(map).to_string());
+    if let Ok(mut value @ serde_json::Value::Object(_)) = serde_json::from_str::<serde_json::Value>(text) {
+        if redact_json(&mut value) {
+            return cut(&value.to_string());
         }
     }
     cut(text)
+}
+
+/// Redacts sensitive fields at any depth (Sunmi nests its answer under `data`); true if any was.
+fn redact_json(value: &mut serde_json::Value) -> bool {
+    let mut changed = false;
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                if is_sensitive(k) && !v.is_object() && !v.is_array() {
+                    let plain = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
+                    *v = serde_json::Value::String(redact(k, &plain));
+                    changed = true;
+                } else {
+                    changed |= redact_json(v);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for v in items {
+                changed |= redact_json(v);
+            }
+        }
+        _ => {}
+    }
+    changed
 }
 
 fn cut(text: &str) -> String {
@@ -278,6 +298,9 @@ mod tests {
         assert!(!body.contains("oUpF8uMuAJO"), "{body}");
         assert!(body.contains("***eS6o"), "{body}");
         assert_eq!(redact_body("plain text"), "plain text");
+        let nested =
+            redact_body(r#"{"code":10000,"data":{"buyerLogonId":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o","n":[{"key":"k1"}]}}"#);
+        assert!(!nested.contains("oUpF8uMuAJO") && !nested.contains("k1"), "{nested}");
     }
 
     #[tokio::test]

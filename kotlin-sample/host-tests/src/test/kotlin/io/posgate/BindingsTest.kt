@@ -39,13 +39,14 @@ class BindingsTest {
 
     @Test
     fun `the sandbox simulates the implemented gateways`() {
-        assertEquals(listOf(Gateway.CHAOYING, Gateway.TLINX), sandbox.gateways())
+        assertEquals(listOf(Gateway.CHAOYING, Gateway.TLINX), sandbox.barcodeGateways())
+        assertEquals(listOf(Gateway.CHAOYING, Gateway.TLINX, Gateway.SUNMI), sandbox.gateways())
         assertTrue(sandbox.rootUrl().startsWith("http://127.0.0.1:"))
     }
 
     @Test
     fun `barcode payment with a paying phase ends paid, events in order`() = runBlocking {
-        for (gateway in sandbox.gateways()) {
+        for (gateway in sandbox.barcodeGateways()) {
             val rec = Recorder()
             val r = gate(gateway).pay(PaymentRequest(amountFen = 1580, authCode = "134567890123451001"), rec)
             assertEquals(TradeState.PAID, r.state, "$gateway: $r")
@@ -73,7 +74,7 @@ class BindingsTest {
 
     @Test
     fun `declined barcode is a failed payment with the gateway's code`() = runBlocking {
-        for (gateway in sandbox.gateways()) {
+        for (gateway in sandbox.barcodeGateways()) {
             val r = gate(gateway).pay(PaymentRequest(amountFen = 100, authCode = "134567890123453001"), null)
             assertEquals(TradeState.FAILED, r.state, "$gateway: $r")
             assertTrue(!r.gatewayCode.isNullOrEmpty(), "$gateway: code expected in $r")
@@ -82,7 +83,7 @@ class BindingsTest {
 
     @Test
     fun `refund and refund query`() = runBlocking {
-        for (gateway in sandbox.gateways()) {
+        for (gateway in sandbox.barcodeGateways()) {
             val g = gate(gateway)
             val paid = g.pay(PaymentRequest(amountFen = 2000, authCode = "134567890123450000"), null)
             assertEquals(TradeState.PAID, paid.state)
@@ -126,7 +127,7 @@ class BindingsTest {
             g.refund(RefundRequest(orderNo = paid.orderNo, refundAmountFen = 301, totalAmountFen = 300))
         }
         // GatewayRejected, with the gateway's code: refunding an order the gateway never saw.
-        for (gateway in sandbox.gateways()) {
+        for (gateway in sandbox.barcodeGateways()) {
             val rejected = assertFailsWith<PosGateException.GatewayRejected>("$gateway") {
                 gate(gateway).refund(RefundRequest(orderNo = "NOSUCHORDER01", refundAmountFen = 100, totalAmountFen = 100))
             }
@@ -144,7 +145,7 @@ class BindingsTest {
 
         // SignatureInvalid: the sandbox signs answers about a 5001 order wrongly.
         val quick = PollSettings(firstQueryAfterMs = 100, intervalMs = 100, deadlineMs = 600, earliestReverseMs = 100)
-        for (gateway in sandbox.gateways()) {
+        for (gateway in sandbox.barcodeGateways()) {
             val r = gate(gateway, quick).pay(PaymentRequest(amountFen = 100, authCode = "134567890123455001"), null)
             // Not even the reverse's answer can be trusted: a person must look at it.
             assertEquals(TradeState.NEEDS_ATTENTION, r.state, "$gateway: an untrusted answer is not a result")
@@ -178,7 +179,7 @@ class BindingsTest {
 
     @Test
     fun `concurrent payments each charge once`() = runBlocking {
-        val results = sandbox.gateways().flatMap { gateway ->
+        val results = sandbox.barcodeGateways().flatMap { gateway ->
             (1..4).map { i ->
                 async(Dispatchers.Default) {
                     gate(gateway).pay(PaymentRequest(amountFen = 100L + i, authCode = "13456789012345100$i"), null)
@@ -196,7 +197,7 @@ class BindingsTest {
 
     @Test
     fun `every gateway operation is reachable`() {
-        for (gateway in sandbox.gateways()) {
+        for (gateway in sandbox.barcodeGateways()) {
             val ops = gate(gateway).operations().map { it.name }
             assertTrue(ops.size >= 7, "$gateway: $ops")
         }
