@@ -11,6 +11,7 @@ import io.posgate.PosGate
 import io.posgate.fenToYuan
 import io.posgate.sample.databinding.ActivitySwipeLookupBinding
 import io.posgate.sample.logic.GateSession
+import io.posgate.sample.logic.OpenGate
 import io.posgate.sample.logic.PaymentError
 import io.posgate.sample.ui.Texts
 import io.posgate.sample.ui.logic
@@ -77,21 +78,35 @@ data class SwipeLookupState(
     val busy: Boolean = false,
     val trade: SwipeTrade? = null,
     val error: PaymentError? = null,
-    /** The open gateway is not Sunmi (merchant mode): the lookup cannot run. */
-    val notSunmi: Boolean = false,
+    /** Merchant mode with another gateway configured (this one): the lookup cannot run. */
+    val notSunmi: Gateway? = null,
 ) {
-    val canQuery: Boolean get() = !busy && orderNo.isNotBlank() && (tradeDate.isEmpty() || tradeDate.length == 8)
+    val canQuery: Boolean
+        get() = !busy && notSunmi == null && orderNo.isNotBlank() && (tradeDate.isEmpty() || tradeDate.length == 8)
 }
 
 /**
  * Looks a card-swipe trade up by its order number. In demo mode it asks the embedded sandbox's
  * Sunmi simulator (try SWIPE0001 to SWIPE0005) whatever gateway the checkout uses; in merchant
- * mode the configured gateway must be Sunmi.
+ * mode it uses the merchant's own gate, which must be Sunmi (with the terminal SN set).
+ *
+ * [merchantGateway]: the gateway of the merchant settings in merchant mode (null in demo mode), so
+ * the screen can say at once that the lookup needs Sunmi; the open gate has the last word.
  */
-class SwipeLookupModel(private val scope: CoroutineScope, private val session: GateSession) {
-    private val s = MutableStateFlow(SwipeLookupState())
+class SwipeLookupModel(
+    private val scope: CoroutineScope,
+    private val session: GateSession,
+    merchantGateway: Gateway? = null,
+) {
+    private val s = MutableStateFlow(SwipeLookupState(notSunmi = merchantGateway?.takeIf { it != Gateway.SUNMI }))
     val state: StateFlow<SwipeLookupState> = s.asStateFlow()
+
+    /** The Sunmi gate, and the session's gate it was picked for (the session may switch). */
     private var sunmi: PosGate? = null
+    private var sunmiFor: OpenGate? = null
+
+    /** The configured gateway is not Sunmi: nothing to ask. */
+    private class NotSunmi(val configured: Gateway) : Exception("card-swipe lookups need the Sunmi gateway, not $configured")
 
     fun setOrderNo(v: String) {
         s.value = s.value.copy(orderNo = v.trim(), error = null)
@@ -101,34 +116,40 @@ class SwipeLookupModel(private val scope: CoroutineScope, private val session: G
         s.value = s.value.copy(tradeDate = v.trim(), error = null)
     }
 
-    private suspend fun gate(): PosGate? {
-        sunmi?.let { return it }
+    /**
+     * Merchant mode: the merchant's gate when it is Sunmi, else [NotSunmi]. Demo mode: the session's
+     * gate when the demo gateway is Sunmi, else one on the sandbox's Sunmi simulator.
+     */
+    private suspend fun gate(): PosGate {
         val open = session.open()
+        if (open === sunmiFor) sunmi?.let { return it }
+        val configured = open.gate.gateway()
         val sandbox = open.sandbox
         val gate = when {
-            open.gate.gateway() == Gateway.SUNMI -> open.gate
+            configured == Gateway.SUNMI -> open.gate
             sandbox != null -> withContext(Dispatchers.IO) { PosGate(sandbox.config(Gateway.SUNMI)) }
-            else -> null
+            else -> throw NotSunmi(configured)
         }
+        // A gate this model made for an earlier session gate (demo mode) is its own to close.
+        sunmi?.takeIf { it !== sunmiFor?.gate }?.close()
         sunmi = gate
+        sunmiFor = open
         return gate
     }
 
     fun query() {
         val now = s.value
         if (!now.canQuery) return
-        s.value = now.copy(busy = true, error = null, trade = null, notSunmi = false)
+        s.value = now.copy(busy = true, error = null, trade = null)
         scope.launch {
             s.value = try {
                 val gate = gate()
-                if (gate == null) {
-                    s.value.copy(busy = false, notSunmi = true)
-                } else {
-                    val params = JSONObject().put("orderId", now.orderNo)
-                    if (now.tradeDate.isNotEmpty()) params.put("tradeDate", now.tradeDate)
-                    val json = gate.invoke("swipequery", params.toString())
-                    s.value.copy(busy = false, trade = SwipeTrade.parse(json))
-                }
+                val params = JSONObject().put("orderId", now.orderNo)
+                if (now.tradeDate.isNotEmpty()) params.put("tradeDate", now.tradeDate)
+                val json = gate.invoke("swipequery", params.toString())
+                s.value.copy(busy = false, trade = SwipeTrade.parse(json))
+            } catch (e: NotSunmi) {
+                s.value.copy(busy = false, notSunmi = e.configured)
             } catch (t: Throwable) {
                 s.value.copy(busy = false, error = PaymentError.from(t))
             }
@@ -140,7 +161,10 @@ class SwipeLookupModel(private val scope: CoroutineScope, private val session: G
 class SwipeLookupActivity : AppCompatActivity() {
     private lateinit var b: ActivitySwipeLookupBinding
 
-    private val vm by logic { scope -> SwipeLookupModel(scope, (application as SampleApp).session) }
+    private val vm by logic { scope ->
+        val app = application as SampleApp // not `this`: the holder outlives the Activity
+        SwipeLookupModel(scope, app.session, merchantGateway = app.settings.takeUnless { it.demoMode }?.merchant?.gateway)
+    }
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
@@ -161,9 +185,9 @@ class SwipeLookupActivity : AppCompatActivity() {
         b.swipeQuery.isEnabled = s.canQuery
         b.swipeOrderNo.isEnabled = !s.busy
         b.swipeTradeDate.isEnabled = !s.busy
-        val error = when {
-            s.notSunmi -> getString(R.string.swipe_not_sunmi)
-            else -> s.error?.let { Texts.error(this, it) }
+        val error = when (val other = s.notSunmi) {
+            null -> s.error?.let { Texts.error(this, it) }
+            else -> getString(R.string.swipe_not_sunmi, other.name.lowercase())
         }
         b.swipeError.visibility = if (error != null) View.VISIBLE else View.GONE
         b.swipeError.text = error

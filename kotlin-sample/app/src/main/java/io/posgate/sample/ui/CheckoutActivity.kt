@@ -21,6 +21,7 @@ import io.posgate.sample.logic.CheckoutState
 import io.posgate.sample.logic.CheckoutViewModel
 import io.posgate.sample.logic.Yuan
 import io.posgate.sample.logic.isFinal
+import io.posgate.sample.logic.takesBarcode
 
 /**
  * The till: amount, payment code (Sunmi scanner broadcast, or typed), charge by code or by face,
@@ -80,11 +81,14 @@ class CheckoutActivity : AppCompatActivity() {
     override fun onResume() {
         super.onResume()
         val settings = app.settings
-        b.modeBanner.text = if (settings.demoMode) {
+        val banner = if (settings.demoMode) {
             getString(R.string.banner_demo, settings.demoGateway.name.lowercase())
         } else {
             getString(R.string.banner_merchant, settings.merchant.gateway.name.lowercase(), settings.merchant.storeName)
         }
+        // Sunmi: the till refuses barcode payments (the view model answers with a clear error); say so up front.
+        val gateway = if (settings.demoMode) settings.demoGateway else settings.merchant.gateway
+        b.modeBanner.text = if (gateway.takesBarcode) banner else banner + "\n" + getString(R.string.banner_no_barcode)
         b.modeBanner.setBackgroundResource(if (settings.demoMode) R.color.banner_demo else R.color.banner_merchant)
         b.demoCodes.visibility = if (settings.demoMode) View.VISIBLE else View.GONE
     }

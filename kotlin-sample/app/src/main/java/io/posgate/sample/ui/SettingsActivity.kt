@@ -11,6 +11,7 @@ import io.posgate.Gateway
 import io.posgate.sample.R
 import io.posgate.sample.SampleApp
 import io.posgate.sample.databinding.ActivitySettingsBinding
+import io.posgate.sample.logic.BARCODE_GATEWAYS
 import io.posgate.sample.logic.CONFIGURABLE_GATEWAYS
 import io.posgate.sample.logic.MerchantSettings
 import io.posgate.sample.logic.SettingsField
@@ -28,9 +29,11 @@ class SettingsActivity : AppCompatActivity() {
         b = ActivitySettingsBinding.inflate(layoutInflater)
         setContentView(b.root)
 
-        val names = CONFIGURABLE_GATEWAYS.map { it.name.lowercase() }
-        b.demoGateway.adapter = ArrayAdapter(this, android.R.layout.simple_spinner_dropdown_item, names)
-        b.gateway.adapter = ArrayAdapter(this, android.R.layout.simple_spinner_dropdown_item, names)
+        fun names(gateways: List<Gateway>) = gateways.map { it.name.lowercase() }
+        // Demo mode drives the till's barcode payments: only gateways that take them. (Its card-swipe
+        // lookup always asks the sandbox's Sunmi simulator.)
+        b.demoGateway.adapter = ArrayAdapter(this, android.R.layout.simple_spinner_dropdown_item, names(BARCODE_GATEWAYS))
+        b.gateway.adapter = ArrayAdapter(this, android.R.layout.simple_spinner_dropdown_item, names(CONFIGURABLE_GATEWAYS))
         b.gateway.onItemSelectedListener = object : AdapterView.OnItemSelectedListener {
             override fun onItemSelected(parent: AdapterView<*>?, view: View?, position: Int, id: Long) = showGatewayFields()
             override fun onNothingSelected(parent: AdapterView<*>?) = Unit
@@ -46,7 +49,7 @@ class SettingsActivity : AppCompatActivity() {
     private fun load() {
         val s = app.settings
         b.demoMode.isChecked = s.demoMode
-        b.demoGateway.setSelection(CONFIGURABLE_GATEWAYS.indexOf(s.demoGateway).coerceAtLeast(0))
+        b.demoGateway.setSelection(BARCODE_GATEWAYS.indexOf(s.demoGateway).coerceAtLeast(0))
         val m = s.merchant
         b.gateway.setSelection(CONFIGURABLE_GATEWAYS.indexOf(m.gateway).coerceAtLeast(0))
         b.baseUrl.setText(m.baseUrl)
@@ -57,6 +60,11 @@ class SettingsActivity : AppCompatActivity() {
         b.openId.setText(m.openId)
         b.openKey.setText(m.openKey)
         b.shopPass.setText(m.shopPass)
+        b.appId.setText(m.appId)
+        b.appKey.setText(m.appKey)
+        b.merchantNo.setText(m.merchantNo)
+        b.msn.setText(m.msn)
+        b.publicKey.setText(m.publicKey)
         b.storeId.setText(m.storeId)
         b.storeName.setText(m.storeName)
         b.deviceId.setText(m.deviceId)
@@ -70,10 +78,13 @@ class SettingsActivity : AppCompatActivity() {
         b.merchantTitle.text = getString(if (demo) R.string.settings_merchant_inactive else R.string.settings_merchant)
     }
 
+    /** Only the chosen gateway's credential fields are shown. */
     private fun showGatewayFields() {
-        val chaoying = selectedGateway() == Gateway.CHAOYING
-        b.chaoyingFields.visibility = if (chaoying) View.VISIBLE else View.GONE
-        b.tlinxFields.visibility = if (chaoying) View.GONE else View.VISIBLE
+        val gateway = selectedGateway()
+        fun shown(g: Gateway) = if (gateway == g) View.VISIBLE else View.GONE
+        b.chaoyingFields.visibility = shown(Gateway.CHAOYING)
+        b.tlinxFields.visibility = shown(Gateway.TLINX)
+        b.sunmiFields.visibility = shown(Gateway.SUNMI)
     }
 
     private fun typed(): MerchantSettings = MerchantSettings(
@@ -86,6 +97,11 @@ class SettingsActivity : AppCompatActivity() {
         openId = b.openId.text.toString(),
         openKey = b.openKey.text.toString(),
         shopPass = b.shopPass.text.toString(),
+        appId = b.appId.text.toString(),
+        appKey = b.appKey.text.toString(),
+        merchantNo = b.merchantNo.text.toString(),
+        msn = b.msn.text.toString(),
+        publicKey = b.publicKey.text.toString(),
         storeId = b.storeId.text.toString(),
         storeName = b.storeName.text.toString(),
         deviceId = b.deviceId.text.toString(),
@@ -98,6 +114,10 @@ class SettingsActivity : AppCompatActivity() {
         SettingsField.KEY -> b.key
         SettingsField.OPEN_ID -> b.openId
         SettingsField.OPEN_KEY -> b.openKey
+        SettingsField.APP_ID -> b.appId
+        SettingsField.APP_KEY -> b.appKey
+        SettingsField.MERCHANT_NO -> b.merchantNo
+        SettingsField.MSN -> b.msn
         SettingsField.STORE_ID -> b.storeId
         SettingsField.STORE_NAME -> b.storeName
         SettingsField.DEVICE_ID -> b.deviceId
@@ -107,7 +127,10 @@ class SettingsActivity : AppCompatActivity() {
     private fun save() {
         val merchant = typed()
         val demo = b.demoMode.isChecked
-        val all = listOf(b.baseUrl, b.mchId, b.pid, b.key, b.openId, b.openKey, b.storeId, b.storeName, b.deviceId)
+        val all = listOf(
+            b.baseUrl, b.mchId, b.pid, b.key, b.openId, b.openKey,
+            b.appId, b.appKey, b.merchantNo, b.msn, b.storeId, b.storeName, b.deviceId,
+        )
         all.forEach { it.error = null }
         // The merchant configuration must be complete to be used; in demo mode it may be a draft.
         if (!demo) {
@@ -120,7 +143,7 @@ class SettingsActivity : AppCompatActivity() {
         }
         val s = app.settings
         s.merchant = merchant
-        s.demoGateway = CONFIGURABLE_GATEWAYS[b.demoGateway.selectedItemPosition.coerceAtLeast(0)]
+        s.demoGateway = BARCODE_GATEWAYS[b.demoGateway.selectedItemPosition.coerceAtLeast(0)]
         s.demoMode = demo
         app.applySettings()
         Toast.makeText(this, R.string.settings_saved, Toast.LENGTH_SHORT).show()

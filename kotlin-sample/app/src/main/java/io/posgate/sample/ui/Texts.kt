@@ -5,6 +5,7 @@ import io.posgate.RefundState
 import io.posgate.TradeState
 import io.posgate.sample.R
 import io.posgate.sample.logic.AmountError
+import io.posgate.sample.logic.CheckoutViewModel
 import io.posgate.sample.logic.FaceRecognition
 import io.posgate.sample.logic.PayProgress
 import io.posgate.sample.logic.PaymentError
@@ -54,6 +55,7 @@ object Texts {
 
     private val SETTINGS_ISSUES = mapOf(
         SettingsIssue.REQUIRED to R.string.settings_required,
+        SettingsIssue.REQUIRED_ONE_OF to R.string.settings_required_one_of,
         SettingsIssue.NOT_HTTPS to R.string.settings_not_https,
         SettingsIssue.NOT_A_URL to R.string.settings_not_a_url,
         SettingsIssue.UNSUPPORTED to R.string.settings_unsupported,
@@ -109,7 +111,9 @@ object Texts {
             else c.getString(R.string.error_network, e.detail)
         is PaymentError.Rejected -> c.getString(R.string.error_rejected, e.code, e.detail)
         is PaymentError.SignatureInvalid -> c.getString(R.string.error_signature, e.detail)
-        is PaymentError.Unsupported -> c.getString(R.string.error_unsupported, e.what)
+        is PaymentError.Unsupported ->
+            if (e.what == CheckoutViewModel.NO_BARCODE_SUNMI) c.getString(R.string.error_no_barcode_sunmi)
+            else c.getString(R.string.error_unsupported, e.what)
         is PaymentError.Configuration -> c.getString(R.string.error_configuration, e.detail)
         is PaymentError.Internal -> c.getString(R.string.error_internal, e.detail)
         is PaymentError.FaceNotRecognised -> when (val o = e.outcome) {

@@ -1,8 +1,10 @@
 package io.posgate.sample.logic
 
+import io.posgate.Gateway
 import io.posgate.PaymentEvent
 import io.posgate.PaymentListener
 import io.posgate.PaymentRequest
+import io.posgate.PosGateException
 import io.posgate.TradeResult
 import io.posgate.newOrderNo
 import kotlinx.coroutines.CancellationException
@@ -129,11 +131,21 @@ class CheckoutViewModel(
         return if (accepted && autoPayOnScan && scan is ScanResult.Valid) pay() else null
     }
 
-    /** Barcode payment: the library submits, polls while the payer confirms, and reports each step. */
+    /**
+     * Barcode payment: the library submits, polls while the payer confirms, and reports each step.
+     * A gateway without barcode payment (Sunmi) is refused before anything is sent or journalled:
+     * the phase becomes [CheckoutPhase.Failed] with [PaymentError.Unsupported] ([NO_BARCODE_SUNMI]),
+     * nothing unresolved.
+     */
     fun pay(): Job? {
         val start = begin(CheckoutPhase.Action.BARCODE) { it.canPay } ?: return null
         val code = (start.state.scan as ScanResult.Valid).code
         return run(start) { open ->
+            val gateway = open.config.credentials.gateway
+            if (!gateway.takesBarcode) {
+                // The library would answer the same (validate_pay), but say it in the sample's words.
+                throw PosGateException.Unsupported(noBarcodeMessage(gateway))
+            }
             open.gate.pay(
                 PaymentRequest(
                     amountFen = start.amountFen,
@@ -189,6 +201,14 @@ class CheckoutViewModel(
 
     /** Clears everything for the next customer (not while working or while an order is unresolved). */
     fun newSale(): Boolean = edit { CheckoutState(faceAvailable = it.faceAvailable) }
+
+    companion object {
+        /** [PaymentError.Unsupported.what] when the checkout is asked for a barcode payment on Sunmi. */
+        val NO_BARCODE_SUNMI: String = noBarcodeMessage(Gateway.SUNMI)
+
+        private fun noBarcodeMessage(gateway: Gateway): String =
+            "${gateway.name.lowercase()} takes no barcode payments: use WeChat prepays or card swipes (card-swipe lookup)"
+    }
 
     private class Start(val orderNo: String, val amountFen: Long, val state: CheckoutState)
 

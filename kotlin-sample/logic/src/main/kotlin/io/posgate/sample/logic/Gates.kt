@@ -140,11 +140,32 @@ class GateSession(initial: GateSource) : GateSource {
 }
 
 /** The gateways the sample can configure (those the library implements). */
-val CONFIGURABLE_GATEWAYS = listOf(Gateway.CHAOYING, Gateway.TLINX)
+val CONFIGURABLE_GATEWAYS = listOf(Gateway.CHAOYING, Gateway.TLINX, Gateway.SUNMI)
 
-enum class SettingsField { BASE_URL, MCH_ID, PID, KEY, OPEN_ID, OPEN_KEY, STORE_ID, STORE_NAME, DEVICE_ID, GATEWAY }
+/**
+ * Whether the gateway takes barcode (B scans C) payments. Sunmi does not: money comes in through
+ * WeChat prepays (`invoke` jsapipay / minipay) and card swipes on the terminal.
+ */
+val Gateway.takesBarcode: Boolean get() = this != Gateway.SUNMI
 
-enum class SettingsIssue { REQUIRED, NOT_HTTPS, NOT_A_URL, UNSUPPORTED }
+/** The configurable gateways the checkout's barcode payment works with (demo mode offers these). */
+val BARCODE_GATEWAYS: List<Gateway> get() = CONFIGURABLE_GATEWAYS.filter { it.takesBarcode }
+
+/** The gateway these credentials are for. */
+val GatewayCredentials.gateway: Gateway
+    get() = when (this) {
+        is GatewayCredentials.Sunmi -> Gateway.SUNMI
+        is GatewayCredentials.Chaoying -> Gateway.CHAOYING
+        is GatewayCredentials.Tlinx -> Gateway.TLINX
+    }
+
+enum class SettingsField {
+    BASE_URL, MCH_ID, PID, KEY, OPEN_ID, OPEN_KEY, APP_ID, APP_KEY, MERCHANT_NO, MSN,
+    STORE_ID, STORE_NAME, DEVICE_ID, GATEWAY,
+}
+
+/** [REQUIRED_ONE_OF]: this field or another one (Sunmi: terminal SN or merchant number) must be set. */
+enum class SettingsIssue { REQUIRED, REQUIRED_ONE_OF, NOT_HTTPS, NOT_A_URL, UNSUPPORTED }
 
 data class SettingsProblem(val field: SettingsField, val issue: SettingsIssue)
 
@@ -164,6 +185,15 @@ data class MerchantSettings(
     val openId: String = "",
     val openKey: String = "",
     val shopPass: String = "",
+    // Sunmi (no barcode payment: prepays, query, refund and card-swipe lookups)
+    val appId: String = "",
+    val appKey: String = "",
+    /** Sunmi merchant number: prepays, and query/refund of cloud orders. */
+    val merchantNo: String = "",
+    /** The terminal's SN: card-swipe lookups, and query/refund when no merchant number is set. */
+    val msn: String = "",
+    /** Sunmi's RSA public key for callbacks (PEM or Base64); optional. */
+    val publicKey: String = "",
     // The terminal
     val storeId: String = "",
     val storeName: String = "",
@@ -194,6 +224,15 @@ data class MerchantSettings(
                 required(SettingsField.OPEN_ID, openId)
                 required(SettingsField.OPEN_KEY, openKey)
             }
+            Gateway.SUNMI -> {
+                required(SettingsField.APP_ID, appId)
+                required(SettingsField.APP_KEY, appKey)
+                // Query and refund need one of the two to find orders.
+                if (msn.isBlank() && merchantNo.isBlank()) {
+                    out += SettingsProblem(SettingsField.MSN, SettingsIssue.REQUIRED_ONE_OF)
+                    out += SettingsProblem(SettingsField.MERCHANT_NO, SettingsIssue.REQUIRED_ONE_OF)
+                }
+            }
             else -> {}
         }
         required(SettingsField.STORE_ID, storeId)
@@ -209,6 +248,13 @@ data class MerchantSettings(
                 openId = openId.trim(),
                 openKey = openKey.trim(),
                 shopPass = shopPass.trim().ifEmpty { null },
+            )
+            Gateway.SUNMI -> GatewayCredentials.Sunmi(
+                appId = appId.trim(),
+                appKey = appKey.trim(),
+                merchantNo = merchantNo.trim().ifEmpty { null },
+                msn = msn.trim().ifEmpty { null },
+                publicKey = publicKey.trim().ifEmpty { null },
             )
             else -> GatewayCredentials.Chaoying(mchId = mchId.trim(), pid = pid.trim(), key = key.trim())
         }
@@ -229,6 +275,11 @@ data class MerchantSettings(
         "open_id" to openId,
         "open_key" to openKey,
         "shop_pass" to shopPass,
+        "app_id" to appId,
+        "app_key" to appKey,
+        "merchant_no" to merchantNo,
+        "msn" to msn,
+        "public_key" to publicKey,
         "store_id" to storeId,
         "store_name" to storeName,
         "device_id" to deviceId,
@@ -247,6 +298,11 @@ data class MerchantSettings(
             openId = m["open_id"].orEmpty(),
             openKey = m["open_key"].orEmpty(),
             shopPass = m["shop_pass"].orEmpty(),
+            appId = m["app_id"].orEmpty(),
+            appKey = m["app_key"].orEmpty(),
+            merchantNo = m["merchant_no"].orEmpty(),
+            msn = m["msn"].orEmpty(),
+            publicKey = m["public_key"].orEmpty(),
             storeId = m["store_id"].orEmpty(),
             storeName = m["store_name"].orEmpty(),
             deviceId = m["device_id"].orEmpty(),

@@ -64,7 +64,7 @@ class SettingsAndErrorsTest {
             listOf(SettingsProblem(SettingsField.BASE_URL, SettingsIssue.REQUIRED)),
             chaoying.copy(baseUrl = "  ").validate(),
         )
-        assertTrue(SettingsProblem(SettingsField.GATEWAY, SettingsIssue.UNSUPPORTED) in chaoying.copy(gateway = Gateway.SUNMI).validate())
+        assertTrue(SettingsProblem(SettingsField.GATEWAY, SettingsIssue.UNSUPPORTED) in chaoying.copy(gateway = Gateway.KUAISHOU).validate())
         val tlinx = chaoying.copy(gateway = Gateway.TLINX).validate()
         assertTrue(SettingsProblem(SettingsField.OPEN_KEY, SettingsIssue.REQUIRED) in tlinx)
         assertFalse(tlinx.any { it.field == SettingsField.MCH_ID })
