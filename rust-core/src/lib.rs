@@ -13,6 +13,7 @@ pub mod payment;
 pub mod secret;
 pub mod trade;
 pub mod transport;
+pub mod wire;
 
 pub mod chaoying;
 pub mod sunmi;

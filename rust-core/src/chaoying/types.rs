@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use super::Credentials;
 use crate::error::{Error, Result};
@@ -18,6 +18,7 @@ use crate::ids::{require, NumberRule};
 use crate::money::Money;
 use crate::secret::Secret;
 use crate::trade::{RawFields, RefundState, TradeState};
+use crate::wire::code_table;
 
 /// `out_trade_no` of pay, facepay, cancel and WECHAT_PreOrder: "5到32个字符、只能包含字母数字或者下划线".
 pub const ORDER_NO: NumberRule = NumberRule::new(5, 32, "_");
@@ -29,64 +30,9 @@ pub const REFUND_NO: NumberRule = NumberRule::new(1, 32, "-_");
 // ---------------------------------------------------------------------------------------------
 // Code tables ("参数规定")
 
-/// A table of codes that answers may extend: values the seed does not list are kept as `Other`.
-macro_rules! code_table {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal => $desc:literal,)+ }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        pub enum $name {
-            $($(#[$vmeta])* $variant,)+
-            /// A value the seed's table does not list, as received.
-            Other(String),
-        }
-
-        impl $name {
-            pub fn parse(code: &str) -> $name {
-                match code {
-                    $($code => $name::$variant,)+
-                    other => $name::Other(other.to_string()),
-                }
-            }
-
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $($name::$variant => $code,)+
-                    $name::Other(s) => s,
-                }
-            }
-
-            /// The seed's description (empty for unlisted values).
-            pub fn description(&self) -> &'static str {
-                match self {
-                    $($name::$variant => $desc,)+
-                    $name::Other(_) => "",
-                }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-                Ok($name::parse(&de::text(d)?))
-            }
-        }
-    };
-}
-
 code_table! {
     /// `state`: whether the call itself went through.
-    CommState {
+    CommState: text {
         Success = "SUCCESS" => "成功",
         Fail = "FAIL" => "失败",
         /// The caller's `version` is too old.
@@ -96,7 +42,7 @@ code_table! {
 
 code_table! {
     /// `code`: the status code of an answer.
-    Code {
+    Code: text {
         Success = "10000" => "成功",
         Paying = "10001" => "支付中",
         Refund = "10002" => "转入退款",
@@ -123,7 +69,7 @@ code_table! {
 code_table! {
     /// `trade_state`. The seed's table lists the first five; the WeChat names after them mirror
     /// codes 10001-10006 and are accepted too.
-    TradeStatus {
+    TradeStatus: text {
         Success = "SUCCESS" => "成功",
         Fail = "FAIL" => "失败",
         Processing = "PROCESSING" => "处理中",
@@ -139,7 +85,7 @@ code_table! {
 
 code_table! {
     /// `scene`: payment scene.
-    Scene {
+    Scene: text {
         Micropay = "1" => "刷卡支付",
         Jsapi = "2" => "公众号/服务窗支付",
         App = "3" => "APP支付",
@@ -149,7 +95,7 @@ code_table! {
 
 code_table! {
     /// `refund_status` of a `refund_list` entry.
-    RefundStatus {
+    RefundStatus: text {
         Success = "SUCCESS" => "退款成功",
         Fail = "FAIL" => "退款失败",
         Processing = "PROCESSING" => "退款处理中",
@@ -162,7 +108,7 @@ code_table! {
 
 code_table! {
     /// `pay_channel` (PaymentChannelId) in `partner_list`.
-    PaymentChannel {
+    PaymentChannel: text {
         Spdb = "SPDB" => "浦发",
         Ceb = "CEB" => "光大",
         Bestpay = "BESTPAY" => "翼支付",
@@ -178,7 +124,7 @@ code_table! {
 
 code_table! {
     /// `mch_state` of GetMchId.
-    MchState {
+    MchState: text {
         Pending = "0" => "待审核",
         Enabled = "20" => "启用",
         Disabled = "30" => "停用",
@@ -421,35 +367,7 @@ impl RefundStatus {
 // ---------------------------------------------------------------------------------------------
 // Nested JSON strings
 
-/// A field whose value is JSON text. Kept as text when it does not parse as documented, so a
-/// garbled marketing detail never costs the answer it came with.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum JsonText<T> {
-    Parsed(T),
-    Unparsed(String),
-}
-
-impl<T: DeserializeOwned> JsonText<T> {
-    pub fn parse(text: &str) -> JsonText<T> {
-        match serde_json::from_str(text) {
-            Ok(v) => JsonText::Parsed(v),
-            Err(e) => {
-                tracing::warn!(target: "posgate::chaoying", "nested JSON field did not parse: {e}");
-                JsonText::Unparsed(text.to_string())
-            }
-        }
-    }
-}
-
-impl<T> JsonText<T> {
-    pub fn parsed(&self) -> Option<&T> {
-        match self {
-            JsonText::Parsed(v) => Some(v),
-            JsonText::Unparsed(_) => None,
-        }
-    }
-}
+pub use crate::wire::JsonText;
 
 /// Other fields of a nested object, as received.
 pub type ExtraJson = BTreeMap<String, serde_json::Value>;
@@ -495,7 +413,7 @@ pub struct Promotion {
 pub struct PromotionGoods {
     #[serde(default, deserialize_with = "de::opt_string")]
     pub goods_id: Option<String>,
-    #[serde(default, deserialize_with = "de::opt_u64")]
+    #[serde(default, deserialize_with = "de::opt_whole")]
     pub quantity: Option<u64>,
     #[serde(default, deserialize_with = "de::opt_fen")]
     pub price: Option<Money>,
@@ -948,7 +866,7 @@ pub struct TradeResponse {
     pub trade_type: Option<String>,
     #[serde(default)]
     pub nonce_str: Option<String>,
-    #[serde(default, deserialize_with = "de::opt_json")]
+    #[serde(default, deserialize_with = "de::opt_nested_json")]
     pub promotion_detail: Option<JsonText<PromotionDetail>>,
     #[serde(default)]
     pub wx_mch_id: Option<String>,
@@ -1020,7 +938,7 @@ pub struct FaceAuthResponse {
     #[serde(default)]
     pub authinfo: Option<String>,
     /// Seconds.
-    #[serde(default, deserialize_with = "de::opt_u64")]
+    #[serde(default, deserialize_with = "de::opt_whole")]
     pub expires_in: Option<u64>,
     #[serde(flatten)]
     pub extra: BTreeMap<String, String>,
@@ -1238,13 +1156,13 @@ pub struct RefundQueryResponse {
     pub out_transaction_id: Option<String>,
     #[serde(default)]
     pub out_trade_no: Option<String>,
-    #[serde(default, deserialize_with = "de::opt_u64")]
+    #[serde(default, deserialize_with = "de::opt_whole")]
     pub refund_count: Option<u64>,
     #[serde(default, deserialize_with = "de::opt_fen")]
     pub base_refund_fee_summary: Option<Money>,
     #[serde(default, deserialize_with = "de::opt_fen")]
     pub refund_fee_summary: Option<Money>,
-    #[serde(default, deserialize_with = "de::opt_json")]
+    #[serde(default, deserialize_with = "de::opt_nested_json")]
     pub refund_list: Option<JsonText<Vec<RefundItem>>>,
     #[serde(default)]
     pub nonce_str: Option<String>,
@@ -1439,7 +1357,7 @@ pub struct WechatPreOrderResponse {
     #[serde(default)]
     pub token_id: Option<String>,
     /// JSPAY: the parameters that start WeChat Pay in the page.
-    #[serde(default, deserialize_with = "de::opt_json")]
+    #[serde(default, deserialize_with = "de::opt_nested_json")]
     pub pay_info: Option<JsonText<WechatPayInfo>>,
     /// NATIVE: an image of the QR code.
     #[serde(default)]
@@ -1565,7 +1483,7 @@ pub struct AlipayPreOrderResponse {
     #[serde(default)]
     pub out_trade_no: Option<String>,
     /// JSPAY: what starts the Alipay wallet.
-    #[serde(default, deserialize_with = "de::opt_json")]
+    #[serde(default, deserialize_with = "de::opt_nested_json")]
     pub pay_info: Option<JsonText<AlipayPayInfo>>,
     /// JSPAY: a reference payment page.
     #[serde(default)]
@@ -1801,7 +1719,7 @@ pub struct GetPartnerIdResponse {
     pub status: Status,
     #[serde(default)]
     pub mch_id: Option<String>,
-    #[serde(default, deserialize_with = "de::opt_json")]
+    #[serde(default, deserialize_with = "de::opt_nested_json")]
     pub partner_list: Option<JsonText<Vec<Partner>>>,
     #[serde(flatten)]
     pub extra: BTreeMap<String, String>,
@@ -1893,7 +1811,7 @@ pub struct Code2SessionResponse {
     #[serde(default)]
     pub session_key: Option<String>,
     /// Seconds.
-    #[serde(default, deserialize_with = "de::opt_u64")]
+    #[serde(default, deserialize_with = "de::opt_whole")]
     pub expires_in: Option<u64>,
     #[serde(default)]
     pub unionid: Option<String>,
@@ -1909,57 +1827,28 @@ impl Answer for Code2SessionResponse {
 
 // ---------------------------------------------------------------------------------------------
 
-/// Lenient readers for answer values: top-level values arrive as text, nested JSON values as
-/// text or numbers; empty and null mean absent.
+/// Lenient readers for answer values (shared with sunmi in `crate::wire::de`): top-level
+/// values arrive as text, nested JSON values as text or numbers; empty and null mean absent.
+/// Chaoying reads amounts and numbers exactly (no whitespace trimming).
 mod de {
-    use serde::de::Error as _;
-    use serde::{Deserialize, Deserializer};
-    use serde_json::Value;
+    use serde::Deserializer;
 
     use super::JsonText;
-    use crate::money::Money;
+    pub use crate::wire::de::{opt_fen, opt_string, opt_whole};
 
-    pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-        Ok(match Option::<Value>::deserialize(d)? {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) if s.is_empty() => None,
-            Some(Value::String(s)) => Some(s),
-            Some(Value::Number(n)) => Some(n.to_string()),
-            Some(Value::Bool(b)) => Some(b.to_string()),
-            Some(other) => Some(other.to_string()),
-        })
-    }
-
-    /// A value that must be present (a missing field is an error, not an empty code).
-    pub fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-        match Value::deserialize(d)? {
-            Value::Null => Err(D::Error::custom("value is null")),
-            Value::String(s) => Ok(s),
-            Value::Number(n) => Ok(n.to_string()),
-            other => Err(D::Error::custom(format!("expected text, got {other}"))),
-        }
-    }
-
-    pub fn opt_fen<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Money>, D::Error> {
-        match opt_string(d)? {
-            None => Ok(None),
-            Some(t) => Money::parse_fen(&t, "amount")
-                .map(Some)
-                .map_err(|_| D::Error::custom(format!("{t:?} is not an amount in fen"))),
-        }
-    }
-
-    pub fn opt_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-        match opt_string(d)? {
-            None => Ok(None),
-            Some(t) => t.parse().map(Some).map_err(|_| D::Error::custom(format!("{t:?} is not a whole number"))),
-        }
-    }
-
-    pub fn opt_json<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>(
+    /// A nested JSON string (`promotion_detail`, `refund_list`, ...). Unlike
+    /// `crate::wire::de::opt_json`, blank text is kept (as unparsed) and a value that does not
+    /// parse is logged under chaoying's target.
+    pub fn opt_nested_json<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>(
         d: D,
     ) -> Result<Option<JsonText<T>>, D::Error> {
-        Ok(opt_string(d)?.map(|t| JsonText::parse(&t)))
+        Ok(opt_string(d)?.map(|text| match serde_json::from_str(&text) {
+            Ok(v) => JsonText::Parsed(v),
+            Err(e) => {
+                tracing::warn!(target: "posgate::chaoying", "nested JSON field did not parse: {e}");
+                JsonText::Unparsed(text)
+            }
+        }))
     }
 }
 

@@ -10,16 +10,18 @@
 //! [`Money`], and fields the seed does not list are kept in `extra`.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use super::Credentials;
 use crate::error::{Error, Result};
 use crate::ids::NumberRule;
 use crate::money::Money;
 use crate::trade::{RawFields, RefundState, TradeState};
+// Answers are read leniently with the shared readers; sunmi's amounts, numbers and codes are read
+// with surrounding whitespace trimmed (`de::*_trimmed`, `trimmed` code tables).
+use crate::wire::{code_table, de};
 
 /// `orderId` of jsApiPay, query and refund (String(80)); the seed names no character set, so
 /// letters, digits, `_` and `-` (every example fits) keep numbers safe in forms and signatures.
@@ -33,80 +35,10 @@ pub const DEFAULT_WALLET_TYPE: &str = "TX01";
 // ---------------------------------------------------------------------------------------------
 // Code tables
 
-/// A table of codes that answers may extend: values the seed does not list are kept as `Other`.
-/// `text` tables serialize as their code string, `number` tables (the seed's Int fields) as a
-/// JSON number.
-macro_rules! code_table {
-    ($(#[$meta:meta])* $name:ident: $repr:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal => $desc:literal,)+ }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        pub enum $name {
-            $($(#[$vmeta])* $variant,)+
-            /// A value the seed's table does not list, as received.
-            Other(String),
-        }
-
-        impl $name {
-            pub fn parse(code: &str) -> $name {
-                match code.trim() {
-                    $($code => $name::$variant,)+
-                    other => $name::Other(other.to_string()),
-                }
-            }
-
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $($name::$variant => $code,)+
-                    $name::Other(s) => s,
-                }
-            }
-
-            /// The seed's description (empty for unlisted values).
-            pub fn description(&self) -> &'static str {
-                match self {
-                    $($name::$variant => $desc,)+
-                    $name::Other(_) => "",
-                }
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-                Ok($name::parse(&de::text(d)?))
-            }
-        }
-
-        code_table!(@ser $repr $name);
-    };
-    (@ser text $name:ident) => {
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-    };
-    (@ser number $name:ident) => {
-        impl Serialize for $name {
-            fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-                match self.as_str().parse::<i64>() {
-                    Ok(n) => s.serialize_i64(n),
-                    Err(_) => s.serialize_str(self.as_str()),
-                }
-            }
-        }
-    };
-}
-
 code_table! {
     /// `code` (7.1): whether the request was delivered. 10000 says nothing about the business
     /// result, which is in `data`.
-    SystemCode: text {
+    SystemCode: trimmed text {
         Success = "10000" => "成功",
         Unavailable = "20000" => "不可用服务",
         InsufficientAuth = "20001" => "授权不足",
@@ -118,7 +50,7 @@ code_table! {
 code_table! {
     /// `data.sub_code` and `resultCode` (7.2). `00` is not in the table but is what card-swipe
     /// trades (3.3.1, "00 表示成功") and the seed's refund example answer for success.
-    SubCode: text {
+    SubCode: trimmed text {
         Processing = "D01" => "处理中",
         Ended = "D04" => "交易结束",
         AlreadyPaid = "D05" => "订单已支付",
@@ -167,7 +99,7 @@ code_table! {
 
 code_table! {
     /// `cardType` (3.4).
-    CardType: text {
+    CardType: trimmed text {
         Credit = "CC" => "贷记卡",
         Debit = "DC" => "借记卡",
         SemiCredit = "SCC" => "准贷记卡",
@@ -178,7 +110,7 @@ code_table! {
 
 code_table! {
     /// `cardGov`: the card organisation (3.5).
-    CardGov: text {
+    CardGov: trimmed text {
         Wechat = "WX" => "微信",
         Alipay = "ZFB01" => "支付宝",
         Shengpay = "SFT01" => "盛付通",
@@ -191,7 +123,7 @@ code_table! {
 
 code_table! {
     /// `platform`: the wallet.
-    Platform: text {
+    Platform: trimmed text {
         Wxpay = "wxpay" => "微信支付",
         Alipay = "alipay" => "支付宝支付",
         Unionpay = "unionpay" => "银联钱包支付",
@@ -200,7 +132,7 @@ code_table! {
 
 code_table! {
     /// `orderType` (3.3.1, 6.1; query and refund answers list only 0 and 1).
-    OrderType: number {
+    OrderType: trimmed number {
         Sale = "0" => "消费",
         Refund = "1" => "退款",
         Void = "2" => "撤单",
@@ -214,7 +146,7 @@ code_table! {
 
 code_table! {
     /// `state`: the order state.
-    TradeStatus: number {
+    TradeStatus: trimmed number {
         /// Submitted to the channel, waiting for the payer.
         Created = "1" => "交易创建，交易提交到支付通道，待付款",
         Unpaid = "2" => "订单未付款",
@@ -228,7 +160,7 @@ code_table! {
 
 code_table! {
     /// payBind `configType`.
-    ConfigType: text {
+    ConfigType: trimmed text {
         /// The payment directory (`payUrl`) of an official account: step 2 of 2.
         PayUrl = "1" => "授权目录",
         /// A mini program's appId (`miniAppId`).
@@ -406,23 +338,7 @@ pub fn refund_state(state: Option<&TradeStatus>, code: Option<&SubCode>) -> Refu
 // ---------------------------------------------------------------------------------------------
 // Nested JSON
 
-/// A value that should be JSON (`cloudPayInfo`: an object in jsApiPay's answer, a JSON string in
-/// miniPay's). Kept as text when it does not parse, so a garbled detail never costs the answer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum JsonText<T> {
-    Parsed(T),
-    Unparsed(String),
-}
-
-impl<T> JsonText<T> {
-    pub fn parsed(&self) -> Option<&T> {
-        match self {
-            JsonText::Parsed(v) => Some(v),
-            JsonText::Unparsed(_) => None,
-        }
-    }
-}
+pub use crate::wire::JsonText;
 
 /// Other fields of an answer, as received.
 pub type Extra = BTreeMap<String, serde_json::Value>;
@@ -662,7 +578,7 @@ pub struct SwipeTrade {
     /// e.g. CNY.
     #[serde(rename = "TransCurrency", default, deserialize_with = "de::opt_string")]
     pub trans_currency: Option<String>,
-    #[serde(default, deserialize_with = "de::opt_fen")]
+    #[serde(default, deserialize_with = "de::opt_fen_trimmed")]
     pub amount: Option<Money>,
     #[serde(default, deserialize_with = "de::opt_string")]
     pub batch_no: Option<String>,
@@ -682,7 +598,7 @@ pub struct SwipeTrade {
     #[serde(default, deserialize_with = "de::opt_string")]
     pub order_id: Option<String>,
     /// Unix seconds.
-    #[serde(default, deserialize_with = "de::opt_i64")]
+    #[serde(default, deserialize_with = "de::opt_whole_trimmed")]
     pub pay_time: Option<i64>,
     /// The channel's order number (e.g. Shengpay's).
     #[serde(default, deserialize_with = "de::opt_string")]
@@ -1000,7 +916,7 @@ pub struct PrepayResponse {
     #[serde(default, deserialize_with = "de::opt_string")]
     pub merchant_no: Option<String>,
     /// Fen (both prepays answer in fen).
-    #[serde(default, deserialize_with = "de::opt_fen")]
+    #[serde(default, deserialize_with = "de::opt_fen_trimmed")]
     pub amount: Option<Money>,
     /// Unix seconds, or yyyyMMddHHmmss in jsApiPay's example: kept as given.
     #[serde(default, deserialize_with = "de::opt_string")]
@@ -1012,7 +928,7 @@ pub struct PrepayResponse {
     pub buyer_logon_id: Option<String>,
     #[serde(default, deserialize_with = "de::opt_json")]
     pub cloud_pay_info: Option<JsonText<CloudPayInfo>>,
-    #[serde(default, deserialize_with = "de::opt_fen")]
+    #[serde(default, deserialize_with = "de::opt_fen_trimmed")]
     pub buyer_pay_amount: Option<Money>,
     #[serde(default)]
     pub result_code: Option<SubCode>,
@@ -1094,11 +1010,11 @@ impl Call for QueryRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct QueryResponse {
-    #[serde(default, deserialize_with = "de::opt_fen")]
+    #[serde(default, deserialize_with = "de::opt_fen_trimmed")]
     pub amount: Option<Money>,
     #[serde(default, deserialize_with = "de::opt_string")]
     pub business_id: Option<String>,
-    #[serde(default, deserialize_with = "de::opt_fen")]
+    #[serde(default, deserialize_with = "de::opt_fen_trimmed")]
     pub buyer_pay_amount: Option<Money>,
     #[serde(default, deserialize_with = "de::opt_string")]
     pub mis_id: Option<String>,
@@ -1110,7 +1026,7 @@ pub struct QueryResponse {
     pub order_type: Option<OrderType>,
     #[serde(default, deserialize_with = "de::opt_string")]
     pub order_id: Option<String>,
-    #[serde(default, deserialize_with = "de::opt_i64")]
+    #[serde(default, deserialize_with = "de::opt_whole_trimmed")]
     pub pay_time: Option<i64>,
     #[serde(default)]
     pub platform: Option<Platform>,
@@ -1119,7 +1035,7 @@ pub struct QueryResponse {
     #[serde(default, deserialize_with = "de::opt_string")]
     pub platform_id: Option<String>,
     /// The order's refunded total (fen).
-    #[serde(default, deserialize_with = "de::opt_fen")]
+    #[serde(default, deserialize_with = "de::opt_fen_trimmed")]
     pub refunded: Option<Money>,
     #[serde(default)]
     pub result_code: Option<SubCode>,
@@ -1227,7 +1143,7 @@ impl Call for TradeRefundRequest {
 #[serde(rename_all = "camelCase")]
 pub struct RefundResponse {
     /// The refunded amount (fen).
-    #[serde(default, deserialize_with = "de::opt_fen")]
+    #[serde(default, deserialize_with = "de::opt_fen_trimmed")]
     pub amount: Option<Money>,
     #[serde(default, deserialize_with = "de::opt_string")]
     pub business_id: Option<String>,
@@ -1247,7 +1163,7 @@ pub struct RefundResponse {
     pub ori_mis_id: Option<String>,
     #[serde(default, deserialize_with = "de::opt_string")]
     pub ori_order_id: Option<String>,
-    #[serde(default, deserialize_with = "de::opt_i64")]
+    #[serde(default, deserialize_with = "de::opt_whole_trimmed")]
     pub pay_time: Option<i64>,
     #[serde(default)]
     pub platform: Option<Platform>,
@@ -1429,76 +1345,6 @@ impl Callback {
             },
             CallbackKind::Other => TradeState::Unknown,
         }
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Lenient deserializers for answers
-
-mod de {
-    use serde::de::Error as _;
-    use serde::{Deserialize, Deserializer};
-    use serde_json::Value;
-
-    use super::JsonText;
-    use crate::money::Money;
-
-    pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-        Ok(match Option::<Value>::deserialize(d)? {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) if s.is_empty() => None,
-            Some(Value::String(s)) => Some(s),
-            Some(Value::Number(n)) => Some(n.to_string()),
-            Some(Value::Bool(b)) => Some(b.to_string()),
-            Some(other) => Some(other.to_string()),
-        })
-    }
-
-    /// A value that must be present (codes): a string or a number.
-    pub fn text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-        match Value::deserialize(d)? {
-            Value::String(s) => Ok(s),
-            Value::Number(n) => Ok(n.to_string()),
-            other => Err(D::Error::custom(format!("expected a code, got {other}"))),
-        }
-    }
-
-    /// Fen as a number (`200`) or a string (`"200"`).
-    pub fn opt_fen<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Money>, D::Error> {
-        match opt_string(d)? {
-            None => Ok(None),
-            Some(t) => Money::parse_fen(t.trim(), "amount")
-                .map(Some)
-                .map_err(|_| D::Error::custom(format!("{t:?} is not an amount in fen"))),
-        }
-    }
-
-    pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-        match opt_string(d)? {
-            None => Ok(None),
-            Some(t) => t.trim().parse().map(Some).map_err(|_| D::Error::custom(format!("{t:?} is not a whole number"))),
-        }
-    }
-
-    /// An object as it is, or a string holding JSON (kept as text when it does not parse).
-    pub fn opt_json<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>(
-        d: D,
-    ) -> Result<Option<JsonText<T>>, D::Error> {
-        Ok(match Option::<Value>::deserialize(d)? {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) if s.trim().is_empty() => None,
-            Some(Value::String(s)) => Some(match serde_json::from_str(&s) {
-                Ok(v) => JsonText::Parsed(v),
-                Err(_) => JsonText::Unparsed(s),
-            }),
-            Some(v) => {
-                let text = v.to_string();
-                Some(match serde_json::from_value(v) {
-                    Ok(v) => JsonText::Parsed(v),
-                    Err(_) => JsonText::Unparsed(text),
-                })
-            }
-        })
     }
 }
 
