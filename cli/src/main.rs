@@ -416,20 +416,9 @@ fn journal_table(entries: &[Entry]) -> String {
     out
 }
 
-/// `YYYY-MM-DD HH:MM:SS` in UTC from Unix milliseconds (civil-from-days, no time crate needed).
+/// `YYYY-MM-DD HH:MM:SS` in UTC from Unix milliseconds.
 fn utc(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}", rem / 3600, rem % 3600 / 60, rem % 60)
+    posgate_core::clock::civil(ms.div_euclid(1000), 0).to_string()
 }
 
 fn run_debug(cmd: &DebugCommand) -> Result<ExitCode, Error> {

@@ -49,10 +49,10 @@ pub fn require(field: &str, value: &str) -> Result<(), Error> {
 pub fn new_order_no(prefix: &str) -> String {
     use std::sync::atomic::{AtomicU32, Ordering};
     static SEQ: AtomicU32 = AtomicU32::new(0);
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let now_ms = crate::clock::now_ms();
     let seq = SEQ.fetch_add(1, Ordering::Relaxed) % 10_000;
     let rnd: u32 = rand::random::<u32>() % 10_000;
-    format!("{prefix}{}{:04}{:04}", now.as_millis(), seq, rnd)
+    format!("{prefix}{now_ms}{seq:04}{rnd:04}")
 }
 
 #[cfg(test)]

@@ -141,9 +141,7 @@ pub enum Begin {
     Existing(Entry),
 }
 
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
-}
+pub use crate::clock::now_ms;
 
 fn db_err(e: rusqlite::Error) -> Error {
     Error::internal(format!("journal: {e}"))

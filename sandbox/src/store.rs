@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde::Serialize;
 
@@ -249,7 +249,7 @@ impl Store {
 
 /// A new order with defaults; simulators fill in what they know.
 pub fn new_order(gateway: &str, order_no: &str, amount: u64, scenario: Scenario) -> SimOrder {
-    let unix = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or(Duration::ZERO).as_secs();
+    let unix = posgate_core::clock::now_unix();
     SimOrder {
         gateway: gateway.into(),
         order_no: order_no.into(),

@@ -384,30 +384,13 @@ fn scope(f: &RawFields) -> Result<Scope, Reply> {
 }
 
 fn unix_now() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_secs()
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
+    posgate_core::clock::now_unix()
 }
 
 /// `yyyyMMdd` and `yyyyMMddHHmmss` in Beijing time (GMT+8), as Sunmi's dates are.
 fn beijing(unix: u64) -> (String, String) {
-    let t = unix + 8 * 3600;
-    let (days, secs) = (t / 86_400, t % 86_400);
-    let (y, m, d) = civil_from_days(days as i64);
-    let date = format!("{y:04}{m:02}{d:02}");
-    let time = format!("{date}{:02}{:02}{:02}", secs / 3600, secs % 3600 / 60, secs % 60);
-    (date, time)
+    let t = posgate_core::clock::beijing(unix);
+    (t.date_compact(), t.compact())
 }
 
 /// Today's date in Beijing (swipeQuery's default `tradeDate`).

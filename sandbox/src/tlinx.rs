@@ -171,19 +171,7 @@ fn unix_now() -> u64 {
 
 /// `YYYY-MM-DD HH:MM:SS` in Beijing time, as the platform shows times.
 pub fn datetime(unix: u64) -> String {
-    let t = unix + 8 * 3600;
-    let (days, secs) = ((t / 86_400) as i64, t % 86_400);
-    // Days since 1970-01-01 to a civil date (H. Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
+    posgate_core::clock::beijing(unix).to_string()
 }
 
 fn extra<'a>(o: &'a SimOrder, name: &str) -> &'a str {

@@ -142,9 +142,7 @@ pub fn check_timestamp(ts: &str, now: u64) -> Result<u64, ProtocolError> {
 }
 
 /// Unix seconds now.
-pub fn now_unix() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
-}
+pub use crate::clock::now_unix;
 
 /// The four form fields of a request (2.2.6): `data` is the AES of the JSON payload, `sign`
 /// covers open_id, timestamp and data.
