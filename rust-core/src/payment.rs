@@ -274,7 +274,10 @@ impl Machine<'_> {
         let interval = s.interval.as_millis().max(1) as i64;
         let of = planned_polls(s.first_query_after, s.interval, s.deadline);
         self.emit(PaymentEvent::Paying { order_no: entry.order_no.clone() });
-        let mut next = (sent_at + s.first_query_after.as_millis() as i64).max(now_ms().min(deadline));
+        // The first query waits from the "paying" answer (its journal write), not from the send:
+        // gateways count from the answer they gave (Sunmi: no sooner than 10 s after 用户支付中).
+        let answered_at = self.journal.by_id(entry.id).map(|e| e.updated_at_ms).unwrap_or(sent_at).max(sent_at);
+        let mut next = (answered_at + s.first_query_after.as_millis() as i64).max(now_ms().min(deadline));
         let mut n = 0;
         while next <= deadline {
             if self.control.sleep_until(next).await {
