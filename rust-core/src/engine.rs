@@ -241,7 +241,8 @@ impl Engine {
         let Some(intent) = self.gw.order_intent(name, &params) else {
             return self.gw.invoke(name, params).await;
         };
-        let json = params.to_string();
+        // Journalled with face codes, barcodes and openids masked: the journal never re-charges.
+        let json = crate::transport::redacted_json(&params).to_string();
         let begin = self.journal.begin(
             EntryKind::Payment,
             self.gw.id(),

@@ -240,6 +240,13 @@ fn redact_body(text: &str) -> String {
     cut(text)
 }
 
+/// A copy of `value` with sensitive fields redacted as in the logs (for the journal).
+pub fn redacted_json(value: &serde_json::Value) -> serde_json::Value {
+    let mut v = value.clone();
+    redact_json(&mut v);
+    v
+}
+
 /// Redacts sensitive fields at any depth (Sunmi nests its answer under `data`); true if any was.
 fn redact_json(value: &mut serde_json::Value) -> bool {
     let mut changed = false;
