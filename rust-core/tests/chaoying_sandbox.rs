@@ -864,3 +864,23 @@ async fn bad_input_is_refused_before_anything_is_sent() {
         other => panic!("expected a connect failure, got {other:?}"),
     }
 }
+
+/// After a restart the client no longer remembers an order's wallet: it must find an Alipay order
+/// anyway (guessing WeChat would read "no such order" and recovery could settle a paid order as
+/// failed), and reverse it under the right wallet.
+#[tokio::test]
+async fn a_fresh_client_finds_the_wallet_of_an_order_it_did_not_start() {
+    let sb = Sandbox::start().await.unwrap();
+    let first = chaoying::Client::new(config(&sb)).unwrap();
+    let no = order_no();
+    let mut req = pay_request(&no, 700, "0000");
+    req.auth_code = format!("28{}", &req.auth_code[2..]); // an Alipay code
+    assert_eq!(first.pay(&req).await.unwrap().state, TradeState::Paid);
+
+    let fresh = chaoying::Client::new(config(&sb)).unwrap();
+    let q = fresh.query(&no).await.unwrap();
+    assert_eq!(q.state, TradeState::Paid, "{q:?}");
+    assert_eq!(q.channel.as_deref(), Some("ALIPAY"));
+    let again = chaoying::Client::new(config(&sb)).unwrap();
+    assert_eq!(again.cancel(&no).await.unwrap().state, TradeState::Reversed);
+}

@@ -461,7 +461,17 @@ fn find_order(ctx: &Ctx, f: &RawFields, transaction_first: bool) -> Result<SimOr
         (Some(a), None) => a,
         (None, Some(b)) => b,
     };
-    found.ok_or_else(|| Answer::fail("20007", "订单不存在"))
+    let o = found.ok_or_else(|| Answer::fail("20007", "订单不存在"))?;
+    same_wallet(f, o)
+}
+
+/// Chaoying routes every order call by `paytype`: an order is found only under its own wallet
+/// (so a client that guesses the wallet wrong hears "no such order", as it would in production).
+fn same_wallet(f: &RawFields, o: SimOrder) -> Result<SimOrder, Answer> {
+    if paytype(f)? != o.channel {
+        return Err(Answer::fail("20007", "订单不存在"));
+    }
+    Ok(o)
 }
 
 fn order_query(ctx: &Ctx, f: &RawFields) -> Reply {
@@ -553,7 +563,7 @@ fn cancel(ctx: &Ctx, f: &RawFields) -> Reply {
     number_rule(ORDER_NO, f, "out_trade_no")?;
     required(f, "op_user_id")?;
     let no = required(f, "out_trade_no")?;
-    let o = ctx.store.get(GW, no).ok_or_else(|| Answer::fail("20007", "订单不存在"))?;
+    let o = same_wallet(f, ctx.store.get(GW, no).ok_or_else(|| Answer::fail("20007", "订单不存在"))?)?;
     if o.created.elapsed() > CANCEL_WINDOW {
         return Err(Answer::fail("20011", "交易撤销错误: 只能撤销5分钟内的订单, 请使用退款接口").about(&o));
     }

@@ -132,9 +132,34 @@ impl Client {
         }
     }
 
-    /// The wallet of an order; WeChat when this client did not start it.
-    fn paytype_of(&self, order_no: &str) -> PayType {
-        self.paytypes.lock().ok().and_then(|m| m.map.get(order_no).copied()).unwrap_or(PayType::Wechat)
+    fn remembered(&self, order_no: &str) -> Option<PayType> {
+        self.paytypes.lock().ok().and_then(|m| m.map.get(order_no).copied())
+    }
+
+    /// The wallet of an order this client did not start (after a restart, recovery queries,
+    /// reverses and refunds orders from the journal): ask each wallet until one knows the order.
+    /// Guessing WeChat for an Alipay order would read "no such order" and could settle a paid
+    /// order as failed.
+    async fn wallet_of(&self, order_no: &str) -> PayType {
+        if let Some(p) = self.remembered(order_no) {
+            return p;
+        }
+        for p in PayType::ALL {
+            let req = OrderQueryRequest { paytype: p, out_trade_no: Some(order_no.to_string()), transaction_id: None };
+            match self.orderquery(&req).await {
+                Ok(r)
+                    if r.status.query_verdict() == Verdict::Rejected
+                        && self.is_order_not_found(&r.status.rejection()) => {}
+                Ok(_) => {
+                    self.remember(order_no, p);
+                    return p;
+                }
+                Err(e) if self.is_order_not_found(&e) => {}
+                // No usable answer: WeChat for now; the next call asks again.
+                Err(_) => return PayType::Wechat,
+            }
+        }
+        PayType::Wechat
     }
 
     // --- one typed method per operation of the seed
@@ -323,7 +348,7 @@ impl Gateway for Client {
 
     async fn query(&self, order_no: &str) -> Result<TradeResult> {
         ORDER_NO.check("order_no", order_no)?;
-        let paytype = self.paytype_of(order_no);
+        let paytype = self.wallet_of(order_no).await;
         let req = OrderQueryRequest { paytype, out_trade_no: Some(order_no.to_string()), transaction_id: None };
         let r = self.orderquery(&req).await?;
         check_echo(&r.out_trade_no, order_no)?;
@@ -349,7 +374,7 @@ impl Gateway for Client {
             return Err(Error::invalid("refund_amount", format!("exceeds the order amount {total}")));
         }
         let typed = TradeRefundRequest {
-            paytype: self.paytype_of(&req.order_no),
+            paytype: self.wallet_of(&req.order_no).await,
             out_trade_no: Some(req.order_no.clone()),
             transaction_id: None,
             out_refund_no: req.refund_no.clone(),
@@ -375,7 +400,7 @@ impl Gateway for Client {
         ORDER_NO.check("order_no", order_no)?;
         REFUND_NO.check("refund_no", refund_no)?;
         let req = RefundQueryRequest {
-            paytype: self.paytype_of(order_no),
+            paytype: self.wallet_of(order_no).await,
             out_refund_no: Some(refund_no.to_string()),
             refund_id: None,
         };
@@ -409,7 +434,7 @@ impl Gateway for Client {
 
     async fn cancel(&self, order_no: &str) -> Result<TradeResult> {
         ORDER_NO.check("order_no", order_no)?;
-        let paytype = self.paytype_of(order_no);
+        let paytype = self.wallet_of(order_no).await;
         let req = CancelRequest { paytype, out_trade_no: order_no.to_string(), op_user_id: None };
         let r = self.trade_cancel(&req).await?;
         match r.status.cancel_verdict() {
@@ -541,12 +566,12 @@ mod tests {
     fn paytype_memory_is_bounded() {
         let c = client();
         c.remember("PG0000001", PayType::Alipay);
-        assert_eq!(c.paytype_of("PG0000001"), PayType::Alipay);
-        assert_eq!(c.paytype_of("PG0000002"), PayType::Wechat);
+        assert_eq!(c.remembered("PG0000001"), Some(PayType::Alipay));
+        assert_eq!(c.remembered("PG0000002"), None, "unknown orders are looked up, not guessed");
         for i in 0..PAYTYPE_MEMORY {
             c.remember(&format!("X{i:08}"), PayType::Qq);
         }
-        assert_eq!(c.paytype_of("PG0000001"), PayType::Wechat);
+        assert_eq!(c.remembered("PG0000001"), None);
         assert_eq!(c.paytypes.lock().unwrap().map.len(), PAYTYPE_MEMORY);
     }
 

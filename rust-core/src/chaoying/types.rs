@@ -144,6 +144,10 @@ pub enum PayType {
 }
 
 impl PayType {
+    /// Every wallet, the common ones first.
+    pub const ALL: [PayType; 6] =
+        [PayType::Wechat, PayType::Alipay, PayType::Unionpay, PayType::Jdpay, PayType::Qq, PayType::Bestpay];
+
     pub fn as_str(self) -> &'static str {
         match self {
             PayType::Wechat => "WECHAT",
