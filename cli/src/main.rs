@@ -401,17 +401,19 @@ fn journal_table(entries: &[Entry]) -> String {
         "kind", "gateway", "number", "amount", "state", "try", "updated (UTC)", "note"
     );
     for e in entries {
-        out.push_str(&format!(
-            "{:<8} {:<9} {:<34} {:>12} {:<16} {:>3} {:<19} {}\n",
+        let line = format!(
+            "{:<8} {:<9} {:<34} {:>12} {:<16} {:>3} {:<19} {}",
             e.kind.as_str(),
-            e.gateway,
+            e.gateway.as_str(),
             e.number,
             e.amount.to_yuan(),
-            e.state,
+            e.state.as_str(),
             e.attempts,
             utc(e.updated_at_ms),
             e.note.as_deref().unwrap_or("")
-        ));
+        );
+        out.push_str(line.trim_end());
+        out.push('\n');
     }
     out
 }
