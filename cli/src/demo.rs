@@ -340,30 +340,7 @@ async fn sunmi_day(engine: Arc<Engine>, tally: &mut Tally) {
 }
 
 fn seed_callback_check() -> Result<String, String> {
-    let sign = "GW6jDdLQ1z+CFtLoKjmxtMiHeKjm2ZgMTq19gQisV/PpOPIBeDXhWEu5WSzxZwiJHVzCQrPhyZX6kdwQ9xGTyxbsKTZj31zUxtWq\
-                qcmol7DpkGJRuG9wzqnNCZ7kmUrk8/XLs1TRxIusCQuojEZOdsE/EWqy/OlX4TrD0WqCeW9Kkk1IB5izAamv9BcEEPgYFLo0hBuj\
-                o85GEjjzJrFs9ds59TYe0ElOZ6zdputanCJZuM6/SqQ4a1Xoy/MJFKhA6K0zc8ZPFiW0bBMhVFSwSwRY3IEsP0YWva7QcT9AjVW2\
-                FFILghJ5vrjonAmhmKCIwtHMA8zwM9j6qgMEF0kCGg==";
-    let fields: posgate_core::RawFields = [
-        ("amount", "1"),
-        ("businessId", ""),
-        ("buyerPayAmount", "1"),
-        ("misId", "test_5F5EC7A54CDCC58BADC425"),
-        ("msn", "D804P89V00033"),
-        ("orderId", "15632714718760"),
-        ("orderType", "0"),
-        ("payTime", "1563271502"),
-        ("platform", "alipay"),
-        ("platformId", "2019071622001419071050445382"),
-        ("refunded", "0"),
-        ("resultCode", "T00"),
-        ("resultMsg", "Success"),
-        ("sign", sign),
-        ("state", "3"),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
+    let fields = sunmi::protocol::seed_sample_callback();
     let key = sunmi::PublicKey::parse(sunmi::TEST_PUBLIC_KEY).map_err(|e| e.to_string())?;
     let n = sunmi::verify_notification(&fields, &key).map_err(|e| e.to_string())?;
     let mut tampered = fields.clone();

@@ -754,26 +754,7 @@ async fn callbacks_signed_verified_and_checked_against_the_journal() {
 #[tokio::test]
 async fn seed_sample_callback_needs_the_seeds_key() {
     let (_sb, client) = setup().await;
-    let sample: RawFields = [
-        ("amount", "1"),
-        ("businessId", ""),
-        ("buyerPayAmount", "1"),
-        ("misId", "test_5F5EC7A54CDCC58BADC425"),
-        ("msn", "D804P89V00033"),
-        ("orderId", "15632714718760"),
-        ("orderType", "0"),
-        ("payTime", "1563271502"),
-        ("platform", "alipay"),
-        ("platformId", "2019071622001419071050445382"),
-        ("refunded", "0"),
-        ("resultCode", "T00"),
-        ("resultMsg", "Success"),
-        ("sign", "GW6jDdLQ1z+CFtLoKjmxtMiHeKjm2ZgMTq19gQisV/PpOPIBeDXhWEu5WSzxZwiJHVzCQrPhyZX6kdwQ9xGTyxbsKTZj31zUxtWqqcmol7DpkGJRuG9wzqnNCZ7kmUrk8/XLs1TRxIusCQuojEZOdsE/EWqy/OlX4TrD0WqCeW9Kkk1IB5izAamv9BcEEPgYFLo0hBujo85GEjjzJrFs9ds59TYe0ElOZ6zdputanCJZuM6/SqQ4a1Xoy/MJFKhA6K0zc8ZPFiW0bBMhVFSwSwRY3IEsP0YWva7QcT9AjVW2FFILghJ5vrjonAmhmKCIwtHMA8zwM9j6qgMEF0kCGg=="),
-        ("state", "3"),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
+    let sample: RawFields = sunmi::protocol::seed_sample_callback();
     // The sandbox's configuration carries the sandbox's key: Sunmi's sample does not verify.
     assert!(matches!(client.verify_notification(&sample), Err(Error::SignatureInvalid { .. })));
     // The seed's key (the test environment's default) does.

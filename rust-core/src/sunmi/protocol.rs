@@ -269,39 +269,43 @@ pub fn parse_answer(body: &str) -> Result<Envelope, ProtocolError> {
     Ok(Envelope { code, msg, data })
 }
 
+/// The seed's sample callback (4.3.5 / 6.2), field by field as a form delivers it. It verifies
+/// with [`TEST_PUBLIC_KEY`](super::TEST_PUBLIC_KEY) under the callback rule and with nothing else:
+/// tests, the demo and integrators' self-checks use it.
+pub const SEED_SAMPLE_CALLBACK: &[(&str, &str)] = &[
+    ("amount", "1"),
+    ("businessId", ""),
+    ("buyerPayAmount", "1"),
+    ("misId", "test_5F5EC7A54CDCC58BADC425"),
+    ("msn", "D804P89V00033"),
+    ("orderId", "15632714718760"),
+    ("orderType", "0"),
+    ("payTime", "1563271502"),
+    ("platform", "alipay"),
+    ("platformId", "2019071622001419071050445382"),
+    ("refunded", "0"),
+    ("resultCode", "T00"),
+    ("resultMsg", "Success"),
+    (
+        "sign",
+        "GW6jDdLQ1z+CFtLoKjmxtMiHeKjm2ZgMTq19gQisV/PpOPIBeDXhWEu5WSzxZwiJHVzCQrPhyZX6kdwQ9xGTyxbsKTZj31zUxtWq\
+         qcmol7DpkGJRuG9wzqnNCZ7kmUrk8/XLs1TRxIusCQuojEZOdsE/EWqy/OlX4TrD0WqCeW9Kkk1IB5izAamv9BcEEPgYFLo0hBuj\
+         o85GEjjzJrFs9ds59TYe0ElOZ6zdputanCJZuM6/SqQ4a1Xoy/MJFKhA6K0zc8ZPFiW0bBMhVFSwSwRY3IEsP0YWva7QcT9AjVW2\
+         FFILghJ5vrjonAmhmKCIwtHMA8zwM9j6qgMEF0kCGg==",
+    ),
+    ("state", "3"),
+];
+
+/// [`SEED_SAMPLE_CALLBACK`] as received fields.
+pub fn seed_sample_callback() -> RawFields {
+    SEED_SAMPLE_CALLBACK.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
 #[cfg(test)]
 pub(crate) mod tests_support {
-    use crate::trade::RawFields;
-
-    fn fields(pairs: &[(&str, &str)]) -> RawFields {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
-    }
-
     /// The sample callback of 4.3.5 / 6.2, as a form would deliver it.
-    pub fn seed_callback() -> RawFields {
-        fields(&[
-            ("amount", "1"),
-            ("businessId", ""),
-            ("buyerPayAmount", "1"),
-            ("misId", "test_5F5EC7A54CDCC58BADC425"),
-            ("msn", "D804P89V00033"),
-            ("orderId", "15632714718760"),
-            ("orderType", "0"),
-            ("payTime", "1563271502"),
-            ("platform", "alipay"),
-            ("platformId", "2019071622001419071050445382"),
-            ("refunded", "0"),
-            ("resultCode", "T00"),
-            ("resultMsg", "Success"),
-            (
-                "sign",
-                "GW6jDdLQ1z+CFtLoKjmxtMiHeKjm2ZgMTq19gQisV/PpOPIBeDXhWEu5WSzxZwiJHVzCQrPhyZX6kdwQ9xGTyxbsKTZj31zUxtWq\
-                 qcmol7DpkGJRuG9wzqnNCZ7kmUrk8/XLs1TRxIusCQuojEZOdsE/EWqy/OlX4TrD0WqCeW9Kkk1IB5izAamv9BcEEPgYFLo0hBuj\
-                 o85GEjjzJrFs9ds59TYe0ElOZ6zdputanCJZuM6/SqQ4a1Xoy/MJFKhA6K0zc8ZPFiW0bBMhVFSwSwRY3IEsP0YWva7QcT9AjVW2\
-                 FFILghJ5vrjonAmhmKCIwtHMA8zwM9j6qgMEF0kCGg==",
-            ),
-            ("state", "3"),
-        ])
+    pub fn seed_callback() -> crate::trade::RawFields {
+        super::seed_sample_callback()
     }
 
     /// A throwaway 2048-bit key generated for these tests with `openssl genpkey` (the sandbox has
