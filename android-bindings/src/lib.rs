@@ -142,9 +142,10 @@ impl PosGate {
         Ok(NotificationCheck { notification: c.notification.into(), duplicate: c.duplicate })
     }
 
+    /// Queries an order; a final answer settles a payment the journal has open.
     pub async fn query(&self, order_no: String) -> Result<TradeResult, PosGateError> {
-        let gw = self.gw.clone();
-        runtime::run(async move { Ok(gw.query(&order_no).await?.into()) }).await
+        let engine = self.engine.clone();
+        runtime::run(async move { Ok(engine.query(&order_no).await?.into()) }).await
     }
 
     pub async fn refund(&self, request: RefundRequest) -> Result<RefundResult, PosGateError> {
@@ -153,9 +154,10 @@ impl PosGate {
         runtime::run(async move { Ok(engine.refund(&req).await?.into()) }).await
     }
 
+    /// Queries a refund; the answer settles a refund the journal has open.
     pub async fn refund_query(&self, order_no: String, refund_no: String) -> Result<RefundResult, PosGateError> {
-        let gw = self.gw.clone();
-        runtime::run(async move { Ok(gw.refund_query(&order_no, &refund_no).await?.into()) }).await
+        let engine = self.engine.clone();
+        runtime::run(async move { Ok(engine.refund_query(&order_no, &refund_no).await?.into()) }).await
     }
 
     /// Cancel (reverse) an order: a charged payer gets the money back.
@@ -164,15 +166,19 @@ impl PosGate {
         runtime::run(async move { Ok(engine.cancel(&order_no).await?.into()) }).await
     }
 
-    /// Close an unpaid order where the gateway distinguishes close from cancel.
+    /// Close an unpaid order where the gateway distinguishes close from cancel (journalled).
     pub async fn close(&self, order_no: String) -> Result<TradeResult, PosGateError> {
-        let gw = self.gw.clone();
-        runtime::run(async move { Ok(gw.close(&order_no).await?.into()) }).await
+        let engine = self.engine.clone();
+        runtime::run(async move { Ok(engine.close(&order_no).await?.into()) }).await
     }
 
     /// Every operation of this gateway (pre-orders, face pay, merchant operations, lists...).
     pub fn operations(&self) -> Vec<OperationInfo> {
-        self.gw.operations().iter().map(|o| OperationInfo { name: o.name.into(), summary: o.summary.into() }).collect()
+        self.gw
+            .operations()
+            .iter()
+            .map(|o| OperationInfo { name: o.name.into(), summary: o.summary.into(), effect: o.effect.as_str().into() })
+            .collect()
     }
 
     /// Calls any operation by name with its request as a JSON object (amounts in fen); returns
@@ -194,17 +200,17 @@ impl PosGate {
         Ok(self.gw.verify_notification(&fields.into_iter().collect())?.into())
     }
 
-    /// Follows a prepay made with `invoke` (Sunmi `jsapipay` / `minipay`: the answer says
-    /// "用户支付中") until it settles: queries from the gateway's first-query time after the
-    /// prepay (Sunmi: 10 s), every answer journalled. Returns the settled result.
-    pub async fn await_prepay(
+    /// Follows a pre-order made with `invoke` (Sunmi `js_api_pay` / `mini_pay`: the answer says
+    /// "用户支付中"; a QR or JSAPI order) until it settles: queries from the gateway's first-query
+    /// time after its answer (Sunmi: 10 s), every answer journalled. Returns the settled result.
+    pub async fn follow_preorder(
         &self,
         order_no: String,
         listener: Option<Arc<dyn PaymentListener>>,
     ) -> Result<TradeResult, PosGateError> {
         let engine = self.engine.clone();
         let listener = listener.map(|l| Arc::new(ListenerAdapter(l)) as Arc<dyn core::PaymentListener>);
-        runtime::run(async move { Ok(core::sunmi::await_prepay(&engine, &order_no, listener).await?.into()) }).await
+        runtime::run(async move { Ok(engine.follow_preorder(&order_no, listener).await?.into()) }).await
     }
 }
 

@@ -442,8 +442,11 @@ impl From<core::PaymentEvent> for PaymentEvent {
 
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct OperationInfo {
+    /// The operation's one name, as `invoke` takes it.
     pub name: String,
     pub summary: String,
+    /// What it does to money: read, setup, charge, pre_order, refund, cancel, close, payout.
+    pub effect: String,
 }
 
 /// A verified notification.

@@ -98,7 +98,6 @@ fn pay_request(code: &str, fen: i64) -> PayRequest {
 
 async fn cashier_day(engine: Arc<Engine>, tally: &mut Tally) {
     let g = engine.gateway().id();
-    let gw = engine.gateway().clone();
     let listener = progress(g);
 
     // 1. A barcode payment that is "paying" for a few seconds (the payer types a password).
@@ -112,7 +111,7 @@ async fn cashier_day(engine: Arc<Engine>, tally: &mut Tally) {
     tally.check(g, "barcode pay with paying phase", paid);
 
     // 2. Query it.
-    let q = gw.query(&first.order_no).await;
+    let q = engine.query(&first.order_no).await;
     tally.check(
         g,
         "query",
@@ -144,7 +143,7 @@ async fn cashier_day(engine: Arc<Engine>, tally: &mut Tally) {
             Err(e) => Err(e.to_string()),
         },
     );
-    let rq = gw.refund_query(&refund.order_no, &refund.refund_no).await;
+    let rq = engine.refund_query(&refund.order_no, &refund.refund_no).await;
     tally.check(
         g,
         "refund query",
@@ -209,13 +208,12 @@ async fn sunmi_prepay(
     let answer = engine.invoke(op, params).await.map_err(|e| e.to_string())?;
     let no = answer["orderId"].as_str().unwrap_or_default().to_string();
     let said = answer["resultMsg"].as_str().unwrap_or_default().to_string();
-    let r = sunmi::await_prepay(engine, &no, Some(listener.clone())).await.map_err(|e| e.to_string())?;
+    let r = engine.follow_preorder(&no, Some(listener.clone())).await.map_err(|e| e.to_string())?;
     Ok((said, r))
 }
 
 async fn sunmi_day(engine: Arc<Engine>, tally: &mut Tally) {
     let g = engine.gateway().id();
-    let gw = engine.gateway().clone();
     let listener = progress(g);
     let mini_app = posgate_sandbox::sunmi::MINI_APP_ID;
 
@@ -223,7 +221,7 @@ async fn sunmi_day(engine: Arc<Engine>, tally: &mut Tally) {
     let first = ids::new_order_no("PGS");
     let params =
         json!({"totalAmount": 2580, "miniAppId": mini_app, "openId": SUNMI_PAYING_THEN_PAID, "orderId": first});
-    let paid = match sunmi_prepay(&engine, "minipay", params, &listener).await {
+    let paid = match sunmi_prepay(&engine, "mini_pay", params, &listener).await {
         Ok((said, r)) if r.state == TradeState::Paid => {
             Ok(format!("{first} {} yuan: {said}, then {}", fen(2580), r.state))
         }
@@ -237,7 +235,7 @@ async fn sunmi_day(engine: Arc<Engine>, tally: &mut Tally) {
     tally.check(
         g,
         "query",
-        match gw.query(&first).await {
+        match engine.query(&first).await {
             Ok(r) if r.state == TradeState::Paid => {
                 Ok(format!("{first} {} (Sunmi order {})", r.state, r.gateway_trade_no.unwrap_or_default()))
             }
@@ -267,7 +265,7 @@ async fn sunmi_day(engine: Arc<Engine>, tally: &mut Tally) {
             Err(e) => Err(e.to_string()),
         },
     );
-    let shown = match (gw.query(&first).await, gw.refund_query(&first, &refund.refund_no).await) {
+    let shown = match (engine.query(&first).await, engine.refund_query(&first, &refund.refund_no).await) {
         (Ok(q), Ok(rq)) if q.state == TradeState::PartiallyRefunded && rq.state == RefundState::Success => {
             Ok(format!("{first} {}; refund {} {}", q.state, rq.refund_no, rq.state))
         }
@@ -281,7 +279,7 @@ async fn sunmi_day(engine: Arc<Engine>, tally: &mut Tally) {
     let second = ids::new_order_no("PGS");
     let params = json!({"totalAmount": 990, "miniAppId": posgate_sandbox::sunmi::OA_APP_ID,
                         "openId": SUNMI_PAID_AT_ONCE, "orderId": second, "walletType": "TX01"});
-    let full = match sunmi_prepay(&engine, "jsapipay", params, &listener).await {
+    let full = match sunmi_prepay(&engine, "js_api_pay", params, &listener).await {
         Ok((_, r)) if r.state == TradeState::Paid => {
             let req = RefundRequest {
                 order_no: second.clone(),
@@ -290,7 +288,7 @@ async fn sunmi_day(engine: Arc<Engine>, tally: &mut Tally) {
                 total_amount: Some(fen(990)),
                 reason: Some("demo full refund".into()),
             };
-            match (engine.refund(&req).await, gw.query(&second).await) {
+            match (engine.refund(&req).await, engine.query(&second).await) {
                 (Ok(rr), Ok(q)) if rr.state == RefundState::Success && q.state == TradeState::Refunded => {
                     Ok(format!("{second} {} yuan {}", req.refund_amount, q.state))
                 }
@@ -309,7 +307,7 @@ async fn sunmi_day(engine: Arc<Engine>, tally: &mut Tally) {
     tally.check(
         g,
         "declined payer",
-        match sunmi_prepay(&engine, "minipay", params, &listener).await {
+        match sunmi_prepay(&engine, "mini_pay", params, &listener).await {
             Ok((_, r)) if r.state == TradeState::Failed => {
                 Ok(format!("{third} failed: {} {}", r.gateway_code.unwrap_or_default(), r.message.unwrap_or_default()))
             }
@@ -322,7 +320,7 @@ async fn sunmi_day(engine: Arc<Engine>, tally: &mut Tally) {
     tally.check(
         g,
         "card-swipe lookup",
-        match gw.invoke("swipequery", json!({"orderId": "SWIPE0001"})).await {
+        match engine.invoke("swipe_query", json!({"orderId": "SWIPE0001"})).await {
             Ok(t) if t["state"] == 3 => Ok(format!(
                 "SWIPE0001 {} yuan, {} card {} ****{}",
                 fen(t["amount"].as_i64().unwrap_or_default()),

@@ -45,7 +45,7 @@ enum Command {
     Sandbox(SandboxCommand),
     /// Barcode payment; polls while the payer confirms. Last line: `final: <order-no> <state>`.
     Pay(PayArgs),
-    /// Query an order.
+    /// Query an order (a final answer settles the order's open journal entry).
     Query(OrderArgs),
     /// Refund all or part of an order.
     Refund(RefundArgs),
@@ -53,6 +53,8 @@ enum Command {
     RefundQuery(RefundQueryArgs),
     /// Cancel (reverse) an order.
     Cancel(OrderArgs),
+    /// Close an unpaid order, where the gateway distinguishes close from cancel.
+    Close(OrderArgs),
     /// Settle every journal entry a crash left open: query, reverse past the deadline, or mark
     /// needs attention. Prints `final: <number> <state>` per entry. Never charges again.
     Recover {
@@ -318,7 +320,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             })
         }
         Command::Query(a) => {
-            let r = gateway_for(&cli, &a.gw)?.query(&a.order_no).await?;
+            let r = engine_for(&cli, &a.gw)?.query(&a.order_no).await?;
             print_json(&r)?;
             println!("state: {} {}", r.order_no, r.state);
             Ok(ExitCode::SUCCESS)
@@ -337,13 +339,19 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::RefundQuery(a) => {
-            let r = gateway_for(&cli, &a.gw)?.refund_query(&a.order_no, &a.refund_no).await?;
+            let r = engine_for(&cli, &a.gw)?.refund_query(&a.order_no, &a.refund_no).await?;
             print_json(&r)?;
             println!("refund: {} {}", r.refund_no, r.state);
             Ok(ExitCode::SUCCESS)
         }
         Command::Cancel(a) => {
             let r = engine_for(&cli, &a.gw)?.cancel(&a.order_no).await?;
+            print_json(&r)?;
+            println!("final: {} {}", r.order_no, r.state);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Close(a) => {
+            let r = engine_for(&cli, &a.gw)?.close(&a.order_no).await?;
             print_json(&r)?;
             println!("final: {} {}", r.order_no, r.state);
             Ok(ExitCode::SUCCESS)
@@ -357,7 +365,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Operations(a) => {
             let gw = gateway_for(&cli, a)?;
             for op in gw.operations() {
-                println!("{:<20} {}", op.name, op.summary);
+                println!("{:<24} {:<9} {}", op.name, op.effect, op.summary);
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -349,7 +349,7 @@ fn pay_query_refund_cancel_against_a_served_sandbox() {
 
         // Any operation by name, JSON in and out.
         let (op, params, needle) = match g.as_str() {
-            "chaoying" => ("getmchinfo", "{}", "\"FullName\""),
+            "chaoying" => ("get_mch_info", "{}", "\"FullName\""),
             _ => ("paylist", r#"{"pmt_type":"2,3"}"#, "\"pmt_tag\""),
         };
         let call = posgate(&["--sandbox", &root, "call", "--gateway", g, op, "--params", params]);

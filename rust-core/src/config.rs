@@ -2,45 +2,12 @@
 
 use std::time::Duration;
 
-use crate::error::Error;
-use crate::trade::GatewayId;
-use crate::{chaoying, sunmi, tlinx};
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Environment {
     Test,
     #[default]
     Production,
-}
-
-/// Credentials of one merchant at one gateway. Keys are `Secret`s: never printed.
-#[derive(Debug, Clone)]
-pub enum Credentials {
-    Sunmi(sunmi::Credentials),
-    Chaoying(chaoying::Credentials),
-    Tlinx(tlinx::Credentials),
-}
-
-impl Credentials {
-    pub fn gateway(&self) -> GatewayId {
-        match self {
-            Credentials::Sunmi(_) => GatewayId::Sunmi,
-            Credentials::Chaoying(_) => GatewayId::Chaoying,
-            Credentials::Tlinx(_) => GatewayId::Tlinx,
-        }
-    }
-
-    /// Parses the `[credentials]` table of a merchant file for `gateway`.
-    pub fn from_json(gateway: GatewayId, value: serde_json::Value) -> Result<Credentials, Error> {
-        let bad = |e: serde_json::Error| Error::config(format!("{gateway} credentials: {e}"));
-        match gateway {
-            GatewayId::Sunmi => Ok(Credentials::Sunmi(serde_json::from_value(value).map_err(bad)?)),
-            GatewayId::Chaoying => Ok(Credentials::Chaoying(serde_json::from_value(value).map_err(bad)?)),
-            GatewayId::Tlinx => Ok(Credentials::Tlinx(serde_json::from_value(value).map_err(bad)?)),
-            other => Err(Error::Unsupported { what: format!("gateway {other} is not supported yet") }),
-        }
-    }
 }
 
 /// The gateway's own numbers for the poll-after-paying loop (SPEC-NOTES "Polling").
@@ -56,12 +23,14 @@ pub struct PollSchedule {
     pub earliest_reverse: Duration,
 }
 
+/// Where and how to reach one gateway, with the credentials `C` to sign with: a gateway's own
+/// credentials type in its module, the registry's `Credentials` (any gateway) above them.
 #[derive(Debug, Clone)]
-pub struct GatewayConfig {
+pub struct Config<C> {
     /// Base URL without a trailing slash, e.g. `https://api.example.com`.
     pub base_url: String,
     pub environment: Environment,
-    pub credentials: Credentials,
+    pub credentials: C,
     /// Plain `http://` is refused unless this is set (test hosts and the sandbox only).
     pub allow_http: bool,
     pub connect_timeout: Duration,
@@ -71,9 +40,9 @@ pub struct GatewayConfig {
     pub poll: Option<PollSchedule>,
 }
 
-impl GatewayConfig {
-    pub fn new(base_url: impl Into<String>, credentials: Credentials) -> GatewayConfig {
-        GatewayConfig {
+impl<C> Config<C> {
+    pub fn new(base_url: impl Into<String>, credentials: C) -> Config<C> {
+        Config {
             base_url: base_url.into().trim_end_matches('/').to_string(),
             environment: Environment::Production,
             credentials,
@@ -84,8 +53,18 @@ impl GatewayConfig {
         }
     }
 
-    pub fn gateway(&self) -> GatewayId {
-        self.credentials.gateway()
+    /// The same settings with other credentials (the registry hands a gateway its own).
+    pub fn map_credentials<D, E>(self, f: impl FnOnce(C) -> Result<D, E>) -> Result<Config<D>, E> {
+        let credentials = f(self.credentials)?;
+        Ok(Config {
+            base_url: self.base_url,
+            environment: self.environment,
+            credentials,
+            allow_http: self.allow_http,
+            connect_timeout: self.connect_timeout,
+            request_timeout: self.request_timeout,
+            poll: self.poll,
+        })
     }
 
     /// The transport settings this configuration implies.

@@ -12,6 +12,7 @@ use tokio::sync::watch;
 use crate::error::{Error, Result};
 use crate::gateway::{Gateway, Notification};
 use crate::journal::{now_ms, Begin, Entry, EntryKind, EntryState, Journal, NOT_SENT};
+use crate::operation::Effect;
 use crate::payment::{
     begin_payment, recorded_result, refund, settle_refund, trade_state, Control, Dispatch, Machine, PaymentEvent,
     PaymentListener,
@@ -234,59 +235,144 @@ impl Engine {
         m.run(entry, dispatch).await
     }
 
-    /// Calls any operation by name. Operations that create an order are journalled first:
-    /// charges (face pay, a barcode payorder) run through the state machine and answer the
-    /// settled trade result as JSON; pre-orders are recorded as paying until paid or closed.
+    /// Calls any operation by name; what it does to money decides how it is journalled, as its
+    /// declaration says ([`crate::operation::Effect`]), with the request's masked copy:
+    /// - a charge (face pay, a barcode payorder) runs through the payment machine, its own
+    ///   answer settling it when final, and answers the settled trade result as JSON;
+    /// - a pre-order is recorded as paying until paid or closed ([`Engine::follow_preorder`]);
+    /// - a refund is recorded before it is sent and followed by refund queries until settled;
+    /// - a cancel or close is recorded before it is sent and its outcome read back by a query;
+    /// - reads and settings are sent as they are.
     pub async fn invoke(self: &Arc<Self>, name: &str, params: serde_json::Value) -> Result<serde_json::Value> {
-        let Some(intent) = self.gw.order_intent(name, &params) else {
-            return self.gw.invoke(name, params).await;
+        let described = self.gw.describe(name, &params)?;
+        let Some(m) = described.movement.clone() else {
+            return Ok(self.gw.invoke(name, params).await?.answer);
         };
-        // Journalled with face codes, barcodes and openids masked: the journal never re-charges.
-        let json = crate::transport::redacted_json(&params).to_string();
-        let begin = self.journal.begin(
-            EntryKind::Payment,
-            self.gw.id(),
-            &intent.order_no,
-            "order_no",
-            &intent.order_no,
-            intent.amount,
-            &json,
-        )?;
-        if intent.charges_now {
+        let kind = match described.effect {
+            Effect::Charge | Effect::PreOrder => EntryKind::Payment,
+            Effect::Refund | Effect::Payout => EntryKind::Refund,
+            Effect::Cancel | Effect::Close => EntryKind::Cancel,
+            Effect::Read | Effect::Setup => return Ok(self.gw.invoke(name, params).await?.answer),
+        };
+        let amount = match kind {
+            EntryKind::Cancel => self.journal.get(EntryKind::Payment, self.gw.id(), &m.order_no)?.map(|p| p.amount),
+            _ => None,
+        }
+        .unwrap_or(m.amount);
+        let field = if kind == EntryKind::Refund { "refund_no" } else { "order_no" };
+        let begin =
+            self.journal.begin(kind, self.gw.id(), &m.number, field, &m.order_no, amount, &described.journal_copy)?;
+        if described.effect == Effect::Charge {
             let handle = self.launch(begin, Some(Job::Invoke(name.to_string(), params)), None)?;
             let r = handle.result().await?;
             return serde_json::to_value(r).map_err(|e| Error::internal(e.to_string()));
         }
         let entry = match begin {
             Begin::New(e) => e,
-            Begin::Existing(e) if e.resendable() => e,
+            Begin::Existing(e) if e.resendable() || kind != EntryKind::Payment => e,
             Begin::Existing(e) => {
                 return Err(Error::invalid("order_no", format!("{} was already used ({})", e.order_no, e.state)))
             }
         };
         let entry = self.journal.mark_sending(entry.id)?;
-        match self.gw.invoke(name, params).await {
-            Ok(v) => {
-                self.journal.update(entry.id, EntryState::Paying, Some(&v.to_string()), Some(PREORDER))?;
-                Ok(v)
+        let sent = self.gw.invoke(name, params).await;
+        match (&sent, kind) {
+            (Ok(v), EntryKind::Payment) => {
+                self.journal.update(entry.id, EntryState::Paying, Some(&v.answer.to_string()), Some(PREORDER))?;
             }
-            Err(e @ Error::GatewayRejected { .. }) => {
+            (Ok(_), EntryKind::Refund) => {
+                let pending = unknown_refund(&entry);
+                settle_refund(self.gw.as_ref(), &self.journal, &entry, pending).await;
+            }
+            (Ok(_), _) => self.read_back_cancel(&entry).await?,
+            (Err(e @ Error::GatewayRejected { .. }), _) => {
                 self.journal.update(entry.id, EntryState::Failed, None, Some(&e.to_string()))?;
-                Err(e)
             }
-            Err(e) if e.outcome_unknown() => {
+            (Err(e), EntryKind::Payment) if e.outcome_unknown() => {
                 self.journal.update(entry.id, EntryState::Paying, None, Some(PREORDER))?;
-                Err(e)
             }
-            Err(e) => {
+            (Err(e), _) if e.outcome_unknown() => {
+                self.journal.update(entry.id, EntryState::Unknown, None, Some(&e.to_string()))?;
+            }
+            (Err(_), _) => {
                 self.journal.update(entry.id, EntryState::Failed, None, Some(NOT_SENT))?;
-                Err(e)
             }
         }
+        sent.map(|v| v.answer)
     }
 
+    /// A cancel or close sent by name answered: the order's state, read back by a query, is what
+    /// the journal records (for the cancel and the payment it cancels).
+    async fn read_back_cancel(&self, entry: &Entry) -> Result<()> {
+        let payment = self.journal.get(EntryKind::Payment, self.gw.id(), &entry.order_no)?;
+        match self.gw.query(&entry.order_no).await {
+            Ok(r) if r.state.is_final() && !r.state.is_paid_like() => {
+                let state = entry_state_of(r.state);
+                let json = serde_json::to_string(&r).ok();
+                self.journal.update(entry.id, state, json.as_deref(), None)?;
+                if let Some(p) = payment.filter(|p| !p.state.is_settled() || p.state == EntryState::Paid) {
+                    self.journal.update(p.id, state, json.as_deref(), Some("cancelled by the cashier"))?;
+                }
+            }
+            Ok(r) => {
+                let note = format!("answered; the order reads {}", r.state);
+                self.journal.update(
+                    entry.id,
+                    EntryState::Unknown,
+                    serde_json::to_string(&r).ok().as_deref(),
+                    Some(&note),
+                )?;
+            }
+            Err(e) => {
+                self.journal.update(
+                    entry.id,
+                    EntryState::Unknown,
+                    None,
+                    Some(&format!("answered; query failed: {e}")),
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Follows a pre-order the engine journalled (a QR, JSAPI or mini-program order, Sunmi's
+    /// prepays) with the payment machine's poll loop: the first query no sooner than the
+    /// gateway's schedule says after its answer (Sunmi: 10 s after "用户支付中"), then every
+    /// interval until the order is settled or the deadline passes; every answer goes to the
+    /// journal. At the deadline the machine reverses: a gateway without cancel has a paid order
+    /// refunded in full and one still unpaid marked needs attention.
+    ///
+    /// Returns the settled result; a pre-order already settled is reported from the journal.
+    pub async fn follow_preorder(
+        self: &Arc<Self>,
+        order_no: &str,
+        listener: Option<Arc<dyn PaymentListener>>,
+    ) -> Result<TradeResult> {
+        let entry = self
+            .journal
+            .get(EntryKind::Payment, self.gw.id(), order_no)?
+            .ok_or_else(|| Error::invalid("order_no", format!("{order_no} is not in the journal")))?;
+        if entry.state.is_settled() {
+            return Ok(recorded_result(&entry));
+        }
+        if entry.attempts == 0 {
+            return Err(Error::invalid("order_no", format!("{order_no} was never sent")));
+        }
+        self.launch(Begin::Existing(entry), None, listener)?.result().await
+    }
+
+    /// Queries an order; a final answer about a payment the journal has open settles it there
+    /// (the journal hears every answer).
     pub async fn query(&self, order_no: &str) -> Result<TradeResult> {
-        self.gw.query(order_no).await
+        let r = self.gw.query(order_no).await?;
+        let driving = self.running.lock().map(|m| m.contains_key(order_no)).unwrap_or(false);
+        if let (Some(e), false) = (self.journal.get(EntryKind::Payment, self.gw.id(), order_no)?, driving) {
+            if !e.state.is_settled() && r.state.is_final() {
+                let json = serde_json::to_string(&r).ok();
+                self.journal.update(e.id, entry_state_of(r.state), json.as_deref(), None)?;
+            }
+        }
+        Ok(r)
     }
 
     /// A journalled refund (see [`crate::payment::refund`]).
@@ -294,19 +380,34 @@ impl Engine {
         refund(self.gw.as_ref(), &self.journal, req).await
     }
 
+    /// Queries a refund; an answer about a refund the journal has open is recorded there.
     pub async fn refund_query(&self, order_no: &str, refund_no: &str) -> Result<RefundResult> {
         let r = self.gw.refund_query(order_no, refund_no).await?;
-        if let Ok(Some(e)) = self.journal.get(EntryKind::Refund, self.gw.id(), refund_no) {
+        if let Some(e) = self.journal.get(EntryKind::Refund, self.gw.id(), refund_no)? {
             if !e.state.is_settled() {
                 let state = match r.state {
                     RefundState::Success => EntryState::Refunded,
                     RefundState::Failed => EntryState::Failed,
                     _ => e.state,
                 };
-                let _ = self.journal.update(e.id, state, serde_json::to_string(&r).ok().as_deref(), None);
+                self.journal.update(e.id, state, serde_json::to_string(&r).ok().as_deref(), None)?;
             }
         }
         Ok(r)
+    }
+
+    /// Closes an unpaid order, journalled like a cancel: recorded before it is sent, the answer
+    /// recorded for the close and the payment it closes.
+    pub async fn close(self: &Arc<Self>, order_no: &str) -> Result<TradeResult> {
+        let payment = self.journal.get(EntryKind::Payment, self.gw.id(), order_no)?;
+        let amount = payment.as_ref().map(|p| p.amount).unwrap_or_default();
+        let entry =
+            match self.journal.begin(EntryKind::Cancel, self.gw.id(), order_no, "order_no", order_no, amount, "{}")? {
+                Begin::New(e) | Begin::Existing(e) => e,
+            };
+        let entry = self.journal.mark_sending(entry.id)?;
+        let r = self.gw.close(order_no).await;
+        self.record_cancel(&entry, payment.as_ref(), r)
     }
 
     /// The cashier cancels an order. A payment under way is reversed at once (after the
@@ -341,7 +442,13 @@ impl Engine {
 
     async fn send_cancel(&self, entry: &Entry, payment: Option<&Entry>) -> Result<TradeResult> {
         let entry = self.journal.mark_sending(entry.id)?;
-        match self.gw.cancel(&entry.order_no).await {
+        let r = self.gw.cancel(&entry.order_no).await;
+        self.record_cancel(&entry, payment, r)
+    }
+
+    /// Records a cancel's or close's answer for it and, when settled, for its payment.
+    fn record_cancel(&self, entry: &Entry, payment: Option<&Entry>, r: Result<TradeResult>) -> Result<TradeResult> {
+        match r {
             Ok(r) => {
                 let state = match r.state {
                     TradeState::Reversed => EntryState::Reversed,
@@ -393,15 +500,7 @@ impl Engine {
                     self.journal.by_id(e.id)?.state
                 }
                 EntryKind::Refund => {
-                    let pending = RefundResult {
-                        order_no: e.order_no.clone(),
-                        refund_no: e.number.clone(),
-                        state: RefundState::Unknown,
-                        amount: Some(e.amount),
-                        gateway_refund_no: None,
-                        gateway_code: None,
-                        message: None,
-                    };
+                    let pending = unknown_refund(&e);
                     let mut r = settle_refund(self.gw.as_ref(), &self.journal, &e, pending).await;
                     if r.state == RefundState::Unknown {
                         r = self.resend_lost_refund(&e).await.unwrap_or(r);
@@ -454,11 +553,7 @@ impl Engine {
     async fn recover_preorder(self: &Arc<Self>, e: &Entry) -> Result<EntryState> {
         match self.gw.query(&e.order_no).await {
             Ok(r) if r.state.is_final() => {
-                let state = crate::journal::EntryState::parse(match r.state {
-                    TradeState::PartiallyRefunded => "paid",
-                    s => s.as_str(),
-                })
-                .unwrap_or(EntryState::Unknown);
+                let state = entry_state_of(r.state);
                 self.journal.update(e.id, state, serde_json::to_string(&r).ok().as_deref(), None)?;
                 Ok(state)
             }
@@ -498,11 +593,7 @@ impl Engine {
         if fresh && !driving {
             let current = trade_state(entry.state);
             if !entry.state.is_settled() && n.state.is_final() {
-                let state = if n.state == TradeState::PartiallyRefunded {
-                    EntryState::Paid
-                } else {
-                    EntryState::parse(n.state.as_str()).unwrap_or(EntryState::Unknown)
-                };
+                let state = entry_state_of(n.state);
                 self.journal.update(entry.id, state, Some(&fields_json), None)?;
             } else if n.state.is_paid_like()
                 && matches!(current, TradeState::Failed | TradeState::Closed | TradeState::Reversed)
@@ -513,6 +604,27 @@ impl Engine {
             }
         }
         Ok(NotificationCheck { notification: n, duplicate: !fresh })
+    }
+}
+
+/// The journal state for a final trade state (a partly refunded payment is paid).
+fn entry_state_of(s: TradeState) -> EntryState {
+    match s {
+        TradeState::PartiallyRefunded => EntryState::Paid,
+        s => EntryState::parse(s.as_str()).unwrap_or(EntryState::Unknown),
+    }
+}
+
+/// A refund whose outcome is not known yet, for the refund queries that settle it.
+fn unknown_refund(e: &Entry) -> RefundResult {
+    RefundResult {
+        order_no: e.order_no.clone(),
+        refund_no: e.number.clone(),
+        state: RefundState::Unknown,
+        amount: Some(e.amount),
+        gateway_refund_no: None,
+        gateway_code: None,
+        message: None,
     }
 }
 

@@ -1,18 +1,15 @@
-//! The shape every gateway module shares. Each module has `protocol` (canonical string, signing,
-//! encryption), `types` (typed requests and responses, code tables), and `client` (the HTTP
-//! calls), and its client implements [`Gateway`] for the operations common to all gateways.
-//! Every other operation of a gateway stays reachable by name through [`Gateway::invoke`], which
-//! takes and returns JSON of the typed request and response (CLI and bindings use it).
-
-use std::sync::Arc;
+//! What the engine sees of a gateway: the operations common to every gateway in the shared
+//! vocabulary ([`Gateway`]: pay, query, refund, cancel, notifications), and every operation of
+//! the gateway by name ([`Operations`], derived from the declarations by
+//! [`crate::operations!`]). Each gateway module implements both on its `Client`.
 
 use async_trait::async_trait;
 
-use crate::config::{Credentials, GatewayConfig, PollSchedule};
+use crate::config::PollSchedule;
 use crate::error::{Error, Result};
 use crate::money::Money;
+use crate::operation::{Described, Invoked, OperationInfo};
 use crate::trade::{GatewayId, PayRequest, RawFields, RefundRequest, RefundResult, TradeResult, TradeState};
-
 /// A verified notification (asynchronous payment result) from a gateway.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Notification {
@@ -27,26 +24,25 @@ pub struct Notification {
     pub ack: String,
 }
 
-/// An operation, called through [`Gateway::invoke`], that creates an order: the journal records
-/// it before it is sent.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OrderIntent {
-    pub order_no: String,
-    pub amount: Money,
-    /// Charges at once (barcode, face): followed by the payment state machine. Otherwise a
-    /// pre-order (QR, JSAPI, mini program) that waits for the payer and a notification.
-    pub charges_now: bool,
-}
+/// Every operation of a gateway by name, derived from its declarations ([`crate::operations!`]).
+#[async_trait]
+pub trait Operations: Send + Sync {
+    /// Every operation of the gateway.
+    fn operations(&self) -> &'static [OperationInfo];
 
-/// One operation a gateway offers by name through [`Gateway::invoke`].
-#[derive(Debug, Clone, Copy)]
-pub struct OperationInfo {
-    pub name: &'static str,
-    pub summary: &'static str,
+    /// Calls operation `name` with its typed request given as JSON; answers the typed answer
+    /// as JSON and, for a charge, what it says about the payment. Unknown names give
+    /// `Unsupported`; malformed params give `InvalidInput` naming the field. Sends without
+    /// journalling: the engine's `invoke` journals what moves money.
+    async fn invoke(&self, name: &str, params: serde_json::Value) -> Result<Invoked>;
+
+    /// Reads and validates `params` for operation `name` without sending: its effect, the money
+    /// it moves and the journal's copy of the request.
+    fn describe(&self, name: &str, params: &serde_json::Value) -> Result<Described>;
 }
 
 #[async_trait]
-pub trait Gateway: Send + Sync {
+pub trait Gateway: Operations {
     fn id(&self) -> GatewayId;
 
     /// The gateway's poll-after-paying schedule (or the configuration's override).
@@ -74,44 +70,12 @@ pub trait Gateway: Send + Sync {
         Err(Error::Unsupported { what: format!("{}: close (use cancel)", self.id()) })
     }
 
-    /// Every operation of the gateway, by name.
-    fn operations(&self) -> &'static [OperationInfo];
-
-    /// Calls operation `name` with its typed request given as JSON; returns the typed response
-    /// as JSON. Unknown names give `Unsupported`; malformed params give `InvalidInput`.
-    async fn invoke(&self, name: &str, params: serde_json::Value) -> Result<serde_json::Value>;
-
     /// Verifies a notification on the raw received fields and maps it.
     fn verify_notification(&self, fields: &RawFields) -> Result<Notification>;
-
-    /// The order that operation `name` with `params` would create, if it creates one.
-    fn order_intent(&self, name: &str, params: &serde_json::Value) -> Option<OrderIntent> {
-        let _ = (name, params);
-        None
-    }
 
     /// Whether `err` is the gateway saying it has no such order (so a request never arrived).
     fn is_order_not_found(&self, err: &Error) -> bool {
         let _ = err;
         false
     }
-}
-
-/// Builds the client for a configuration.
-pub fn connect(config: GatewayConfig) -> Result<Arc<dyn Gateway>> {
-    match &config.credentials {
-        Credentials::Sunmi(_) => Ok(Arc::new(crate::sunmi::Client::new(config)?)),
-        Credentials::Chaoying(_) => Ok(Arc::new(crate::chaoying::Client::new(config)?)),
-        Credentials::Tlinx(_) => Ok(Arc::new(crate::tlinx::Client::new(config)?)),
-    }
-}
-
-/// Deserializes `invoke` params into a typed request, naming the bad field.
-pub fn params<T: serde::de::DeserializeOwned>(op: &str, value: serde_json::Value) -> Result<T> {
-    serde_json::from_value(value).map_err(|e| Error::invalid(format!("{op}.params"), e.to_string()))
-}
-
-/// Serializes a typed response for `invoke`.
-pub fn to_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value> {
-    serde_json::to_value(value).map_err(|e| Error::internal(e.to_string()))
 }

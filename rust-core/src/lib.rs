@@ -1,6 +1,7 @@
 //! posgate-core: the FFI-free heart of posgate. Money, order numbers, the unified trade
 //! vocabulary, transport, crypto, the five gateway modules and the payment state machine.
 
+pub mod client;
 pub mod clock;
 pub mod config;
 pub mod crypto;
@@ -10,7 +11,9 @@ pub mod gateway;
 pub mod ids;
 pub mod journal;
 pub mod money;
+pub mod operation;
 pub mod payment;
+pub mod registry;
 pub mod secret;
 pub mod trade;
 pub mod transport;
@@ -20,12 +23,12 @@ pub mod chaoying;
 pub mod sunmi;
 pub mod tlinx;
 
-pub use config::{Credentials, Environment, GatewayConfig, PollSchedule};
+pub use config::{Environment, PollSchedule};
 pub use error::{Error, Result};
-pub use gateway::{connect, Gateway, Notification, OperationInfo, OrderIntent};
+pub use gateway::{Gateway, Notification, Operations};
 pub use money::{Money, MoneyError};
+pub use operation::{Effect, Movement, Operation, OperationInfo};
 pub use payment::{pay_and_wait, PaymentEvent, PaymentListener};
-pub use secret::Secret;
-pub use trade::{
-    GatewayId, Operation, PayRequest, RawFields, RefundRequest, RefundResult, RefundState, TradeResult, TradeState,
-};
+pub use registry::{connect, Credentials, GatewayConfig};
+pub use secret::{Masked, Secret};
+pub use trade::{GatewayId, PayRequest, RawFields, RefundRequest, RefundResult, RefundState, TradeResult, TradeState};

@@ -121,7 +121,8 @@ impl Control {
 /// What the first step sends, if anything (a resumed payment sends nothing).
 pub enum Dispatch<'a> {
     Pay(&'a PayRequest),
-    /// A charging operation by name (face pay, a barcode payorder through `invoke`).
+    /// A charging operation by name (face pay, a barcode payorder through `invoke`); its
+    /// declared settlement reads the answer.
     Invoke(&'a str, &'a serde_json::Value),
 }
 
@@ -237,7 +238,8 @@ impl Machine<'_> {
             self.emit(PaymentEvent::Submitted { order_no: order_no.clone() });
             let answer = match send {
                 Dispatch::Pay(req) => self.gw.pay(req).await.map(Some),
-                Dispatch::Invoke(op, params) => self.gw.invoke(op, params.clone()).await.map(|_| None),
+                // A charge's own answer settles it when it is final (face pay paid at once).
+                Dispatch::Invoke(op, params) => self.gw.invoke(op, params.clone()).await.map(|i| i.trade),
             };
             match answer {
                 Ok(Some(r)) if r.state.is_final() => return Ok(self.conclude(&entry, r).await),

@@ -44,22 +44,6 @@ impl fmt::Display for GatewayId {
     }
 }
 
-/// The operations shared by (most) gateways. Gateway extras live on each gateway's client.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Operation {
-    PayByBarcode,
-    PrecreateQr,
-    JsapiPrepay,
-    MiniProgramPrepay,
-    FacePay,
-    Query,
-    Refund,
-    RefundQuery,
-    Cancel,
-    Close,
-}
-
 /// Where a trade stands. Every gateway code is mapped onto one of these by its module.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

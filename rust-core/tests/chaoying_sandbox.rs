@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use posgate_core::chaoying::{self, *};
+use posgate_core::Operations as _;
 use posgate_core::{
     pay_and_wait, Error, Gateway, GatewayConfig, GatewayId, Money, PayRequest, PaymentEvent, PollSchedule, RawFields,
     RefundRequest, RefundState, Secret, TradeState,
@@ -215,7 +216,7 @@ async fn typed_pay_with_goods_and_orderquery() {
     let req = BarcodePayRequest {
         out_trade_no: no.clone(),
         total_fee: fen(1000),
-        auth_code: code("0000"),
+        auth_code: code("0000").into(),
         body: "超赢支付".into(),
         attach: Some("till 3".into()),
         goods_tag: Some("CY_PROMOTION_001".into()),
@@ -237,21 +238,22 @@ async fn typed_pay_with_goods_and_orderquery() {
 
     let tid = r.transaction_id.clone().unwrap();
     let q = client
-        .orderquery(&OrderQueryRequest { paytype: PayType::Wechat, out_trade_no: None, transaction_id: Some(tid) })
+        .order_query(&OrderQueryRequest { paytype: PayType::Wechat, out_trade_no: None, transaction_id: Some(tid) })
         .await
         .unwrap();
     assert_eq!(q.status.query_verdict(), Verdict::State(TradeState::Paid));
     assert_eq!(q.out_trade_no.as_deref(), Some(no.as_str()));
 
+    // A refusal is an error on every gateway's typed methods, with the gateway's code.
     let missing = client
-        .orderquery(&OrderQueryRequest {
+        .order_query(&OrderQueryRequest {
             paytype: PayType::Wechat,
             out_trade_no: Some("NOSUCHORDER1".into()),
             transaction_id: None,
         })
         .await
-        .unwrap();
-    assert_eq!(missing.status.code, Code::OrderNotExist);
+        .unwrap_err();
+    assert!(matches!(&missing, Error::GatewayRejected { code, .. } if code == Code::OrderNotExist.as_str()));
     assert!(matches!(client.query("NOSUCHORDER1").await, Err(Error::GatewayRejected { code, .. }) if code == "20007"));
 }
 
@@ -259,7 +261,7 @@ async fn typed_pay_with_goods_and_orderquery() {
 async fn facepay_and_getfaceauth() {
     let (sb, client) = setup().await;
     let auth = client
-        .getfaceauth(&FaceAuthRequest {
+        .get_face_auth(&FaceAuthRequest {
             paytype: PayType::Wechat,
             store_id: "test_store_01".into(),
             store_name: "测试门店01".into(),
@@ -279,7 +281,7 @@ async fn facepay_and_getfaceauth() {
         openid: "oBmIts3wbluEiYfp6zDgBWsC9Evs".into(),
         out_trade_no: no.into(),
         total_fee: fen(4),
-        face_code: format!("12006109882800{tail}"),
+        face_code: format!("12006109882800{tail}").into(),
         body: "超赢支付".into(),
         device_info: None,
         attach: None,
@@ -291,7 +293,7 @@ async fn facepay_and_getfaceauth() {
         goods_detail: goods(),
     };
     let no = order_no();
-    let r = client.facepay(&face(&no, "0000")).await.unwrap();
+    let r = client.face_pay(&face(&no, "0000")).await.unwrap();
     assert_eq!(r.status.pay_verdict(), Verdict::State(TradeState::Paid));
     assert_eq!(r.trade_type.as_deref(), Some("FACEPAY"));
     assert_eq!(r.openid.as_deref(), Some("oBmIts3wbluEiYfp6zDgBWsC9Evs"));
@@ -299,9 +301,8 @@ async fn facepay_and_getfaceauth() {
     assert_eq!(charges(&sb, &no), 1);
 
     let no = order_no();
-    let r = client.facepay(&face(&no, "3001")).await.unwrap();
-    assert_eq!(r.status.pay_verdict(), Verdict::Rejected);
-    assert_eq!(r.status.code, Code::PayError);
+    let e = client.face_pay(&face(&no, "3001")).await.unwrap_err();
+    assert!(matches!(&e, Error::GatewayRejected { code, .. } if code == Code::PayError.as_str()), "{e:?}");
     assert_eq!(charges(&sb, &no), 0);
 }
 
@@ -343,7 +344,11 @@ async fn refund_partial_full_and_refundquery() {
     assert_eq!(client.query(&no).await.unwrap().state, TradeState::Refunded);
 
     let typed = client
-        .refundquery(&RefundQueryRequest { paytype: PayType::Wechat, out_refund_no: None, refund_id: Some(refund_id) })
+        .trade_refund_query(&RefundQueryRequest {
+            paytype: PayType::Wechat,
+            out_refund_no: None,
+            refund_id: Some(refund_id),
+        })
         .await
         .unwrap();
     assert!(typed.status.is_success());
@@ -488,7 +493,7 @@ async fn wechat_preorder_paid_and_notified() {
     let (sb, client) = setup().await;
     let (url, received) = notify_receiver(sandbox_key()).await;
     let no = order_no();
-    let r = client.wechat_preorder(&wechat_preorder_request(&no, TradeType::Native, Some(url))).await.unwrap();
+    let r = client.wechat_pre_order(&wechat_preorder_request(&no, TradeType::Native, Some(url))).await.unwrap();
     assert!(r.status.is_success());
     assert!(r.code_url.as_deref().is_some_and(|u| u.starts_with("weixin://")));
     assert!(r.pay_info.is_none());
@@ -516,7 +521,7 @@ async fn wechat_preorder_paid_and_notified() {
 
     // JSPAY gives the parameters that start WeChat Pay in the page.
     let no = order_no();
-    let r = client.wechat_preorder(&wechat_preorder_request(&no, TradeType::Jspay, None)).await.unwrap();
+    let r = client.wechat_pre_order(&wechat_preorder_request(&no, TradeType::Jspay, None)).await.unwrap();
     let info = r.pay_info.as_ref().and_then(JsonText::parsed).expect("pay_info parsed");
     assert_eq!(info.app_id.as_deref(), Some("wxaee08d155d9de0c5"));
     assert!(info.package.as_deref().is_some_and(|p| p.starts_with("prepay_id=")));
@@ -551,7 +556,7 @@ async fn alipay_preorder_paid_and_notified() {
         buyer_logon_id: Some("13800000000".into()),
         buyer_id: Some("2088822494428872".into()),
     };
-    let r = client.alipay_preorder(&req).await.unwrap();
+    let r = client.alipay_pre_order(&req).await.unwrap();
     assert!(r.status.is_success());
     assert!(r.pay_info.as_ref().and_then(JsonText::parsed).and_then(|i| i.trade_no.clone()).is_some());
     assert!(r.pay_url.is_some());
@@ -579,7 +584,7 @@ async fn alipay_preorder_paid_and_notified() {
         time_expire: None,
         ..req
     };
-    let r = client.alipay_preorder(&native).await.unwrap();
+    let r = client.alipay_pre_order(&native).await.unwrap();
     assert!(r.code_url.as_deref().is_some_and(|u| u.starts_with("https://qr.alipay.com/")));
 }
 
@@ -615,17 +620,16 @@ async fn merchant_operations() {
     };
     assert!(client.get_mch_id(&by_user).await.unwrap().status.is_success());
     let wrong = GetMchIdRequest { valid: Some("9999".into()), ..by_mobile };
-    let r = client.get_mch_id(&wrong).await.unwrap();
-    assert_eq!(r.status.state, CommState::Fail);
-    assert!(matches!(r.status.check(), Err(Error::GatewayRejected { code, .. }) if code == "20004"));
+    let e = client.get_mch_id(&wrong).await.unwrap_err();
+    assert!(matches!(e, Error::GatewayRejected { code, .. } if code == "20004"));
 
     let partners = client.get_partner_id(&GetPartnerIdRequest::default()).await.unwrap();
     let list = partners.partner_list.as_ref().and_then(JsonText::parsed).expect("partner_list parsed");
     assert_eq!(list[0].pay_channel, PaymentChannel::Ceb);
     assert_eq!(list[0].partner_id.as_deref(), Some("257012345"));
     assert_eq!(list[1].partner_id, None);
-    let other = client.get_partner_id(&GetPartnerIdRequest { mch_id: Some("99999999".into()) }).await.unwrap();
-    assert_eq!(other.status.code, Code::MerchantError);
+    let other = client.get_partner_id(&GetPartnerIdRequest { mch_id: Some("99999999".into()) }).await.unwrap_err();
+    assert!(matches!(other, Error::GatewayRejected { code, .. } if code == Code::MerchantError.as_str()));
 
     let info = client.get_mch_info(&GetMchInfoRequest::default()).await.unwrap();
     assert!(info.status.is_success());
@@ -655,56 +659,61 @@ async fn invoke_dispatches_every_operation() {
     let face = order_no();
     let ops: Vec<(&str, serde_json::Value)> = vec![
         (
-            "pay",
+            "barcode_pay",
             json!({"out_trade_no": paid, "total_fee": 300, "auth_code": code("0000"), "body": "x",
                        "goods_detail": [{"goods_id": "G1", "quantity": 1, "price": 300}]}),
         ),
-        ("PAY", json!({"out_trade_no": to_cancel, "total_fee": 100, "auth_code": code("0000"), "body": "x"})),
+        ("BARCODE_PAY", json!({"out_trade_no": to_cancel, "total_fee": 100, "auth_code": code("0000"), "body": "x"})),
         (
-            "facepay",
+            "face_pay",
             json!({"paytype": "WECHAT", "openid": "o1", "out_trade_no": face, "total_fee": 1,
                            "face_code": "1200610988280000", "body": "x"}),
         ),
         (
-            "getfaceauth",
+            "get_face_auth",
             json!({"paytype": "WECHAT", "store_id": "s", "store_name": "n", "device_id": "d",
                                "rawdata": "r"}),
         ),
-        ("orderquery", json!({"paytype": "WECHAT", "out_trade_no": paid})),
+        ("order_query", json!({"paytype": "WECHAT", "out_trade_no": paid})),
         (
-            "refund",
+            "trade_refund",
             json!({"paytype": "WECHAT", "out_trade_no": paid, "out_refund_no": "INV-R1",
                           "total_fee": 300, "refund_fee": 100}),
         ),
-        ("refundquery", json!({"paytype": "WECHAT", "out_refund_no": "INV-R1"})),
-        ("cancel", json!({"paytype": "WECHAT", "out_trade_no": to_cancel})),
+        ("trade_refund_query", json!({"paytype": "WECHAT", "out_refund_no": "INV-R1"})),
+        ("trade_cancel", json!({"paytype": "WECHAT", "out_trade_no": to_cancel})),
         (
-            "wechat_preorder",
+            "wechat_pre_order",
             json!({"body": "x", "out_trade_no": order_no(), "total_fee": 1, "trade_type": "NATIVE",
                                    "product_id": "p1"}),
         ),
-        ("alipay_preorder", json!({"body": "x", "out_trade_no": order_no(), "total_fee": 1, "trade_type": "NATIVE"})),
+        ("alipay_pre_order", json!({"body": "x", "out_trade_no": order_no(), "total_fee": 1, "trade_type": "NATIVE"})),
         ("mch_reg", json!({"key1": "aaa"})),
-        ("getmchsmsvalid", json!({"mobile": "13800000000"})),
-        ("getmchid", json!({"username": "sandbox", "password": "12345678"})),
-        ("getpartnerid", json!({})),
-        ("getmchinfo", json!({})),
+        ("get_mch_sms_valid", json!({"mobile": "13800000000"})),
+        ("get_mch_id", json!({"username": "sandbox", "password": "12345678"})),
+        ("get_partner_id", json!({})),
+        ("get_mch_info", json!({})),
         ("wxa_code2session", json!({"appid": "wx1", "js_code": "c1"})),
     ];
     let mut seen = std::collections::BTreeSet::new();
     for (name, params) in ops {
-        let out = client.invoke(name, params).await.unwrap_or_else(|e| panic!("{name}: {e}"));
+        let out = client.invoke(name, params).await.unwrap_or_else(|e| panic!("{name}: {e}")).answer;
         assert_eq!(out["state"], "SUCCESS", "{name}: {out}");
         seen.insert(name.to_ascii_lowercase());
     }
-    let listed: std::collections::BTreeSet<_> = client.operations().iter().map(|o| o.name.to_string()).collect();
+    let listed: std::collections::BTreeSet<_> =
+        posgate_core::Operations::operations(&client).iter().map(|o| o.name.to_string()).collect();
     assert_eq!(seen, listed);
 
     // Amounts come back as fen, nested JSON as objects.
-    let q = client.invoke("orderquery", json!({"paytype": "WECHAT", "out_trade_no": paid})).await.unwrap();
+    let q = client.invoke("order_query", json!({"paytype": "WECHAT", "out_trade_no": paid})).await.unwrap().answer;
     assert_eq!(q["base_fee"], 300);
     assert_eq!(q["code"], "10002");
-    let rq = client.invoke("refundquery", json!({"paytype": "WECHAT", "out_refund_no": "INV-R1"})).await.unwrap();
+    let rq = client
+        .invoke("trade_refund_query", json!({"paytype": "WECHAT", "out_refund_no": "INV-R1"}))
+        .await
+        .unwrap()
+        .answer;
     assert_eq!(rq["refund_list"][0]["refund_fee"], 100);
     assert_eq!(
         sb.orders().iter().find(|o| o.order_no == to_cancel).unwrap().state,
@@ -712,8 +721,8 @@ async fn invoke_dispatches_every_operation() {
     );
 
     assert!(matches!(client.invoke("closeorder", json!({})).await, Err(Error::Unsupported { .. })));
-    let e = client.invoke("refund", json!({"paytype": "WECHAT", "out_trade_no": paid})).await.unwrap_err();
-    assert!(matches!(e, Error::InvalidInput { field, .. } if field == "refund.params"));
+    let e = client.invoke("trade_refund", json!({"paytype": "WECHAT", "out_trade_no": paid})).await.unwrap_err();
+    assert!(matches!(e, Error::InvalidInput { field, .. } if field == "trade_refund.params"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -848,7 +857,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
     invalid(
         client
             .invoke(
-                "wechat_preorder",
+                "wechat_pre_order",
                 serde_json::json!({"body": "x", "out_trade_no": "CY0000001",
             "total_fee": 1, "trade_type": "NATIVE"}),
             )
@@ -856,7 +865,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
             .map(|_| ()),
         "product_id",
     );
-    invalid(client.invoke("getmchinfo", serde_json::json!({"mch": "x"})).await.map(|_| ()), "getmchinfo.params");
+    invalid(client.invoke("get_mch_info", serde_json::json!({"mch": "x"})).await.map(|_| ()), "get_mch_info.params");
 
     // A valid request does go out, and finds nobody: nothing was sent before either.
     match client.query("CY0000001").await {

@@ -696,9 +696,10 @@ async fn recovery_after_a_crash() {
 /// The gateway's barcode charge by name, as `invoke` takes it.
 fn barcode_op(g: GatewayId, no: &str, last4: &str, amount: i64) -> (&'static str, serde_json::Value) {
     match g {
-        GatewayId::Chaoying => {
-            ("pay", json!({"out_trade_no": no, "total_fee": amount, "auth_code": code(last4), "body": "engine test"}))
-        }
+        GatewayId::Chaoying => (
+            "barcode_pay",
+            json!({"out_trade_no": no, "total_fee": amount, "auth_code": code(last4), "body": "engine test"}),
+        ),
         GatewayId::Tlinx => (
             "payorder",
             json!({"scenario": "barcode", "out_no": no, "pmt_tag": "Weixin", "original_amount": amount,
@@ -841,7 +842,7 @@ async fn notify_server(ack: &'static str) -> (String, Arc<Mutex<Vec<RawFields>>>
 fn preorder(g: GatewayId, no: &str, amount: i64, notify_url: &str) -> (&'static str, serde_json::Value, &'static str) {
     match g {
         GatewayId::Chaoying => (
-            "wechat_preorder",
+            "wechat_pre_order",
             json!({"body": "engine test", "out_trade_no": no, "total_fee": amount, "trade_type": "NATIVE",
                    "product_id": "p1", "notify_url": notify_url}),
             "success",

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use posgate_core::engine::Engine;
 use posgate_core::journal::{EntryKind, EntryState, Journal};
 use posgate_core::sunmi::{self, *};
+use posgate_core::Operations as _;
 use posgate_core::{
     Error, Gateway, GatewayConfig, GatewayId, Money, PaymentEvent, PollSchedule, RawFields, RefundRequest, RefundState,
     TradeState,
@@ -124,9 +125,9 @@ async fn prepay_and_wait(
     no: &str,
     tail: &str,
 ) -> (posgate_core::Result<serde_json::Value>, posgate_core::Result<posgate_core::TradeResult>, Events) {
-    let first = e.invoke("minipay", mini_pay_json(no, 1580, &open_id(tail))).await;
+    let first = e.invoke("mini_pay", mini_pay_json(no, 1580, &open_id(tail))).await;
     let (events, l) = listener();
-    let settled = sunmi::await_prepay(e, no, Some(l)).await;
+    let settled = e.follow_preorder(no, Some(l)).await;
     (first, settled, events)
 }
 
@@ -148,7 +149,7 @@ async fn scenario_0000_paid_at_once() {
     assert_eq!(journal_state(&e, &no), EntryState::Paid);
     assert_eq!(sim(&sb, &no).unwrap().charges, 1);
     // Settled: asked again, the journal answers.
-    assert_eq!(sunmi::await_prepay(&e, &no, None).await.unwrap().state, TradeState::Paid);
+    assert_eq!(e.follow_preorder(&no, None).await.unwrap().state, TradeState::Paid);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -199,11 +200,11 @@ async fn scenario_3001_declined_and_3002_invalid() {
 
     // Refused outright: no order anywhere, the journal says failed.
     let no = order_no();
-    let err = e.invoke("minipay", mini_pay_json(&no, 100, &open_id("3002"))).await.unwrap_err();
+    let err = e.invoke("mini_pay", mini_pay_json(&no, 100, &open_id("3002"))).await.unwrap_err();
     assert_eq!(code_of(&err), "Q03");
     assert_eq!(journal_state(&e, &no), EntryState::Failed);
     assert!(sim(&sb, &no).is_none());
-    let err = sunmi::await_prepay(&e, &no, None).await.unwrap();
+    let err = e.follow_preorder(&no, None).await.unwrap();
     assert_eq!(err.state, TradeState::Failed);
 }
 
@@ -250,9 +251,9 @@ async fn unpaid_prepay_past_the_deadline_needs_attention() {
     let e = engine(posgate_core::connect(cfg).unwrap());
     let no = order_no();
     // An openId without digits: waits for the payer, who never comes.
-    e.invoke("minipay", mini_pay_json(&no, 300, "oSandboxPayerWhoNeverPays")).await.unwrap();
+    e.invoke("mini_pay", mini_pay_json(&no, 300, "oSandboxPayerWhoNeverPays")).await.unwrap();
     let (events, l) = listener();
-    let r = sunmi::await_prepay(&e, &no, Some(l)).await.unwrap();
+    let r = &e.follow_preorder(&no, Some(l)).await.unwrap();
     // Sunmi has no cancel: nothing to reverse with, a person looks at it.
     assert_eq!(r.state, TradeState::NeedsAttention, "{r:?}");
     assert!(events.lock().unwrap().iter().any(|e| matches!(e, PaymentEvent::Reversing { .. })));
@@ -302,7 +303,7 @@ async fn official_account_binding_in_order_then_jsapi_pay_in_yuan() {
         notify_url: None,
     };
     // Not bound yet: refused, nothing created.
-    let e = client.jsapi_pay(&js).await.unwrap_err();
+    let e = client.js_api_pay(&js).await.unwrap_err();
     assert_eq!(code_of(&e), "Q03");
     assert!(sim(&sb, &no).is_none());
 
@@ -323,7 +324,7 @@ async fn official_account_binding_in_order_then_jsapi_pay_in_yuan() {
     let b = client.bind_official_account(&both).await.unwrap();
     assert_eq!((b.account, b.pay_url), (BindStep::AlreadyBound, BindStep::AlreadyBound));
 
-    let r = client.jsapi_pay(&js).await.unwrap();
+    let r = client.js_api_pay(&js).await.unwrap();
     // 158.00 yuan on the wire (the sandbox refuses fen here), 15800 fen everywhere else.
     assert_eq!(r.amount, Some(fen(15800)));
     assert_eq!(sim(&sb, &no).unwrap().amount, 15800);
@@ -335,11 +336,11 @@ async fn official_account_binding_in_order_then_jsapi_pay_in_yuan() {
     assert_eq!(info.sign_type.as_deref(), Some("RSA"));
 
     // The same order again is the same order.
-    let again = client.jsapi_pay(&js).await.unwrap();
+    let again = client.js_api_pay(&js).await.unwrap();
     assert_eq!(again.mis_id, r.mis_id);
     let mut other_amount = js.clone();
     other_amount.total_amount = fen(1);
-    assert_eq!(code_of(&client.jsapi_pay(&other_amount).await.unwrap_err()), "Q03");
+    assert_eq!(code_of(&client.js_api_pay(&other_amount).await.unwrap_err()), "Q03");
 
     // Mini program and receipt bindings, and reading the configuration back.
     let mut mini = PayBindRequest::new(ConfigType::MiniAppId);
@@ -520,8 +521,8 @@ async fn journalled_refund_through_the_engine() {
     let (sb, client) = setup().await;
     let e = engine(Arc::new(client));
     let no = order_no();
-    e.invoke("minipay", mini_pay_json(&no, 800, &open_id("0000"))).await.unwrap();
-    assert_eq!(sunmi::await_prepay(&e, &no, None).await.unwrap().state, TradeState::Paid);
+    e.invoke("mini_pay", mini_pay_json(&no, 800, &open_id("0000"))).await.unwrap();
+    assert_eq!(e.follow_preorder(&no, None).await.unwrap().state, TradeState::Paid);
     let req = RefundRequest {
         order_no: no.clone(),
         refund_no: format!("{no}R"),
@@ -683,7 +684,7 @@ async fn callbacks_signed_verified_and_checked_against_the_journal() {
     let no = order_no();
     let mut params = mini_pay_json(&no, 1200, &open_id("1001"));
     params["notifyUrl"] = json!(url);
-    e.invoke("minipay", params).await.unwrap();
+    e.invoke("mini_pay", params).await.unwrap();
     let got = wait_for(&seen, 1).await;
     let (fields, ack) = got[0].clone();
     assert_eq!(ack, "success");
@@ -730,7 +731,7 @@ async fn callbacks_signed_verified_and_checked_against_the_journal() {
     let waiting = order_no();
     let mut params = mini_pay_json(&waiting, 300, "oSandboxWaitingPayer");
     params["notifyUrl"] = json!(url);
-    e.invoke("minipay", params).await.unwrap();
+    e.invoke("mini_pay", params).await.unwrap();
     assert_eq!(sb.pay_preorder(GatewayId::Sunmi, &waiting).await.unwrap().as_deref(), Some("success"));
     let got = wait_for(&seen, 3).await;
     assert_eq!(got[2].0["orderId"], waiting);
@@ -741,14 +742,14 @@ async fn callbacks_signed_verified_and_checked_against_the_journal() {
     let bad = order_no();
     let mut params = mini_pay_json(&bad, 100, &open_id("5001"));
     params["notifyUrl"] = json!(url);
-    e.invoke("minipay", params).await.unwrap();
+    e.invoke("mini_pay", params).await.unwrap();
     let got = wait_for(&seen, 4).await;
     assert_eq!(got[3].0["orderId"], bad);
     assert_eq!(got[3].1, "fail");
     assert!(matches!(e.check_notification(&got[3].0), Err(Error::SignatureInvalid { .. })));
     assert_eq!(journal_state(&e, &bad), EntryState::Paying);
     // The query tells the truth all the same.
-    assert_eq!(sunmi::await_prepay(&e, &bad, None).await.unwrap().state, TradeState::Paid);
+    assert_eq!(e.follow_preorder(&bad, None).await.unwrap().state, TradeState::Paid);
 }
 
 #[tokio::test]
@@ -770,34 +771,34 @@ async fn invoke_dispatches_every_operation() {
     let (_sb, client) = setup().await;
     let no = order_no();
     let calls = [
-        ("swipequery", json!({"orderId": "SWIPE0001"}), "\"cardGov\""),
-        ("paybind", json!({"configType": "5"}), "\"config\""),
+        ("swipe_query", json!({"orderId": "SWIPE0001"}), "\"cardGov\""),
+        ("pay_bind", json!({"configType": "5"}), "\"config\""),
         (
             "bind_official_account",
             json!({"attentionAppId": "wxinvoke0001", "payUrl": "https://x.example.com/p/"}),
             "\"account\":\"bound\"",
         ),
-        ("minipay", mini_pay_json(&no, 100, &open_id("0000")), "\"cloudPayInfo\""),
+        ("mini_pay", mini_pay_json(&no, 100, &open_id("0000")), "\"cloudPayInfo\""),
         (
-            "jsapipay",
+            "js_api_pay",
             json!({"totalAmount": 1, "miniAppId": posgate_sandbox::sunmi::OA_APP_ID, "openId": open_id("0000"),
                    "orderId": order_no(), "walletType": "TX01"}),
             "\"cloudPayInfo\"",
         ),
-        ("query", json!({"orderId": no}), "\"refunded\""),
+        ("trade_query", json!({"orderId": no}), "\"refunded\""),
         (
-            "refund",
+            "trade_refund",
             json!({"amount": 50, "oriOrderId": no, "orderId": format!("{no}R"), "businessId": "B1"}),
             "\"oriMisId\"",
         ),
     ];
-    assert_eq!(calls.len(), client.operations().len());
+    assert_eq!(calls.len(), posgate_core::Operations::operations(&client).len());
     for (op, params, needle) in calls {
-        let out = client.invoke(op, params).await.unwrap_or_else(|e| panic!("{op}: {e}"));
+        let out = client.invoke(op, params).await.unwrap_or_else(|e| panic!("{op}: {e}")).answer;
         assert!(out.to_string().contains(needle), "{op}: {out}");
     }
-    let e = client.invoke("refund", json!({"amount": "x"})).await.unwrap_err();
-    assert_eq!(field_of(&e), "refund.params");
+    let e = client.invoke("trade_refund", json!({"amount": "x"})).await.unwrap_err();
+    assert_eq!(field_of(&e), "trade_refund.params");
     assert!(matches!(client.invoke("facepay", json!({})).await, Err(Error::Unsupported { .. })));
 }
 

@@ -3,13 +3,14 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use posgate_core::config::{GatewayConfig, PollSchedule};
 use posgate_core::tlinx::{self, protocol, OrderListRequest, OrderRef, PaylistRequest, PayrefundRequest};
 use posgate_core::transport::{Transport, TransportConfig};
+use posgate_core::Operations as _;
 use posgate_core::{
     pay_and_wait, Error, Gateway, GatewayId, Money, PayRequest, PaymentEvent, RawFields, RefundRequest, RefundState,
     Secret, TradeState,
 };
+use posgate_core::{GatewayConfig, PollSchedule};
 use posgate_sandbox::{Sandbox, SandboxOptions, SimState};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -90,11 +91,11 @@ async fn paid_at_once_then_every_lookup() {
     let q = client.query(&no).await.unwrap();
     assert_eq!((q.state, q.amount), (TradeState::Paid, Some(fen(1234))));
 
-    let s = client.paystatus(&OrderRef::ord_no(&ord_no)).await.unwrap();
+    let s = client.paystatus(&OrderRef::ord_no(&ord_no).into()).await.unwrap();
     assert_eq!(s.out_no.as_deref(), Some(no.as_str()));
     assert_eq!(s.status, Some(1));
 
-    let v = client.order_view(&OrderRef::out_no(&no)).await.unwrap();
+    let v = client.order_view(&OrderRef::out_no(&no).into()).await.unwrap();
     assert_eq!(v.ord_no.as_deref(), Some(ord_no.as_str()));
     assert_eq!(v.ord_type, Some(1));
     assert_eq!(v.ord_name.as_deref(), Some("香烟啤酒饮料"));
@@ -285,7 +286,7 @@ async fn partial_refunds_and_refund_query() {
     assert_eq!(q.gateway_refund_no.as_deref(), Some(gateway_refund_no.as_str()));
     // The refund is an order of its own; the original keeps status 1.
     assert_eq!(client.query(&no).await.unwrap().state, TradeState::Paid);
-    let status = client.paystatus(&OrderRef::out_no(&refund_no)).await.unwrap();
+    let status = client.paystatus(&OrderRef::out_no(&refund_no).into()).await.unwrap();
     assert_eq!((status.ord_type, status.status), (Some(2), Some(1)));
     assert_eq!(charges(&sandbox, &no), (1, SimState::PartiallyRefunded, 300));
 
@@ -333,7 +334,8 @@ async fn partial_refunds_and_refund_query() {
             json!({"ord_no": ord_no, "refund_out_no": rest_no, "refund_amount": 700, "shop_pass": "123456"}),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .answer;
     assert_eq!(v["status"], 1);
     assert_eq!(v["trade_amount"], 700);
     assert_eq!(v["original_ord_no"], ord_no.as_str());
@@ -380,11 +382,11 @@ async fn paycancel_unpaid_barcode_order() {
     assert_eq!(charges(&sandbox, &no), (0, SimState::Closed, 0));
     // Cancelling again is a no-op; paycancel itself refuses (8012).
     assert_eq!(client.cancel(&no).await.unwrap().state, TradeState::Closed);
-    assert_eq!(code_of(&client.paycancel(&OrderRef::out_no(&no)).await.unwrap_err()), "8012");
+    assert_eq!(code_of(&client.paycancel(&OrderRef::out_no(&no).into()).await.unwrap_err()), "8012");
     // A paid order cannot be cancelled at TLinx: cancel reverses it with a full refund, once.
     let paid = order_no("TC");
     client.pay(&pay_req(&paid, "0000", 400)).await.unwrap();
-    assert_eq!(code_of(&client.paycancel(&OrderRef::out_no(&paid)).await.unwrap_err()), "8012");
+    assert_eq!(code_of(&client.paycancel(&OrderRef::out_no(&paid).into()).await.unwrap_err()), "8012");
     let r = client.cancel(&paid).await.unwrap();
     assert_eq!(r.state, TradeState::Reversed);
     assert_eq!(charges(&sandbox, &paid), (1, SimState::Refunded, 400));
@@ -406,7 +408,7 @@ async fn paycancel_unpaid_barcode_order() {
     // By ord_no through invoke.
     let no = order_no("TC");
     let ord_no = client.pay(&pay_req(&no, "1100", 400)).await.unwrap().gateway_trade_no.unwrap();
-    let v = client.invoke("paycancel", json!({"ord_no": ord_no})).await.unwrap();
+    let v = client.invoke("paycancel", json!({"ord_no": ord_no})).await.unwrap().answer;
     assert_eq!(v["ord_status"], 4);
 }
 
@@ -463,7 +465,8 @@ async fn qr_preorder_paid_and_notified() {
             }),
         )
         .await
-        .unwrap();
+        .unwrap()
+        .answer;
     assert_eq!(v["status"], 2);
     assert_eq!(v["trade_amount"], 935);
     assert!(v["trade_qrcode"].as_str().unwrap().starts_with("https://qr.alipay.com/"));
@@ -518,7 +521,8 @@ async fn jsapi_and_mini_program_orders() {
     let native = client
         .invoke("payorder", with(base("wechat_jsapi", "Weixin"), json!({"sub_appid": "wxapp1", "sub_openid": "o1"})))
         .await
-        .unwrap();
+        .unwrap()
+        .answer;
     assert_eq!(native["appId"], "wxapp1");
     assert!(native["package"].as_str().unwrap().starts_with("prepay_id="));
     assert_eq!(native["signType"], "MD5");
@@ -528,30 +532,37 @@ async fn jsapi_and_mini_program_orders() {
     let jump = client
         .invoke("payorder", with(base("wechat_jsapi", "Weixin"), json!({"jump_url": "https://shop.example/done"})))
         .await
-        .unwrap();
+        .unwrap()
+        .answer;
     assert!(jump["jsapi_pay_url"].as_str().unwrap().starts_with("https://"));
 
     let ali = client
         .invoke("payorder", with(base("alipay_jsapi", "Alipay"), json!({"buyer_id": "2088202642306951"})))
         .await
-        .unwrap();
+        .unwrap()
+        .answer;
     assert_eq!(ali["pmt_tag"], "Alipay");
     let ali_jump = client
         .invoke("payorder", with(base("alipay_jsapi", "Alipay"), json!({"jump_url": "https://shop.example/a"})))
         .await
-        .unwrap();
+        .unwrap()
+        .answer;
     assert!(ali_jump["jsapi_pay_url"].as_str().unwrap().contains("/pay/"));
 
     let mini = client
         .invoke("payorder", with(base("mini_program", "Weixin"), json!({"sub_appid": "wxmini", "sub_openid": "o2"})))
         .await
-        .unwrap();
+        .unwrap()
+        .answer;
     assert_eq!(mini["appId"], "wxmini");
     assert_eq!(mini["status"], 2);
 
     // A barcode through invoke, with a Diy method name.
-    let bar =
-        client.invoke("payorder", with(base("barcode", "Weixin"), json!({"auth_code": code("0000")}))).await.unwrap();
+    let bar = client
+        .invoke("payorder", with(base("barcode", "Weixin"), json!({"auth_code": code("0000")})))
+        .await
+        .unwrap()
+        .answer;
     assert_eq!(bar["status"], 1);
     let e = client.invoke("payorder", with(base("qr", "Unionpay"), json!({}))).await.unwrap_err();
     assert_eq!(code_of(&e), "8007");
@@ -574,16 +585,16 @@ async fn invoke_reaches_every_operation() {
         ("paycancel", json!({"out_no": no})),
         ("payrefund", json!({"out_no": no, "refund_out_no": order_no("R"), "refund_amount": 1})),
     ];
-    let names: Vec<_> = client.operations().iter().map(|o| o.name).collect();
+    let names: Vec<_> = posgate_core::Operations::operations(&client).iter().map(|o| o.name).collect();
     assert_eq!(names, calls.iter().map(|(n, _)| *n).collect::<Vec<_>>());
     for (name, params) in calls {
         match client.invoke(name, params).await {
-            Ok(v) => assert!(!v.is_null(), "{name}"),
+            Ok(v) => assert!(!v.answer.is_null(), "{name}"),
             // paycancel on a paid order is the platform's refusal, which proves the call went out.
             Err(e) => assert_eq!((name, code_of(&e)), ("paycancel", "8012")),
         }
     }
-    assert_eq!(client.invoke("order_view", json!({"out_no": no})).await.unwrap()["out_no"], no.as_str());
+    assert_eq!(client.invoke("order_view", json!({"out_no": no})).await.unwrap().answer["out_no"], no.as_str());
     assert!(matches!(client.invoke("nope", json!({})).await, Err(Error::Unsupported { .. })));
     let e = client.invoke("payorder", json!({"scenario": "nfc"})).await.unwrap_err();
     assert!(matches!(e, Error::InvalidInput { ref field, .. } if field == "payorder.params"), "{e:?}");
@@ -675,7 +686,7 @@ async fn bad_input_is_refused_before_sending() {
     assert_eq!(field_of(client.paylist(&PaylistRequest { pmt_type: "".into() }).await.unwrap_err()), "pmt_type");
     let list = OrderListRequest { pagesize: Some(500), ..Default::default() };
     assert_eq!(field_of(client.order(&list).await.unwrap_err()), "pagesize");
-    assert_eq!(field_of(client.order_view(&OrderRef::default()).await.unwrap_err()), "out_no");
+    assert_eq!(field_of(client.order_view(&OrderRef::default().into()).await.unwrap_err()), "out_no");
 
     // And a valid request does go out (and fails on the closed port, before anything was sent).
     let e = client.query("A1").await.unwrap_err();

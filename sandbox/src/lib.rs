@@ -24,9 +24,9 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use posgate_core::config::{Credentials, GatewayConfig, PollSchedule};
 use posgate_core::transport::{Transport, TransportConfig};
 use posgate_core::GatewayId;
+use posgate_core::{Credentials, GatewayConfig, PollSchedule};
 
 pub use scenario::Scenario;
 pub use store::{OrderView, SimOrder, SimState, Store};

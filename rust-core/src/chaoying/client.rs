@@ -1,10 +1,10 @@
-//! The Chaoying HTTP client: one typed method per operation of the seed, and the [`Gateway`]
-//! impl for the operations common to all gateways.
+//! The Chaoying protocol on the generic client: form POST signed with MD5 `&key=`, answers
+//! verified and read by each operation's [`Read`]; the operations' declarations listed once;
+//! and the [`Gateway`] impl mapping the common vocabulary onto them.
 //!
-//! Typed methods return `Ok` with the typed answer whenever a trustworthy answer arrived,
-//! whatever it says (read `status`, or call `status.check()`); `Err` means input refused before
-//! sending, no answer, or an answer that cannot be trusted. The [`Gateway`] methods interpret the
-//! answers: only a definite refusal becomes `Err(GatewayRejected)`.
+//! Typed methods answer `Ok` with the typed answer for an answer about an order (read its
+//! `status`: paying, unknown and final states alike) and `Err(GatewayRejected)` for a refusal;
+//! `Err` otherwise means input refused before sending, no answer, or one that cannot be trusted.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
@@ -15,11 +15,13 @@ use async_trait::async_trait;
 use super::protocol;
 use super::types::*;
 use super::Credentials;
-use crate::config::{GatewayConfig, PollSchedule};
+use crate::client::{Protocol, Sends};
+use crate::config::{Config, PollSchedule};
 use crate::error::{Error, Result};
-use crate::gateway::{params, to_json, Gateway, Notification, OperationInfo};
+use crate::gateway::{Gateway, Notification};
 use crate::ids::require;
 use crate::money::Money;
+use crate::operation::Operation;
 use crate::trade::{
     GatewayId, PayRequest, RawFields, RefundRequest, RefundResult, RefundState, TradeResult, TradeState,
 };
@@ -36,37 +38,39 @@ struct PayTypes {
     order: VecDeque<String>,
 }
 
-pub struct Client {
-    config: GatewayConfig,
+/// The Chaoying protocol: the merchant's credentials and the wallets of orders sent.
+pub struct Chaoying {
     creds: Credentials,
-    http: Transport,
     paytypes: Mutex<PayTypes>,
 }
 
-const OPERATIONS: &[OperationInfo] = &[
-    OperationInfo { name: "pay", summary: "Barcode payment (B scans C) with the payer's auth_code" },
-    OperationInfo { name: "facepay", summary: "WeChat face payment with the face SDK's openid and face_code" },
-    OperationInfo { name: "getfaceauth", summary: "Face SDK call credentials (authinfo) for the device's rawdata" },
-    OperationInfo { name: "orderquery", summary: "Query an order by out_trade_no or transaction_id" },
-    OperationInfo { name: "refund", summary: "Refund all or part of a paid order" },
-    OperationInfo { name: "refundquery", summary: "Query refunds by out_refund_no or refund_id" },
-    OperationInfo { name: "cancel", summary: "Cancel an order: close it if unpaid, reverse it if paid" },
-    OperationInfo { name: "wechat_preorder", summary: "WeChat pre-order: JSAPI pay_info or NATIVE QR code_url" },
-    OperationInfo { name: "alipay_preorder", summary: "Alipay pre-order: service window pay_info or NATIVE QR" },
-    OperationInfo { name: "mch_reg", summary: "Register a Chaoying virtual merchant" },
-    OperationInfo { name: "getmchsmsvalid", summary: "Text a verification code for GetMchId to a mobile" },
-    OperationInfo { name: "getmchid", summary: "Get the merchant number by mobile + code or user name + password" },
-    OperationInfo { name: "getpartnerid", summary: "The merchant's WeChat sub-merchant numbers per channel" },
-    OperationInfo { name: "getmchinfo", summary: "The merchant's full and short names" },
-    OperationInfo { name: "wxa_code2session", summary: "Mini program login code to openid and session key" },
-];
+/// The Chaoying client.
+pub type Client = crate::client::Client<Chaoying>;
 
-impl Client {
-    pub fn new(config: GatewayConfig) -> Result<Client> {
-        let crate::config::Credentials::Chaoying(creds) = &config.credentials else {
-            return Err(Error::config(format!("chaoying client given {} credentials", config.gateway())));
-        };
-        let creds = creds.clone();
+crate::operations!(Client {
+    BarcodePayRequest => barcode_pay,
+    FacePayRequest => face_pay,
+    FaceAuthRequest => get_face_auth,
+    OrderQueryRequest => order_query,
+    TradeRefundRequest => trade_refund,
+    RefundQueryRequest => trade_refund_query,
+    CancelRequest => trade_cancel,
+    WechatPreOrderRequest => wechat_pre_order,
+    AlipayPreOrderRequest => alipay_pre_order,
+    MchRegRequest => mch_reg,
+    MchSmsValidRequest => get_mch_sms_valid,
+    GetMchIdRequest => get_mch_id,
+    GetPartnerIdRequest => get_partner_id,
+    GetMchInfoRequest => get_mch_info,
+    Code2SessionRequest => wxa_code2session,
+});
+
+impl Protocol for Chaoying {
+    const GATEWAY: GatewayId = GatewayId::Chaoying;
+    type Credentials = Credentials;
+
+    fn new(config: &Config<Credentials>) -> Result<Chaoying> {
+        let creds = config.credentials.clone();
         if creds.key.is_empty() {
             return Err(Error::config("chaoying: the signing key is empty"));
         }
@@ -75,33 +79,40 @@ impl Client {
                 return Err(Error::config(format!("chaoying: credentials {name} is empty")));
             }
         }
-        let http = Transport::new(config.transport())?;
-        Ok(Client { config, creds, http, paytypes: Mutex::new(PayTypes::default()) })
+        Ok(Chaoying { creds, paytypes: Mutex::new(PayTypes::default()) })
     }
+}
 
-    /// Sends one operation and returns its verified, typed answer.
-    pub async fn call<R: Call>(&self, req: &R) -> Result<R::Response> {
-        req.validate()?;
+impl<O: Call> Sends<O> for Chaoying {
+    async fn send(&self, http: &Transport, base_url: &str, req: &O) -> Result<O::Answer> {
+        if let Some((order_no, paytype)) = req.wallet() {
+            self.remember(order_no, paytype);
+        }
         let mut fields = req.fields(&self.creds);
         if let Some(agent) = self.creds.agent_id.as_deref().filter(|a| !a.is_empty()) {
             fields.insert("agent_id".into(), agent.into());
         }
         fields.insert("version".into(), self.creds.version.clone());
         fields.insert("pid".into(), self.creds.pid.clone());
-        if let Some(method) = R::ENDPOINT.method() {
+        if let Some(method) = O::ENDPOINT.method() {
             fields.insert("method".into(), method.into());
         }
-        let url = format!("{}{}", self.config.base_url, R::ENDPOINT.path());
+        let url = format!("{base_url}{}", O::ENDPOINT.path());
         let form = protocol::signed_form(&fields, self.creds.key.expose());
-        let body = self.http.post_form(&url, &form).await?;
+        let body = http.post_form(&url, &form).await?;
         let answer = protocol::parse_answer(&body)?;
-        self.check_signature(&answer, R::SIGNED_SUCCESS)?;
-        let typed: R::Response = decode(&answer)?;
+        self.check_signature(&answer, O::SIGNED_SUCCESS)?;
+        let typed: O::Answer = decode(&answer)?;
         let s = typed.status();
-        tracing::debug!(target: "posgate::chaoying", op = R::NAME, state = %s.state, code = %s.code, "answer");
+        tracing::debug!(target: "posgate::chaoying", op = O::INFO.name, state = %s.state, code = %s.code, "answer");
+        if O::READ.refuses(s) {
+            return Err(s.rejection());
+        }
         Ok(typed)
     }
+}
 
+impl Chaoying {
     fn check_signature(&self, answer: &RawFields, signed_success: bool) -> Result<()> {
         let claims = || {
             let get = |k: &str| answer.get(k).map(String::as_str).unwrap_or("");
@@ -135,23 +146,22 @@ impl Client {
     fn remembered(&self, order_no: &str) -> Option<PayType> {
         self.paytypes.lock().ok().and_then(|m| m.map.get(order_no).copied())
     }
+}
 
+impl Client {
     /// The wallet of an order this client did not start (after a restart, recovery queries,
     /// reverses and refunds orders from the journal): ask each wallet until one knows the order.
     /// Guessing WeChat for an Alipay order would read "no such order" and could settle a paid
     /// order as failed.
     async fn wallet_of(&self, order_no: &str) -> PayType {
-        if let Some(p) = self.remembered(order_no) {
+        if let Some(p) = self.protocol.remembered(order_no) {
             return p;
         }
         for p in PayType::ALL {
             let req = OrderQueryRequest { paytype: p, out_trade_no: Some(order_no.to_string()), transaction_id: None };
-            match self.orderquery(&req).await {
-                Ok(r)
-                    if r.status.query_verdict() == Verdict::Rejected
-                        && self.is_order_not_found(&r.status.rejection()) => {}
+            match self.order_query(&req).await {
                 Ok(_) => {
-                    self.remember(order_no, p);
+                    self.protocol.remember(order_no, p);
                     return p;
                 }
                 Err(e) if self.is_order_not_found(&e) => {}
@@ -160,91 +170,6 @@ impl Client {
             }
         }
         PayType::Wechat
-    }
-
-    // --- one typed method per operation of the seed
-
-    /// `pay`: barcode payment.
-    pub async fn barcode_pay(&self, req: &BarcodePayRequest) -> Result<TradeResponse> {
-        req.validate()?;
-        self.remember(&req.out_trade_no, PayType::from_auth_code(&req.auth_code).unwrap_or(PayType::Wechat));
-        self.call(req).await
-    }
-
-    /// `facepay`: face payment.
-    pub async fn facepay(&self, req: &FacePayRequest) -> Result<TradeResponse> {
-        req.validate()?;
-        self.remember(&req.out_trade_no, req.paytype);
-        self.call(req).await
-    }
-
-    /// `getfaceauth`: face SDK credentials.
-    pub async fn getfaceauth(&self, req: &FaceAuthRequest) -> Result<FaceAuthResponse> {
-        self.call(req).await
-    }
-
-    /// `orderquery`.
-    pub async fn orderquery(&self, req: &OrderQueryRequest) -> Result<TradeResponse> {
-        self.call(req).await
-    }
-
-    /// `refund`.
-    pub async fn trade_refund(&self, req: &TradeRefundRequest) -> Result<TradeRefundResponse> {
-        self.call(req).await
-    }
-
-    /// `refundquery`.
-    pub async fn refundquery(&self, req: &RefundQueryRequest) -> Result<RefundQueryResponse> {
-        self.call(req).await
-    }
-
-    /// `cancel`.
-    pub async fn trade_cancel(&self, req: &CancelRequest) -> Result<CancelResponse> {
-        self.call(req).await
-    }
-
-    /// `WECHAT_PreOrder`.
-    pub async fn wechat_preorder(&self, req: &WechatPreOrderRequest) -> Result<WechatPreOrderResponse> {
-        req.validate()?;
-        self.remember(&req.out_trade_no, PayType::Wechat);
-        self.call(req).await
-    }
-
-    /// `ALIPAY_PreOrder`.
-    pub async fn alipay_preorder(&self, req: &AlipayPreOrderRequest) -> Result<AlipayPreOrderResponse> {
-        req.validate()?;
-        self.remember(&req.out_trade_no, PayType::Alipay);
-        self.call(req).await
-    }
-
-    /// `Mch_Reg`.
-    pub async fn mch_reg(&self, req: &MchRegRequest) -> Result<MchRegResponse> {
-        self.call(req).await
-    }
-
-    /// `GetMchSMSValid`.
-    pub async fn get_mch_sms_valid(&self, req: &MchSmsValidRequest) -> Result<MchSmsValidResponse> {
-        self.call(req).await
-    }
-
-    /// `GetMchId`.
-    pub async fn get_mch_id(&self, req: &GetMchIdRequest) -> Result<GetMchIdResponse> {
-        self.call(req).await
-    }
-
-    /// `GetPartnerId`.
-    pub async fn get_partner_id(&self, req: &GetPartnerIdRequest) -> Result<GetPartnerIdResponse> {
-        self.call(req).await
-    }
-
-    /// `GetMchInfo`.
-    pub async fn get_mch_info(&self, req: &GetMchInfoRequest) -> Result<GetMchInfoResponse> {
-        self.call(req).await
-    }
-
-    /// `WXA_Code2Session`.
-    pub async fn wxa_code2session(&self, req: &Code2SessionRequest) -> Result<Code2SessionResponse> {
-        self.call(req).await
     }
 
     // --- helpers of the Gateway impl
@@ -270,19 +195,6 @@ fn check_echo(echo: &Option<String>, order_no: &str) -> Result<()> {
             outcome_unknown: true,
         }),
         _ => Ok(()),
-    }
-}
-
-fn trade_result(order_no: &str, state: TradeState, r: &TradeResponse, paytype: PayType) -> TradeResult {
-    TradeResult {
-        order_no: order_no.to_string(),
-        state,
-        // The order amount (base_fee); total_fee is what the payer paid after promotions.
-        amount: r.base_fee.or(r.total_fee),
-        gateway_trade_no: r.transaction_id.clone(),
-        channel: Some(paytype.as_str().to_string()),
-        gateway_code: Some(r.status.code.as_str().to_string()),
-        message: r.status.msg.clone(),
     }
 }
 
@@ -330,32 +242,28 @@ impl Gateway for Client {
         let typed = BarcodePayRequest {
             out_trade_no: req.order_no.clone(),
             total_fee: req.amount,
-            auth_code: req.auth_code.clone(),
+            auth_code: req.auth_code.as_str().into(),
             body: req.subject.clone(),
             device_info: req.terminal_id.clone(),
             op_shop_id: req.store_id.clone(),
             op_device_id: req.terminal_id.clone(),
             ..Default::default()
         };
-        let paytype = PayType::from_auth_code(&req.auth_code).unwrap_or(PayType::Wechat);
         let r = self.barcode_pay(&typed).await?;
         check_echo(&r.out_trade_no, &req.order_no)?;
-        match r.status.pay_verdict() {
-            Verdict::Rejected => Err(r.status.rejection()),
-            Verdict::State(state) => Ok(trade_result(&req.order_no, state, &r, paytype)),
-        }
+        typed.settlement(&r).ok_or_else(|| Error::internal("chaoying: a charge without a settlement"))
     }
 
     async fn query(&self, order_no: &str) -> Result<TradeResult> {
         ORDER_NO.check("order_no", order_no)?;
         let paytype = self.wallet_of(order_no).await;
         let req = OrderQueryRequest { paytype, out_trade_no: Some(order_no.to_string()), transaction_id: None };
-        let r = self.orderquery(&req).await?;
+        let r = self.order_query(&req).await?;
         check_echo(&r.out_trade_no, order_no)?;
         match r.status.query_verdict() {
             Verdict::Rejected => Err(r.status.rejection()),
-            Verdict::State(TradeState::Refunded) => Ok(trade_result(order_no, refund_state(&r), &r, paytype)),
-            Verdict::State(state) => Ok(trade_result(order_no, state, &r, paytype)),
+            Verdict::State(TradeState::Refunded) => Ok(r.result_in(order_no, refund_state(&r), paytype)),
+            Verdict::State(state) => Ok(r.result_in(order_no, state, paytype)),
         }
     }
 
@@ -404,7 +312,7 @@ impl Gateway for Client {
             out_refund_no: Some(refund_no.to_string()),
             refund_id: None,
         };
-        let r = self.refundquery(&req).await?;
+        let r = self.trade_refund_query(&req).await?;
         let mut result = RefundResult {
             order_no: order_no.to_string(),
             refund_no: refund_no.to_string(),
@@ -449,67 +357,17 @@ impl Gateway for Client {
         }
     }
 
-    fn operations(&self) -> &'static [OperationInfo] {
-        OPERATIONS
-    }
-
-    async fn invoke(&self, name: &str, p: serde_json::Value) -> Result<serde_json::Value> {
-        let op = name.to_ascii_lowercase();
-        match op.as_str() {
-            "pay" => to_json(&self.barcode_pay(&params(&op, p)?).await?),
-            "facepay" => to_json(&self.facepay(&params(&op, p)?).await?),
-            "getfaceauth" => to_json(&self.getfaceauth(&params(&op, p)?).await?),
-            "orderquery" => to_json(&self.orderquery(&params(&op, p)?).await?),
-            "refund" => to_json(&self.trade_refund(&params(&op, p)?).await?),
-            "refundquery" => to_json(&self.refundquery(&params(&op, p)?).await?),
-            "cancel" => to_json(&self.trade_cancel(&params(&op, p)?).await?),
-            "wechat_preorder" => to_json(&self.wechat_preorder(&params(&op, p)?).await?),
-            "alipay_preorder" => to_json(&self.alipay_preorder(&params(&op, p)?).await?),
-            "mch_reg" => to_json(&self.mch_reg(&params(&op, p)?).await?),
-            "getmchsmsvalid" => to_json(&self.get_mch_sms_valid(&params(&op, p)?).await?),
-            "getmchid" => to_json(&self.get_mch_id(&params(&op, p)?).await?),
-            "getpartnerid" => to_json(&self.get_partner_id(&params(&op, p)?).await?),
-            "getmchinfo" => to_json(&self.get_mch_info(&params(&op, p)?).await?),
-            "wxa_code2session" => to_json(&self.wxa_code2session(&params(&op, p)?).await?),
-            _ => Err(Error::Unsupported {
-                what: format!(
-                    "chaoying has no operation {name:?} (one of: {})",
-                    OPERATIONS.iter().map(|o| o.name).collect::<Vec<_>>().join(", ")
-                ),
-            }),
-        }
-    }
-
-    /// Also checks the notification is for this merchant: an agent's key may sign for several.
-    fn order_intent(&self, name: &str, params: &serde_json::Value) -> Option<crate::gateway::OrderIntent> {
-        let intent =
-            |order_no: String, amount, charges_now| Some(crate::gateway::OrderIntent { order_no, amount, charges_now });
-        match name.to_ascii_lowercase().as_str() {
-            "pay" => serde_json::from_value::<BarcodePayRequest>(params.clone())
-                .ok()
-                .and_then(|r| intent(r.out_trade_no, r.total_fee, true)),
-            "facepay" => serde_json::from_value::<FacePayRequest>(params.clone())
-                .ok()
-                .and_then(|r| intent(r.out_trade_no, r.total_fee, true)),
-            "wechat_preorder" => serde_json::from_value::<WechatPreOrderRequest>(params.clone())
-                .ok()
-                .and_then(|r| intent(r.out_trade_no, r.total_fee, false)),
-            "alipay_preorder" => serde_json::from_value::<AlipayPreOrderRequest>(params.clone())
-                .ok()
-                .and_then(|r| intent(r.out_trade_no, r.total_fee, false)),
-            _ => None,
-        }
-    }
-
     fn is_order_not_found(&self, err: &Error) -> bool {
         matches!(err, Error::GatewayRejected { code, .. } if code == "20007")
     }
 
+    /// Also checks the notification is for this merchant: an agent's key may sign for several.
     fn verify_notification(&self, fields: &RawFields) -> Result<Notification> {
-        let n = protocol::verify_notification(fields, &self.creds.key)?;
+        let creds = self.credentials();
+        let n = protocol::verify_notification(fields, &creds.key)?;
         match fields.get("mch_id") {
-            Some(m) if !m.is_empty() && *m != self.creds.mch_id => {
-                Err(Error::invalid("mch_id", format!("notification is for merchant {m}, not {}", self.creds.mch_id)))
+            Some(m) if !m.is_empty() && *m != creds.mch_id => {
+                Err(Error::invalid("mch_id", format!("notification is for merchant {m}, not {}", creds.mch_id)))
             }
             _ => Ok(n),
         }
@@ -519,11 +377,13 @@ impl Gateway for Client {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gateway::Operations;
+    use crate::registry::GatewayConfig;
     use crate::secret::Secret;
 
     fn client() -> Client {
         let creds = Credentials::new("00000001", "yunpos", Secret::new("k"));
-        let mut cfg = GatewayConfig::new("http://127.0.0.1:9", crate::config::Credentials::Chaoying(creds));
+        let mut cfg = GatewayConfig::new("http://127.0.0.1:9", crate::registry::Credentials::Chaoying(creds));
         cfg.allow_http = true;
         Client::new(cfg).unwrap()
     }
@@ -539,24 +399,24 @@ mod tests {
 
     #[test]
     fn every_operation_is_listed() {
-        let names: Vec<_> = client().operations().iter().map(|o| o.name).collect();
+        let names: Vec<_> = crate::gateway::Operations::operations(&client()).iter().map(|o| o.name).collect();
         assert_eq!(names.len(), 15);
         for n in [
-            BarcodePayRequest::NAME,
-            FacePayRequest::NAME,
-            FaceAuthRequest::NAME,
-            OrderQueryRequest::NAME,
-            TradeRefundRequest::NAME,
-            RefundQueryRequest::NAME,
-            CancelRequest::NAME,
-            WechatPreOrderRequest::NAME,
-            AlipayPreOrderRequest::NAME,
-            MchRegRequest::NAME,
-            MchSmsValidRequest::NAME,
-            GetMchIdRequest::NAME,
-            GetPartnerIdRequest::NAME,
-            GetMchInfoRequest::NAME,
-            Code2SessionRequest::NAME,
+            BarcodePayRequest::INFO.name,
+            FacePayRequest::INFO.name,
+            FaceAuthRequest::INFO.name,
+            OrderQueryRequest::INFO.name,
+            TradeRefundRequest::INFO.name,
+            RefundQueryRequest::INFO.name,
+            CancelRequest::INFO.name,
+            WechatPreOrderRequest::INFO.name,
+            AlipayPreOrderRequest::INFO.name,
+            MchRegRequest::INFO.name,
+            MchSmsValidRequest::INFO.name,
+            GetMchIdRequest::INFO.name,
+            GetPartnerIdRequest::INFO.name,
+            GetMchInfoRequest::INFO.name,
+            Code2SessionRequest::INFO.name,
         ] {
             assert!(names.contains(&n), "{n}");
         }
@@ -565,14 +425,14 @@ mod tests {
     #[test]
     fn paytype_memory_is_bounded() {
         let c = client();
-        c.remember("PG0000001", PayType::Alipay);
-        assert_eq!(c.remembered("PG0000001"), Some(PayType::Alipay));
-        assert_eq!(c.remembered("PG0000002"), None, "unknown orders are looked up, not guessed");
+        c.protocol.remember("PG0000001", PayType::Alipay);
+        assert_eq!(c.protocol.remembered("PG0000001"), Some(PayType::Alipay));
+        assert_eq!(c.protocol.remembered("PG0000002"), None, "unknown orders are looked up, not guessed");
         for i in 0..PAYTYPE_MEMORY {
-            c.remember(&format!("X{i:08}"), PayType::Qq);
+            c.protocol.remember(&format!("X{i:08}"), PayType::Qq);
         }
-        assert_eq!(c.remembered("PG0000001"), None);
-        assert_eq!(c.paytypes.lock().unwrap().map.len(), PAYTYPE_MEMORY);
+        assert_eq!(c.protocol.remembered("PG0000001"), None);
+        assert_eq!(c.protocol.paytypes.lock().unwrap().map.len(), PAYTYPE_MEMORY);
     }
 
     #[test]
@@ -581,14 +441,14 @@ mod tests {
         let mut a = RawFields::new();
         a.insert("state".into(), "SUCCESS".into());
         a.insert("code".into(), "10000".into());
-        assert!(matches!(c.check_signature(&a, true), Err(Error::SignatureInvalid { .. })));
-        assert!(c.check_signature(&a, false).is_ok());
+        assert!(matches!(c.protocol.check_signature(&a, true), Err(Error::SignatureInvalid { .. })));
+        assert!(c.protocol.check_signature(&a, false).is_ok());
         a.insert("state".into(), "FAIL".into());
-        assert!(c.check_signature(&a, true).is_ok());
+        assert!(c.protocol.check_signature(&a, true).is_ok());
         a.insert("sign".into(), protocol::sign(&a, "k"));
-        assert!(c.check_signature(&a, true).is_ok());
+        assert!(c.protocol.check_signature(&a, true).is_ok());
         a.insert("msg".into(), "tampered".into());
-        assert!(matches!(c.check_signature(&a, true), Err(Error::SignatureInvalid { .. })));
+        assert!(matches!(c.protocol.check_signature(&a, true), Err(Error::SignatureInvalid { .. })));
     }
 
     #[test]
@@ -610,7 +470,7 @@ mod tests {
     #[test]
     fn wrong_credentials_are_a_configuration_error() {
         let creds = Credentials::new("00000001", "yunpos", Secret::new(""));
-        let cfg = GatewayConfig::new("http://127.0.0.1:9", crate::config::Credentials::Chaoying(creds));
+        let cfg = GatewayConfig::new("http://127.0.0.1:9", crate::registry::Credentials::Chaoying(creds));
         assert!(matches!(Client::new(cfg), Err(Error::Configuration { .. })));
     }
 
@@ -627,8 +487,8 @@ mod tests {
         };
         assert!(matches!(c.pay(&req).await, Err(Error::InvalidInput { field, .. }) if field == "order_no"));
         assert!(matches!(c.query("x").await, Err(Error::InvalidInput { field, .. }) if field == "order_no"));
-        let e = c.invoke("pay", serde_json::json!({"out_trade_no": "PG0001"})).await.unwrap_err();
-        assert!(matches!(e, Error::InvalidInput { field, .. } if field == "pay.params"));
+        let e = c.invoke("barcode_pay", serde_json::json!({"out_trade_no": "PG0001"})).await.unwrap_err();
+        assert!(matches!(e, Error::InvalidInput { field, .. } if field == "barcode_pay.params"));
         assert!(matches!(c.invoke("nope", serde_json::json!({})).await, Err(Error::Unsupported { .. })));
     }
 }

@@ -9,7 +9,7 @@ mod client;
 pub mod protocol;
 pub mod types;
 
-pub use client::Client;
+pub use client::{Chaoying, Client};
 pub use protocol::verify_notification;
 pub use types::*;
 

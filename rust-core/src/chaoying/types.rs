@@ -16,8 +16,9 @@ use super::Credentials;
 use crate::error::{Error, Result};
 use crate::ids::{require, NumberRule};
 use crate::money::Money;
-use crate::secret::Secret;
-use crate::trade::{RawFields, RefundState, TradeState};
+use crate::operation::{Effect, Movement, Operation, OperationInfo};
+use crate::secret::{Masked, Secret};
+use crate::trade::{RawFields, RefundState, TradeResult, TradeState};
 use crate::wire::code_table;
 
 /// `out_trade_no` of pay, facepay, cancel and WECHAT_PreOrder: "5到32个字符、只能包含字母数字或者下划线".
@@ -549,24 +550,62 @@ impl Endpoint {
 /// The fields every call carries besides the operation's own. Operations may not set them.
 pub const COMMON_FIELDS: &[&str] = &["agent_id", "version", "pid", "method", "sign"];
 
-/// One operation of the seed: where it goes, what it checks, and its form fields.
-pub trait Call {
-    /// The seed's name, lower-cased (the `invoke` name).
-    const NAME: &'static str;
+/// How the client reads an answer's status: which answers are a refusal (`Err`) and which an
+/// answer about an order (`Ok`, whatever state it reports).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Read {
+    /// pay / facepay: see [`Status::pay_verdict`].
+    Pay,
+    /// orderquery: see [`Status::query_verdict`].
+    Query,
+    /// cancel: see [`Status::cancel_verdict`].
+    Cancel,
+    /// refund: see [`Status::refund_verdict`].
+    Refund,
+    /// refundquery: a success, or a failure that is not a definite refusal (unknown).
+    RefundQuery,
+    /// Everything else: anything but a success is a refusal.
+    Plain,
+    /// GetMchSMSValid: `state` SUCCESS is a success whatever `code` (it carries the minutes the
+    /// texted code stays valid).
+    StateOnly,
+}
+
+impl Read {
+    /// Whether `status` refuses the request (nothing happened).
+    pub fn refuses(self, status: &Status) -> bool {
+        match self {
+            Read::Pay => status.pay_verdict() == Verdict::Rejected,
+            Read::Query => status.query_verdict() == Verdict::Rejected,
+            Read::Cancel => status.cancel_verdict() == Verdict::Rejected,
+            Read::Refund => status.refund_verdict().is_none(),
+            Read::RefundQuery => !status.is_success() && status.refund_query_verdict().is_none(),
+            Read::Plain => !status.is_success(),
+            Read::StateOnly => status.state != CommState::Success,
+        }
+    }
+}
+
+/// The wire half of an operation's declaration at Chaoying: where it goes, how its answer is
+/// read, and its form fields.
+pub trait Call: Operation<Answer: WithStatus> {
     const ENDPOINT: Endpoint;
+    const READ: Read;
     /// Whether a SUCCESS answer must be signed. The seed's WXA_Code2Session example is not.
     const SIGNED_SUCCESS: bool = true;
-    type Response: Answer;
 
-    /// Refuses bad input, naming the field, before anything is sent.
-    fn validate(&self) -> Result<()>;
+    /// The order and wallet this call is about, remembered for the calls that need `paytype`
+    /// but only carry an order number (query, refund, cancel).
+    fn wallet(&self) -> Option<(&str, PayType)> {
+        None
+    }
 
     /// The operation's own fields; the client adds agent_id, version, pid, method and sign.
     fn fields(&self, creds: &Credentials) -> RawFields;
 }
 
-/// A typed answer.
-pub trait Answer: DeserializeOwned {
+/// A typed answer: every Chaoying answer carries the same status.
+pub trait WithStatus: DeserializeOwned {
     fn status(&self) -> &Status;
 
     /// Fills fields derived from others after decoding.
@@ -574,7 +613,7 @@ pub trait Answer: DeserializeOwned {
 }
 
 /// Decodes verified answer fields (`sign` and empty values left out) into a typed answer.
-pub fn decode<T: Answer>(fields: &RawFields) -> std::result::Result<T, super::Error> {
+pub fn decode<T: WithStatus>(fields: &RawFields) -> std::result::Result<T, super::Error> {
     let map: serde_json::Map<String, serde_json::Value> = fields
         .iter()
         .filter(|(k, v)| k.as_str() != "sign" && !v.is_empty())
@@ -648,6 +687,10 @@ fn given(v: &Option<String>) -> bool {
     v.as_deref().is_some_and(|s| !s.trim().is_empty())
 }
 
+fn given_masked(v: &Option<Masked>) -> bool {
+    v.as_ref().is_some_and(|s| !s.expose().trim().is_empty())
+}
+
 fn timestamp(field: &str, v: &Option<String>) -> Result<()> {
     match v {
         Some(s) if s.len() != 14 || !s.bytes().all(|b| b.is_ascii_digit()) => {
@@ -694,14 +737,14 @@ fn auth_code(field: &str, v: &str) -> Result<()> {
 // --- pay (刷卡支付-提交支付)
 
 /// `pay`: barcode payment (B scans C).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BarcodePayRequest {
     pub out_trade_no: String,
     /// Fen.
     pub total_fee: Money,
     /// The code scanned from the payer's phone.
-    pub auth_code: String,
+    pub auth_code: Masked,
     /// Goods description.
     pub body: String,
     #[serde(default)]
@@ -722,17 +765,38 @@ pub struct BarcodePayRequest {
     pub goods_detail: Vec<GoodsDetail>,
 }
 
-impl Call for BarcodePayRequest {
-    const NAME: &'static str = "pay";
-    const ENDPOINT: Endpoint = Endpoint::Gateway("pay");
-    type Response = TradeResponse;
+impl Operation for BarcodePayRequest {
+    type Answer = TradeResponse;
+    const INFO: OperationInfo = OperationInfo {
+        name: "barcode_pay",
+        summary: "Barcode payment (B scans C) with the payer's auth_code",
+        effect: Effect::Charge,
+    };
 
     fn validate(&self) -> Result<()> {
         ORDER_NO.check("out_trade_no", &self.out_trade_no)?;
         positive("total_fee", self.total_fee)?;
-        auth_code("auth_code", &self.auth_code)?;
+        auth_code("auth_code", self.auth_code.expose())?;
         require("body", &self.body)?;
         goods(&self.goods_detail)
+    }
+
+    fn movement(&self) -> Option<Movement> {
+        Some(Movement::order(&self.out_trade_no, self.total_fee))
+    }
+
+    fn settlement(&self, answer: &TradeResponse) -> Option<TradeResult> {
+        let paytype = PayType::from_auth_code(self.auth_code.expose()).unwrap_or(PayType::Wechat);
+        Some(answer.trade_result(&self.out_trade_no, paytype))
+    }
+}
+
+impl Call for BarcodePayRequest {
+    const ENDPOINT: Endpoint = Endpoint::Gateway("pay");
+    const READ: Read = Read::Pay;
+
+    fn wallet(&self) -> Option<(&str, PayType)> {
+        Some((&self.out_trade_no, PayType::from_auth_code(self.auth_code.expose()).unwrap_or(PayType::Wechat)))
     }
 
     fn fields(&self, creds: &Credentials) -> RawFields {
@@ -740,7 +804,7 @@ impl Call for BarcodePayRequest {
             .put("mch_id", creds.mch_id.as_str())
             .put("out_trade_no", self.out_trade_no.as_str())
             .fen("total_fee", self.total_fee)
-            .put("auth_code", self.auth_code.as_str())
+            .put("auth_code", self.auth_code.expose())
             .put("body", self.body.as_str())
             .opt("device_info", &self.device_info)
             .opt("attach", &self.attach)
@@ -757,15 +821,15 @@ impl Call for BarcodePayRequest {
 // --- facepay (刷脸支付-提交支付)
 
 /// `facepay`: WeChat face payment with the face SDK's `openid` and `face_code`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FacePayRequest {
     pub paytype: PayType,
-    pub openid: String,
+    pub openid: Masked,
     pub out_trade_no: String,
     /// Fen.
     pub total_fee: Money,
-    pub face_code: String,
+    pub face_code: Masked,
     pub body: String,
     #[serde(default)]
     pub device_info: Option<String>,
@@ -785,28 +849,48 @@ pub struct FacePayRequest {
     pub goods_detail: Vec<GoodsDetail>,
 }
 
-impl Call for FacePayRequest {
-    const NAME: &'static str = "facepay";
-    const ENDPOINT: Endpoint = Endpoint::Gateway("facepay");
-    type Response = TradeResponse;
+impl Operation for FacePayRequest {
+    type Answer = TradeResponse;
+    const INFO: OperationInfo = OperationInfo {
+        name: "face_pay",
+        summary: "WeChat face payment with the face SDK's openid and face_code",
+        effect: Effect::Charge,
+    };
 
     fn validate(&self) -> Result<()> {
-        require("openid", &self.openid)?;
+        require("openid", self.openid.expose())?;
         ORDER_NO.check("out_trade_no", &self.out_trade_no)?;
         positive("total_fee", self.total_fee)?;
-        require("face_code", &self.face_code)?;
+        require("face_code", self.face_code.expose())?;
         require("body", &self.body)?;
         goods(&self.goods_detail)
+    }
+
+    fn movement(&self) -> Option<Movement> {
+        Some(Movement::order(&self.out_trade_no, self.total_fee))
+    }
+
+    fn settlement(&self, answer: &TradeResponse) -> Option<TradeResult> {
+        Some(answer.trade_result(&self.out_trade_no, self.paytype))
+    }
+}
+
+impl Call for FacePayRequest {
+    const ENDPOINT: Endpoint = Endpoint::Gateway("facepay");
+    const READ: Read = Read::Pay;
+
+    fn wallet(&self) -> Option<(&str, PayType)> {
+        Some((&self.out_trade_no, self.paytype))
     }
 
     fn fields(&self, creds: &Credentials) -> RawFields {
         Form::default()
             .put("paytype", self.paytype.as_str())
             .put("mch_id", creds.mch_id.as_str())
-            .put("openid", self.openid.as_str())
+            .put("openid", self.openid.expose())
             .put("out_trade_no", self.out_trade_no.as_str())
             .fen("total_fee", self.total_fee)
-            .put("face_code", self.face_code.as_str())
+            .put("face_code", self.face_code.expose())
             .put("body", self.body.as_str())
             .opt("device_info", &self.device_info)
             .opt("attach", &self.attach)
@@ -881,7 +965,33 @@ pub struct TradeResponse {
     pub extra: BTreeMap<String, String>,
 }
 
-impl Answer for TradeResponse {
+impl TradeResponse {
+    /// What a pay / facepay answer says about the payment (a refusal never gets here: the
+    /// client answers it as an error).
+    pub fn trade_result(&self, order_no: &str, paytype: PayType) -> TradeResult {
+        let state = match self.status.pay_verdict() {
+            Verdict::State(s) => s,
+            Verdict::Rejected => TradeState::Failed,
+        };
+        self.result_in(order_no, state, paytype)
+    }
+
+    /// The common result for this answer in `state`.
+    pub fn result_in(&self, order_no: &str, state: TradeState, paytype: PayType) -> TradeResult {
+        TradeResult {
+            order_no: order_no.to_string(),
+            state,
+            // The order amount (base_fee); total_fee is what the payer paid after promotions.
+            amount: self.base_fee.or(self.total_fee),
+            gateway_trade_no: self.transaction_id.clone(),
+            channel: Some(paytype.as_str().to_string()),
+            gateway_code: Some(self.status.code.as_str().to_string()),
+            message: self.status.msg.clone(),
+        }
+    }
+}
+
+impl WithStatus for TradeResponse {
     fn status(&self) -> &Status {
         &self.status
     }
@@ -890,7 +1000,7 @@ impl Answer for TradeResponse {
 // --- getfaceauth (刷脸支付-获取SDK调用凭证)
 
 /// `getfaceauth`: the face SDK's call credentials for `rawdata`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FaceAuthRequest {
     pub paytype: PayType,
@@ -901,10 +1011,13 @@ pub struct FaceAuthRequest {
     pub rawdata: String,
 }
 
-impl Call for FaceAuthRequest {
-    const NAME: &'static str = "getfaceauth";
-    const ENDPOINT: Endpoint = Endpoint::Gateway("getfaceauth");
-    type Response = FaceAuthResponse;
+impl Operation for FaceAuthRequest {
+    type Answer = FaceAuthResponse;
+    const INFO: OperationInfo = OperationInfo {
+        name: "get_face_auth",
+        summary: "Face SDK call credentials (authinfo) for the device's rawdata",
+        effect: Effect::Read,
+    };
 
     fn validate(&self) -> Result<()> {
         require("store_id", &self.store_id)?;
@@ -912,6 +1025,11 @@ impl Call for FaceAuthRequest {
         require("device_id", &self.device_id)?;
         require("rawdata", &self.rawdata)
     }
+}
+
+impl Call for FaceAuthRequest {
+    const ENDPOINT: Endpoint = Endpoint::Gateway("getfaceauth");
+    const READ: Read = Read::Plain;
 
     fn fields(&self, creds: &Credentials) -> RawFields {
         Form::default()
@@ -948,7 +1066,7 @@ pub struct FaceAuthResponse {
     pub extra: BTreeMap<String, String>,
 }
 
-impl Answer for FaceAuthResponse {
+impl WithStatus for FaceAuthResponse {
     fn status(&self) -> &Status {
         &self.status
     }
@@ -957,7 +1075,7 @@ impl Answer for FaceAuthResponse {
 // --- orderquery (刷卡支付-订单查询)
 
 /// `orderquery`: by `out_trade_no` or `transaction_id` (`out_trade_no` wins when both are given).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OrderQueryRequest {
     pub paytype: PayType,
@@ -967,10 +1085,13 @@ pub struct OrderQueryRequest {
     pub transaction_id: Option<String>,
 }
 
-impl Call for OrderQueryRequest {
-    const NAME: &'static str = "orderquery";
-    const ENDPOINT: Endpoint = Endpoint::Gateway("orderquery");
-    type Response = TradeResponse;
+impl Operation for OrderQueryRequest {
+    type Answer = TradeResponse;
+    const INFO: OperationInfo = OperationInfo {
+        name: "order_query",
+        summary: "Query an order by out_trade_no or transaction_id",
+        effect: Effect::Read,
+    };
 
     fn validate(&self) -> Result<()> {
         if !given(&self.out_trade_no) && !given(&self.transaction_id) {
@@ -982,6 +1103,11 @@ impl Call for OrderQueryRequest {
         }
         Ok(())
     }
+}
+
+impl Call for OrderQueryRequest {
+    const ENDPOINT: Endpoint = Endpoint::Gateway("orderquery");
+    const READ: Read = Read::Query;
 
     fn fields(&self, creds: &Credentials) -> RawFields {
         Form::default()
@@ -997,7 +1123,7 @@ impl Call for OrderQueryRequest {
 
 /// `refund`. Several partial refunds of one order take different `out_refund_no`s; a retry of a
 /// failed refund takes the same one.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TradeRefundRequest {
     pub paytype: PayType,
@@ -1016,10 +1142,10 @@ pub struct TradeRefundRequest {
     pub op_user_id: Option<String>,
 }
 
-impl Call for TradeRefundRequest {
-    const NAME: &'static str = "refund";
-    const ENDPOINT: Endpoint = Endpoint::Gateway("refund");
-    type Response = TradeRefundResponse;
+impl Operation for TradeRefundRequest {
+    type Answer = TradeRefundResponse;
+    const INFO: OperationInfo =
+        OperationInfo { name: "trade_refund", summary: "Refund all or part of a paid order", effect: Effect::Refund };
 
     fn validate(&self) -> Result<()> {
         if !given(&self.out_trade_no) && !given(&self.transaction_id) {
@@ -1037,6 +1163,16 @@ impl Call for TradeRefundRequest {
         }
         not_blank("op_user_id", &self.op_user_id)
     }
+
+    fn movement(&self) -> Option<Movement> {
+        let order_no = self.out_trade_no.clone().or_else(|| self.transaction_id.clone()).unwrap_or_default();
+        Some(Movement::numbered(order_no, &self.out_refund_no, self.refund_fee))
+    }
+}
+
+impl Call for TradeRefundRequest {
+    const ENDPOINT: Endpoint = Endpoint::Gateway("refund");
+    const READ: Read = Read::Refund;
 
     fn fields(&self, creds: &Credentials) -> RawFields {
         Form::default()
@@ -1091,7 +1227,7 @@ pub struct TradeRefundResponse {
     pub extra: BTreeMap<String, String>,
 }
 
-impl Answer for TradeRefundResponse {
+impl WithStatus for TradeRefundResponse {
     fn status(&self) -> &Status {
         &self.status
     }
@@ -1100,7 +1236,7 @@ impl Answer for TradeRefundResponse {
 // --- refundquery (退款查询)
 
 /// `refundquery` (since v2.5.1 by refund number only): `refund_id` wins over `out_refund_no`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RefundQueryRequest {
     pub paytype: PayType,
@@ -1110,10 +1246,13 @@ pub struct RefundQueryRequest {
     pub refund_id: Option<String>,
 }
 
-impl Call for RefundQueryRequest {
-    const NAME: &'static str = "refundquery";
-    const ENDPOINT: Endpoint = Endpoint::Gateway("refundquery");
-    type Response = RefundQueryResponse;
+impl Operation for RefundQueryRequest {
+    type Answer = RefundQueryResponse;
+    const INFO: OperationInfo = OperationInfo {
+        name: "trade_refund_query",
+        summary: "Query refunds by out_refund_no or refund_id",
+        effect: Effect::Read,
+    };
 
     fn validate(&self) -> Result<()> {
         if !given(&self.out_refund_no) && !given(&self.refund_id) {
@@ -1125,6 +1264,11 @@ impl Call for RefundQueryRequest {
         }
         Ok(())
     }
+}
+
+impl Call for RefundQueryRequest {
+    const ENDPOINT: Endpoint = Endpoint::Gateway("refundquery");
+    const READ: Read = Read::RefundQuery;
 
     fn fields(&self, creds: &Credentials) -> RawFields {
         Form::default()
@@ -1178,7 +1322,7 @@ pub struct RefundQueryResponse {
     pub extra: BTreeMap<String, String>,
 }
 
-impl Answer for RefundQueryResponse {
+impl WithStatus for RefundQueryResponse {
     fn status(&self) -> &Status {
         &self.status
     }
@@ -1195,7 +1339,7 @@ impl RefundQueryResponse {
 
 /// `cancel`: closes an unpaid order, reverses a paid one. Only recent orders (the seed says
 /// 5 minutes) and not sooner than 15 s after paying.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CancelRequest {
     pub paytype: PayType,
@@ -1205,15 +1349,27 @@ pub struct CancelRequest {
     pub op_user_id: Option<String>,
 }
 
-impl Call for CancelRequest {
-    const NAME: &'static str = "cancel";
-    const ENDPOINT: Endpoint = Endpoint::Gateway("cancel");
-    type Response = CancelResponse;
+impl Operation for CancelRequest {
+    type Answer = CancelResponse;
+    const INFO: OperationInfo = OperationInfo {
+        name: "trade_cancel",
+        summary: "Cancel an order: close it if unpaid, reverse it if paid",
+        effect: Effect::Cancel,
+    };
 
     fn validate(&self) -> Result<()> {
         ORDER_NO.check("out_trade_no", &self.out_trade_no)?;
         not_blank("op_user_id", &self.op_user_id)
     }
+
+    fn movement(&self) -> Option<Movement> {
+        Some(Movement::order(&self.out_trade_no, Money::default()))
+    }
+}
+
+impl Call for CancelRequest {
+    const ENDPOINT: Endpoint = Endpoint::Gateway("cancel");
+    const READ: Read = Read::Cancel;
 
     fn fields(&self, creds: &Credentials) -> RawFields {
         Form::default()
@@ -1241,7 +1397,7 @@ pub struct CancelResponse {
     pub extra: BTreeMap<String, String>,
 }
 
-impl Answer for CancelResponse {
+impl WithStatus for CancelResponse {
     fn status(&self) -> &Status {
         &self.status
     }
@@ -1250,7 +1406,7 @@ impl Answer for CancelResponse {
 // --- WECHAT_PreOrder (微信预下单)
 
 /// `WECHAT_PreOrder`: official account / mini program (JSPAY), QR (NATIVE) or APP.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WechatPreOrderRequest {
     /// Required for JSPAY, APP and APP_BANK.
@@ -1261,7 +1417,7 @@ pub struct WechatPreOrderRequest {
     pub is_minipg: Option<bool>,
     /// The payer's sub_openid under sub_appid; required for JSPAY.
     #[serde(default)]
-    pub buyer_id: Option<String>,
+    pub buyer_id: Option<Masked>,
     #[serde(default)]
     pub device_info: Option<String>,
     pub body: String,
@@ -1295,10 +1451,13 @@ pub struct WechatPreOrderRequest {
     pub goods_detail: Vec<GoodsDetail>,
 }
 
-impl Call for WechatPreOrderRequest {
-    const NAME: &'static str = "wechat_preorder";
-    const ENDPOINT: Endpoint = Endpoint::Path("/Open/WECHAT_PreOrder");
-    type Response = WechatPreOrderResponse;
+impl Operation for WechatPreOrderRequest {
+    type Answer = WechatPreOrderResponse;
+    const INFO: OperationInfo = OperationInfo {
+        name: "wechat_pre_order",
+        summary: "WeChat pre-order: JSAPI pay_info or NATIVE QR code_url",
+        effect: Effect::PreOrder,
+    };
 
     fn validate(&self) -> Result<()> {
         require("body", &self.body)?;
@@ -1308,7 +1467,7 @@ impl Call for WechatPreOrderRequest {
         if matches!(tt, TradeType::Jspay | TradeType::App | TradeType::AppBank) && !given(&self.sub_appid) {
             return Err(Error::invalid("sub_appid", format!("required for trade_type {}", tt.as_str())));
         }
-        if tt == TradeType::Jspay && !given(&self.buyer_id) {
+        if tt == TradeType::Jspay && !given_masked(&self.buyer_id) {
             return Err(Error::invalid("buyer_id", "required for trade_type JSPAY"));
         }
         if tt == TradeType::Native && !given(&self.product_id) {
@@ -1320,13 +1479,26 @@ impl Call for WechatPreOrderRequest {
         goods(&self.goods_detail)
     }
 
+    fn movement(&self) -> Option<Movement> {
+        Some(Movement::order(&self.out_trade_no, self.total_fee))
+    }
+}
+
+impl Call for WechatPreOrderRequest {
+    const ENDPOINT: Endpoint = Endpoint::Path("/Open/WECHAT_PreOrder");
+    const READ: Read = Read::Plain;
+
+    fn wallet(&self) -> Option<(&str, PayType)> {
+        Some((&self.out_trade_no, PayType::Wechat))
+    }
+
     fn fields(&self, creds: &Credentials) -> RawFields {
         Form::default()
             .put("nonce_str", nonce())
             .put("mch_id", creds.mch_id.as_str())
             .opt("sub_appid", &self.sub_appid)
             .put("is_minipg", self.is_minipg.map(|m| if m { "1" } else { "0" }).unwrap_or_default())
-            .opt("buyer_id", &self.buyer_id)
+            .opt("buyer_id", &self.buyer_id.as_ref().map(|b| b.expose().to_string()))
             .opt("device_info", &self.device_info)
             .put("body", self.body.as_str())
             .put("out_trade_no", self.out_trade_no.as_str())
@@ -1382,7 +1554,7 @@ pub struct WechatPreOrderResponse {
     pub extra: BTreeMap<String, String>,
 }
 
-impl Answer for WechatPreOrderResponse {
+impl WithStatus for WechatPreOrderResponse {
     fn status(&self) -> &Status {
         &self.status
     }
@@ -1391,7 +1563,7 @@ impl Answer for WechatPreOrderResponse {
 // --- ALIPAY_PreOrder (支付宝预下单)
 
 /// `ALIPAY_PreOrder`: service window (JSPAY) or QR (NATIVE).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AlipayPreOrderRequest {
     #[serde(default)]
@@ -1426,13 +1598,16 @@ pub struct AlipayPreOrderRequest {
     #[serde(default)]
     pub buyer_logon_id: Option<String>,
     #[serde(default)]
-    pub buyer_id: Option<String>,
+    pub buyer_id: Option<Masked>,
 }
 
-impl Call for AlipayPreOrderRequest {
-    const NAME: &'static str = "alipay_preorder";
-    const ENDPOINT: Endpoint = Endpoint::Path("/Open/ALIPAY_PreOrder");
-    type Response = AlipayPreOrderResponse;
+impl Operation for AlipayPreOrderRequest {
+    type Answer = AlipayPreOrderResponse;
+    const INFO: OperationInfo = OperationInfo {
+        name: "alipay_pre_order",
+        summary: "Alipay pre-order: service window pay_info or NATIVE QR",
+        effect: Effect::PreOrder,
+    };
 
     fn validate(&self) -> Result<()> {
         require("body", &self.body)?;
@@ -1442,7 +1617,7 @@ impl Call for AlipayPreOrderRequest {
             if !given(&self.product_id) {
                 return Err(Error::invalid("product_id", "required for trade_type JSPAY"));
             }
-            if !given(&self.buyer_logon_id) && !given(&self.buyer_id) {
+            if !given(&self.buyer_logon_id) && !given_masked(&self.buyer_id) {
                 return Err(Error::invalid("buyer_id", "buyer_id or buyer_logon_id is required for trade_type JSPAY"));
             }
         }
@@ -1452,6 +1627,19 @@ impl Call for AlipayPreOrderRequest {
             return Err(Error::invalid("time_expire", "time_start and time_expire take effect only together"));
         }
         notify_url(&self.notify_url)
+    }
+
+    fn movement(&self) -> Option<Movement> {
+        Some(Movement::order(&self.out_trade_no, self.total_fee))
+    }
+}
+
+impl Call for AlipayPreOrderRequest {
+    const ENDPOINT: Endpoint = Endpoint::Path("/Open/ALIPAY_PreOrder");
+    const READ: Read = Read::Plain;
+
+    fn wallet(&self) -> Option<(&str, PayType)> {
+        Some((&self.out_trade_no, PayType::Alipay))
     }
 
     fn fields(&self, creds: &Credentials) -> RawFields {
@@ -1473,7 +1661,7 @@ impl Call for AlipayPreOrderRequest {
             .put("trade_type", self.trade_type.as_str())
             .opt("product_id", &self.product_id)
             .opt("buyer_logon_id", &self.buyer_logon_id)
-            .opt("buyer_id", &self.buyer_id)
+            .opt("buyer_id", &self.buyer_id.as_ref().map(|b| b.expose().to_string()))
             .done()
     }
 }
@@ -1502,7 +1690,7 @@ pub struct AlipayPreOrderResponse {
     pub extra: BTreeMap<String, String>,
 }
 
-impl Answer for AlipayPreOrderResponse {
+impl WithStatus for AlipayPreOrderResponse {
     fn status(&self) -> &Status {
         &self.status
     }
@@ -1511,16 +1699,16 @@ impl Answer for AlipayPreOrderResponse {
 // --- Mch_Reg (注册超赢虚拟商户)
 
 /// `Mch_Reg`: the seed says its fields come from Chaoying's support; they are passed as given.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct MchRegRequest {
     #[serde(flatten)]
     pub fields: BTreeMap<String, String>,
 }
 
-impl Call for MchRegRequest {
-    const NAME: &'static str = "mch_reg";
-    const ENDPOINT: Endpoint = Endpoint::Path("/UnifiedPay/Mch_Reg");
-    type Response = MchRegResponse;
+impl Operation for MchRegRequest {
+    type Answer = MchRegResponse;
+    const INFO: OperationInfo =
+        OperationInfo { name: "mch_reg", summary: "Register a Chaoying virtual merchant", effect: Effect::Setup };
 
     fn validate(&self) -> Result<()> {
         if self.fields.values().all(|v| v.is_empty()) {
@@ -1531,6 +1719,11 @@ impl Call for MchRegRequest {
         }
         Ok(())
     }
+}
+
+impl Call for MchRegRequest {
+    const ENDPOINT: Endpoint = Endpoint::Path("/UnifiedPay/Mch_Reg");
+    const READ: Read = Read::Plain;
 
     fn fields(&self, _creds: &Credentials) -> RawFields {
         self.fields.iter().fold(Form::default(), |f, (k, v)| f.put(k, v.as_str())).done()
@@ -1549,7 +1742,7 @@ pub struct MchRegResponse {
     pub extra: BTreeMap<String, String>,
 }
 
-impl Answer for MchRegResponse {
+impl WithStatus for MchRegResponse {
     fn status(&self) -> &Status {
         &self.status
     }
@@ -1558,7 +1751,7 @@ impl Answer for MchRegResponse {
 // --- GetMchSMSValid (下发获取超赢商户号验证短信)
 
 /// `GetMchSMSValid`: texts a verification code to `mobile`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MchSmsValidRequest {
     pub mobile: String,
@@ -1571,14 +1764,22 @@ fn mobile(field: &str, v: &str) -> Result<()> {
     Ok(())
 }
 
-impl Call for MchSmsValidRequest {
-    const NAME: &'static str = "getmchsmsvalid";
-    const ENDPOINT: Endpoint = Endpoint::Path("/Mch/GetMchSMSValid");
-    type Response = MchSmsValidResponse;
+impl Operation for MchSmsValidRequest {
+    type Answer = MchSmsValidResponse;
+    const INFO: OperationInfo = OperationInfo {
+        name: "get_mch_sms_valid",
+        summary: "Text a verification code for get_mch_id to a mobile",
+        effect: Effect::Setup,
+    };
 
     fn validate(&self) -> Result<()> {
         mobile("mobile", &self.mobile)
     }
+}
+
+impl Call for MchSmsValidRequest {
+    const ENDPOINT: Endpoint = Endpoint::Path("/Mch/GetMchSMSValid");
+    const READ: Read = Read::StateOnly;
 
     fn fields(&self, _creds: &Credentials) -> RawFields {
         Form::default().put("mobile", self.mobile.as_str()).done()
@@ -1597,7 +1798,7 @@ pub struct MchSmsValidResponse {
     pub extra: BTreeMap<String, String>,
 }
 
-impl Answer for MchSmsValidResponse {
+impl WithStatus for MchSmsValidResponse {
     fn status(&self) -> &Status {
         &self.status
     }
@@ -1612,7 +1813,7 @@ impl Answer for MchSmsValidResponse {
 // --- GetMchId (获取超赢商户号)
 
 /// `GetMchId`: by mobile + texted code, or by user name + password.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GetMchIdRequest {
     #[serde(default)]
@@ -1626,10 +1827,13 @@ pub struct GetMchIdRequest {
     pub password: Option<Secret>,
 }
 
-impl Call for GetMchIdRequest {
-    const NAME: &'static str = "getmchid";
-    const ENDPOINT: Endpoint = Endpoint::Path("/Mch/GetMchId");
-    type Response = GetMchIdResponse;
+impl Operation for GetMchIdRequest {
+    type Answer = GetMchIdResponse;
+    const INFO: OperationInfo = OperationInfo {
+        name: "get_mch_id",
+        summary: "Get the merchant number by mobile + code or user name + password",
+        effect: Effect::Read,
+    };
 
     fn validate(&self) -> Result<()> {
         let by_mobile = given(&self.mobile) || given(&self.valid);
@@ -1657,6 +1861,11 @@ impl Call for GetMchIdRequest {
         }
         Ok(())
     }
+}
+
+impl Call for GetMchIdRequest {
+    const ENDPOINT: Endpoint = Endpoint::Path("/Mch/GetMchId");
+    const READ: Read = Read::Plain;
 
     fn fields(&self, _creds: &Credentials) -> RawFields {
         Form::default()
@@ -1687,7 +1896,7 @@ pub struct GetMchIdResponse {
     pub extra: BTreeMap<String, String>,
 }
 
-impl Answer for GetMchIdResponse {
+impl WithStatus for GetMchIdResponse {
     fn status(&self) -> &Status {
         &self.status
     }
@@ -1696,21 +1905,29 @@ impl Answer for GetMchIdResponse {
 // --- GetPartnerId (获取超赢商户微信子商户号)
 
 /// `GetPartnerId`; `mch_id` defaults to the configured merchant.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GetPartnerIdRequest {
     #[serde(default)]
     pub mch_id: Option<String>,
 }
 
-impl Call for GetPartnerIdRequest {
-    const NAME: &'static str = "getpartnerid";
-    const ENDPOINT: Endpoint = Endpoint::Path("/Open/GetPartnerId");
-    type Response = GetPartnerIdResponse;
+impl Operation for GetPartnerIdRequest {
+    type Answer = GetPartnerIdResponse;
+    const INFO: OperationInfo = OperationInfo {
+        name: "get_partner_id",
+        summary: "The merchant's WeChat sub-merchant numbers per channel",
+        effect: Effect::Read,
+    };
 
     fn validate(&self) -> Result<()> {
         not_blank("mch_id", &self.mch_id)
     }
+}
+
+impl Call for GetPartnerIdRequest {
+    const ENDPOINT: Endpoint = Endpoint::Path("/Open/GetPartnerId");
+    const READ: Read = Read::Plain;
 
     fn fields(&self, creds: &Credentials) -> RawFields {
         Form::default().put("mch_id", self.mch_id.clone().unwrap_or_else(|| creds.mch_id.clone())).done()
@@ -1729,7 +1946,7 @@ pub struct GetPartnerIdResponse {
     pub extra: BTreeMap<String, String>,
 }
 
-impl Answer for GetPartnerIdResponse {
+impl WithStatus for GetPartnerIdResponse {
     fn status(&self) -> &Status {
         &self.status
     }
@@ -1738,21 +1955,26 @@ impl Answer for GetPartnerIdResponse {
 // --- GetMchInfo (获取超赢商户基础信息)
 
 /// `GetMchInfo`; `mch_id` defaults to the configured merchant.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GetMchInfoRequest {
     #[serde(default)]
     pub mch_id: Option<String>,
 }
 
-impl Call for GetMchInfoRequest {
-    const NAME: &'static str = "getmchinfo";
-    const ENDPOINT: Endpoint = Endpoint::Path("/Open/GetMchInfo");
-    type Response = GetMchInfoResponse;
+impl Operation for GetMchInfoRequest {
+    type Answer = GetMchInfoResponse;
+    const INFO: OperationInfo =
+        OperationInfo { name: "get_mch_info", summary: "The merchant's full and short names", effect: Effect::Read };
 
     fn validate(&self) -> Result<()> {
         not_blank("mch_id", &self.mch_id)
     }
+}
+
+impl Call for GetMchInfoRequest {
+    const ENDPOINT: Endpoint = Endpoint::Path("/Open/GetMchInfo");
+    const READ: Read = Read::Plain;
 
     fn fields(&self, creds: &Credentials) -> RawFields {
         Form::default().put("mch_id", self.mch_id.clone().unwrap_or_else(|| creds.mch_id.clone())).done()
@@ -1773,7 +1995,7 @@ pub struct GetMchInfoResponse {
     pub extra: BTreeMap<String, String>,
 }
 
-impl Answer for GetMchInfoResponse {
+impl WithStatus for GetMchInfoResponse {
     fn status(&self) -> &Status {
         &self.status
     }
@@ -1782,23 +2004,31 @@ impl Answer for GetMchInfoResponse {
 // --- WXA_Code2Session (小程序用户code登录)
 
 /// `WXA_Code2Session`: a mini program's login code to the user's openid.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Code2SessionRequest {
     pub appid: String,
     pub js_code: String,
 }
 
-impl Call for Code2SessionRequest {
-    const NAME: &'static str = "wxa_code2session";
-    const ENDPOINT: Endpoint = Endpoint::Path("/Open/WXA_Code2Session");
-    const SIGNED_SUCCESS: bool = false;
-    type Response = Code2SessionResponse;
+impl Operation for Code2SessionRequest {
+    type Answer = Code2SessionResponse;
+    const INFO: OperationInfo = OperationInfo {
+        name: "wxa_code2session",
+        summary: "Mini program login code to openid and session key",
+        effect: Effect::Read,
+    };
 
     fn validate(&self) -> Result<()> {
         require("appid", &self.appid)?;
         require("js_code", &self.js_code)
     }
+}
+
+impl Call for Code2SessionRequest {
+    const ENDPOINT: Endpoint = Endpoint::Path("/Open/WXA_Code2Session");
+    const READ: Read = Read::Plain;
+    const SIGNED_SUCCESS: bool = false;
 
     fn fields(&self, _creds: &Credentials) -> RawFields {
         Form::default().put("appid", self.appid.as_str()).put("js_code", self.js_code.as_str()).done()
@@ -1823,7 +2053,7 @@ pub struct Code2SessionResponse {
     pub extra: BTreeMap<String, String>,
 }
 
-impl Answer for Code2SessionResponse {
+impl WithStatus for Code2SessionResponse {
     fn status(&self) -> &Status {
         &self.status
     }
@@ -1962,7 +2192,7 @@ mod tests {
         assert_eq!(s.rejection(), Error::rejected("VER", "请升级"));
     }
 
-    fn answer<T: Answer>(json: &str) -> T {
+    fn answer<T: WithStatus>(json: &str) -> T {
         decode(&protocol::parse_answer(json).unwrap()).unwrap()
     }
 
@@ -2198,7 +2428,7 @@ mod tests {
         assert_eq!(bad(|r| r.out_trade_no = "a".repeat(33)), "out_trade_no");
         assert_eq!(bad(|r| r.out_trade_no = "PG-0001".into()), "out_trade_no");
         assert_eq!(bad(|r| r.total_fee = Money::ZERO), "total_fee");
-        assert_eq!(bad(|r| r.auth_code = String::new()), "auth_code");
+        assert_eq!(bad(|r| r.auth_code = Masked::default()), "auth_code");
         assert_eq!(bad(|r| r.auth_code = "1345 678".into()), "auth_code");
         assert_eq!(bad(|r| r.body = " ".into()), "body");
         assert_eq!(bad(|r| r.goods_detail[1].goods_id = "商品".into()), "goods_detail[1].goods_id");

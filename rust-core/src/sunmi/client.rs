@@ -1,4 +1,5 @@
-//! The Sunmi HTTP client: one typed method per operation of seed 000, and the [`Gateway`] impl.
+//! The Sunmi protocol on the generic client, its operations listed once, and the [`Gateway`]
+//! impl.
 //!
 //! Typed methods return `Ok` with the typed `data` whenever Sunmi delivered an answer that is
 //! about an order (read its `state`, `resultCode` and `sub_code`); `Err(GatewayRejected)` only
@@ -9,8 +10,8 @@
 //!
 //! Decisions on what the seed leaves open:
 //! - No barcode payment: [`Gateway::validate_pay`] and [`Gateway::pay`] answer `Unsupported`.
-//!   Money comes in through the prepays (`invoke` jsapipay / minipay, journalled by the engine as
-//!   pre-orders through [`Gateway::order_intent`]; [`super::await_prepay`] polls them) and card
+//!   Money comes in through the prepays (`js_api_pay` / `mini_pay`, journalled by the engine as
+//!   pre-orders by their declared effect; the engine's `follow_preorder` polls them) and card
 //!   swipes on the terminal (`swipequery`).
 //! - No cancel or close: `cancel` answers `Unsupported`; the payment machine then refunds a paid
 //!   order in full itself, or hands an unpaid one to a person.
@@ -27,45 +28,39 @@ use async_trait::async_trait;
 use super::protocol::{self, PublicKey};
 use super::types::*;
 use super::Credentials;
-use crate::config::{Environment, GatewayConfig, PollSchedule};
+use crate::client::{Protocol, Sends};
+use crate::config::{Config, Environment, PollSchedule};
 use crate::error::{Error, Result};
-use crate::gateway::{params, to_json, Gateway, Notification, OperationInfo, OrderIntent};
+use crate::gateway::{Gateway, Notification};
 use crate::trade::{GatewayId, PayRequest, RawFields, RefundRequest, RefundResult, TradeResult};
 use crate::transport::Transport;
 
-const OPERATIONS: &[OperationInfo] = &[
-    OperationInfo {
-        name: "swipequery",
-        summary: "A card-swipe trade of a Sunmi terminal by orderId / platformId (3.3.1)",
-    },
-    OperationInfo {
-        name: "paybind",
-        summary: "Bind a payment directory or app id for WeChat prepays, any configType (4.3.1)",
-    },
-    OperationInfo {
-        name: "bind_official_account",
-        summary: "Both payBind steps of an official account in order: attentionAppId, then payUrl",
-    },
-    OperationInfo { name: "jsapipay", summary: "WeChat official-account prepay, totalAmount in fen (4.3.2)" },
-    OperationInfo { name: "minipay", summary: "WeChat mini-program prepay, totalAmount in fen (5.3.2)" },
-    OperationInfo { name: "query", summary: "An order (payment or refund) by misId / orderId / platformId (4.3.3)" },
-    OperationInfo { name: "refund", summary: "Refund all or part of an order; orderId is the refund number (4.3.4)" },
-];
-
-pub struct Client {
-    config: GatewayConfig,
+/// The Sunmi protocol: the integrator's credentials and Sunmi's key for callbacks.
+pub struct Sunmi {
     creds: Credentials,
-    http: Transport,
-    /// Sunmi's key for callbacks: the configured one, or in the test environment the seed's.
+    /// The configured key, or in the test environment the seed's.
     public_key: Option<PublicKey>,
 }
 
-impl Client {
-    pub fn new(config: GatewayConfig) -> Result<Client> {
-        let crate::config::Credentials::Sunmi(creds) = &config.credentials else {
-            return Err(Error::config(format!("sunmi client given {} credentials", config.gateway())));
-        };
-        let creds = creds.clone();
+/// The Sunmi client.
+pub type Client = crate::client::Client<Sunmi>;
+
+crate::operations!(Client {
+    SwipeQueryRequest => swipe_query,
+    PayBindRequest => pay_bind,
+    OfficialAccountBindRequest => bind_official_account,
+    JsApiPayRequest => js_api_pay,
+    MiniPayRequest => mini_pay,
+    QueryRequest => trade_query,
+    TradeRefundRequest => trade_refund,
+});
+
+impl Protocol for Sunmi {
+    const GATEWAY: GatewayId = GatewayId::Sunmi;
+    type Credentials = Credentials;
+
+    fn new(config: &Config<Credentials>) -> Result<Sunmi> {
+        let creds = config.credentials.clone();
         if creds.app_id.trim().is_empty() {
             return Err(Error::config("sunmi: credentials app_id is empty"));
         }
@@ -82,18 +77,19 @@ impl Client {
             ),
             None => None,
         };
-        let http = Transport::new(config.transport())?;
-        Ok(Client { config, creds, http, public_key })
+        Ok(Sunmi { creds, public_key })
     }
+}
 
+impl<O: Call> Sends<O> for Sunmi {
     /// Sends one operation and returns its typed `data` (see the module documentation).
-    pub async fn call<R: Call>(&self, req: &R) -> Result<R::Response> {
+    async fn send(&self, http: &Transport, base_url: &str, req: &O) -> Result<O::Answer> {
         let mut fields = req.fields(&self.creds)?;
         fields.insert("app_id".into(), self.creds.app_id.clone());
         fields.insert("charset".into(), protocol::CHARSET.into());
         let form = protocol::signed_form(&fields, self.creds.app_key.expose());
-        let url = format!("{}{}", self.config.base_url, R::PATH);
-        let body = self.http.post_form(&url, &form).await?;
+        let url = format!("{base_url}{}", O::PATH);
+        let body = http.post_form(&url, &form).await?;
         let answer = protocol::parse_answer(&body)?;
         let system = SystemCode::parse(&answer.code);
         let decision = system.decide();
@@ -108,89 +104,42 @@ impl Client {
         let sub = text("sub_code");
         if !sub.is_empty() {
             let code = SubCode::parse(&sub);
-            let decision = R::READ.decide(&code);
-            tracing::debug!(target: "posgate::sunmi", op = R::NAME, sub_code = %code, ?decision, "answer");
+            let decision = O::READ.decide(&code);
+            tracing::debug!(target: "posgate::sunmi", op = O::INFO.name, sub_code = %code, ?decision, "answer");
             if decision != Decision::Accept {
                 return Err(code_error(decision, code.as_str(), &text("sub_msg"), code.description()));
             }
         }
-        R::Response::from_data(answer.data).map_err(|e| Error::Network {
-            message: format!("sunmi {}: unreadable data in the answer: {e}", R::NAME),
+        let typed = O::Answer::from_data(answer.data).map_err(|e| Error::Network {
+            message: format!("sunmi {}: unreadable data in the answer: {e}", O::INFO.name),
             outcome_unknown: true,
-        })
+        })?;
+        req.check(&typed)?;
+        Ok(typed)
     }
+}
 
-    // --- one typed method per operation of the seed
-
-    /// `swipeQuery` (3.3.1): a card-swipe trade.
-    pub async fn swipe_query(&self, req: &SwipeQueryRequest) -> Result<SwipeTrade> {
-        let r = self.call(req).await?;
-        if let (Some(asked), Some(got)) = (req.order_id.as_deref(), r.order_id.as_deref()) {
-            same_order(asked, got)?;
-        }
-        Ok(r)
-    }
-
-    /// `payBind` (4.3.1, 5.3.1): one binding step, any configType.
-    pub async fn pay_bind(&self, req: &PayBindRequest) -> Result<PayBindResponse> {
-        self.call(req).await
-    }
-
-    /// The official account's two payBind calls in their required order: configType 3
-    /// (`attentionAppId`), then configType 1 (`payUrl`). The second is sent only once the first
-    /// is bound (now or before: "已配置" is taken as bound, so a repeated setup goes through).
-    pub async fn bind_official_account(&self, req: &OfficialAccountBindRequest) -> Result<OfficialAccountBinding> {
+/// The official account's two payBind calls in their required order: configType 3
+/// (`attentionAppId`), then configType 1 (`payUrl`). The second is sent only once the first is
+/// bound (now or before: "已配置" is taken as bound, so a repeated setup goes through).
+impl Sends<OfficialAccountBindRequest> for Sunmi {
+    async fn send(
+        &self,
+        http: &Transport,
+        base_url: &str,
+        req: &OfficialAccountBindRequest,
+    ) -> Result<OfficialAccountBinding> {
         let [account, dir] = req.steps();
         // Both steps are checked before the first is sent.
         account.fields(&self.creds)?;
         dir.fields(&self.creds)?;
-        let account = bind_step(self.pay_bind(&account).await)?;
-        let pay_url = bind_step(self.pay_bind(&dir).await)?;
+        let account = bind_step(self.send(http, base_url, &account).await)?;
+        let pay_url = bind_step(self.send(http, base_url, &dir).await)?;
         Ok(OfficialAccountBinding { account, pay_url })
     }
+}
 
-    /// `jsApiPay` (4.3.2): official-account prepay.
-    pub async fn jsapi_pay(&self, req: &JsApiPayRequest) -> Result<PrepayResponse> {
-        let r = self.call(req).await?;
-        if let Some(got) = r.order_id.as_deref() {
-            same_order(&req.order_id, got)?;
-        }
-        Ok(r)
-    }
-
-    /// `miniPay` (5.3.2): mini-program prepay.
-    pub async fn mini_pay(&self, req: &MiniPayRequest) -> Result<PrepayResponse> {
-        let r = self.call(req).await?;
-        if let Some(got) = r.order_id.as_deref() {
-            same_order(&req.order_id, got)?;
-        }
-        Ok(r)
-    }
-
-    /// `query` (4.3.3).
-    pub async fn trade_query(&self, req: &QueryRequest) -> Result<QueryResponse> {
-        let r = self.call(req).await?;
-        if let (Some(asked), Some(got)) = (req.order_id.as_deref(), r.order_id.as_deref()) {
-            same_order(asked, got)?;
-        }
-        if let (Some(asked), Some(got)) = (req.mis_id.as_deref(), r.mis_id.as_deref()) {
-            same_order(asked, got)?;
-        }
-        Ok(r)
-    }
-
-    /// `refund` (4.3.4). The same refund number again is the same refund.
-    pub async fn trade_refund(&self, req: &TradeRefundRequest) -> Result<RefundResponse> {
-        let r = self.call(req).await?;
-        if let Some(got) = r.order_id.as_deref() {
-            same_order(&req.order_id, got)?;
-        }
-        if let (Some(asked), Some(got)) = (req.ori_order_id.as_deref(), r.ori_order_id.as_deref()) {
-            same_order(asked, got)?;
-        }
-        Ok(r)
-    }
-
+impl Sunmi {
     /// Verifies a callback with the configured Sunmi public key (see [`protocol::verify_notification`]).
     pub fn verify_callback(&self, fields: &RawFields) -> Result<Notification> {
         let key = self.public_key.as_ref().ok_or_else(|| {
@@ -200,12 +149,11 @@ impl Client {
     }
 }
 
-/// An answer about another order than the one asked about cannot be used.
-fn same_order(asked: &str, got: &str) -> Result<()> {
-    if got.is_empty() || got == asked {
-        return Ok(());
+impl Client {
+    /// Verifies a callback with the configured Sunmi public key (see [`protocol::verify_notification`]).
+    pub fn verify_callback(&self, fields: &RawFields) -> Result<Notification> {
+        self.protocol.verify_callback(fields)
     }
-    Err(Error::Network { message: format!("sunmi: answer is about order {got}, not {asked}"), outcome_unknown: true })
 }
 
 fn bind_step(r: Result<PayBindResponse>) -> Result<BindStep> {
@@ -328,45 +276,8 @@ impl Gateway for Client {
         Err(Error::Unsupported { what: "sunmi has no cancel or close: refund a paid order".into() })
     }
 
-    fn operations(&self) -> &'static [OperationInfo] {
-        OPERATIONS
-    }
-
-    async fn invoke(&self, name: &str, p: serde_json::Value) -> Result<serde_json::Value> {
-        let op = name.to_ascii_lowercase();
-        match op.as_str() {
-            "swipequery" => to_json(&self.swipe_query(&params(&op, p)?).await?),
-            "paybind" => to_json(&self.pay_bind(&params(&op, p)?).await?),
-            "bind_official_account" => to_json(&self.bind_official_account(&params(&op, p)?).await?),
-            "jsapipay" => to_json(&self.jsapi_pay(&params(&op, p)?).await?),
-            "minipay" => to_json(&self.mini_pay(&params(&op, p)?).await?),
-            "query" => to_json(&self.trade_query(&params(&op, p)?).await?),
-            "refund" => to_json(&self.trade_refund(&params(&op, p)?).await?),
-            _ => Err(Error::Unsupported {
-                what: format!(
-                    "sunmi has no operation {name:?} (one of: {})",
-                    OPERATIONS.iter().map(|o| o.name).collect::<Vec<_>>().join(", ")
-                ),
-            }),
-        }
-    }
-
     fn verify_notification(&self, fields: &RawFields) -> Result<Notification> {
         self.verify_callback(fields)
-    }
-
-    /// The prepays create orders that wait for the payer (not charges).
-    fn order_intent(&self, name: &str, params: &serde_json::Value) -> Option<OrderIntent> {
-        let intent = |order_no: String, amount| Some(OrderIntent { order_no, amount, charges_now: false });
-        match name.to_ascii_lowercase().as_str() {
-            "jsapipay" => serde_json::from_value::<JsApiPayRequest>(params.clone())
-                .ok()
-                .and_then(|r| intent(r.order_id, r.total_amount)),
-            "minipay" => serde_json::from_value::<MiniPayRequest>(params.clone())
-                .ok()
-                .and_then(|r| intent(r.order_id, r.total_amount)),
-            _ => None,
-        }
     }
 
     fn is_order_not_found(&self, err: &Error) -> bool {
@@ -376,14 +287,17 @@ impl Gateway for Client {
 
 fn no_barcode() -> Error {
     Error::Unsupported {
-        what: "sunmi has no barcode payment: take WeChat prepays (invoke jsapipay / minipay) or card swipes".into(),
+        what: "sunmi has no barcode payment: take WeChat prepays (js_api_pay / mini_pay) or card swipes".into(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gateway::Operations;
     use crate::money::Money;
+    use crate::operation::Operation as _;
+    use crate::registry::GatewayConfig;
     use crate::secret::Secret;
     use serde_json::json;
 
@@ -391,7 +305,7 @@ mod tests {
         let mut creds = Credentials::new("app", Secret::new("k"));
         creds.merchant_no = Some("820291573790006".into());
         creds.public_key = public_key.map(str::to_string);
-        let mut cfg = GatewayConfig::new("http://127.0.0.1:9", crate::config::Credentials::Sunmi(creds));
+        let mut cfg = GatewayConfig::new("http://127.0.0.1:9", crate::registry::Credentials::Sunmi(creds));
         cfg.allow_http = true;
         cfg.environment = env;
         cfg
@@ -411,14 +325,14 @@ mod tests {
 
     #[test]
     fn every_operation_is_listed() {
-        let names: Vec<_> = client().operations().iter().map(|o| o.name).collect();
+        let names: Vec<_> = crate::gateway::Operations::operations(&client()).iter().map(|o| o.name).collect();
         for n in [
-            SwipeQueryRequest::NAME,
-            PayBindRequest::NAME,
-            JsApiPayRequest::NAME,
-            MiniPayRequest::NAME,
-            QueryRequest::NAME,
-            TradeRefundRequest::NAME,
+            SwipeQueryRequest::INFO.name,
+            PayBindRequest::INFO.name,
+            JsApiPayRequest::INFO.name,
+            MiniPayRequest::INFO.name,
+            QueryRequest::INFO.name,
+            TradeRefundRequest::INFO.name,
         ] {
             assert!(names.contains(&n), "{n}");
         }
@@ -443,26 +357,30 @@ mod tests {
     fn empty_credentials_are_a_configuration_error() {
         let cfg = GatewayConfig::new(
             "https://x",
-            crate::config::Credentials::Sunmi(Credentials::new("app", Secret::new(""))),
+            crate::registry::Credentials::Sunmi(Credentials::new("app", Secret::new(""))),
         );
         assert!(matches!(Client::new(cfg), Err(Error::Configuration { .. })));
-        let cfg =
-            GatewayConfig::new("https://x", crate::config::Credentials::Sunmi(Credentials::new(" ", Secret::new("k"))));
+        let cfg = GatewayConfig::new(
+            "https://x",
+            crate::registry::Credentials::Sunmi(Credentials::new(" ", Secret::new("k"))),
+        );
         assert!(matches!(Client::new(cfg), Err(Error::Configuration { .. })));
     }
 
     #[test]
     fn prepays_are_pre_orders() {
         let c = client();
-        let i = c
-            .order_intent("miniPay", &json!({"totalAmount": 1580, "miniAppId": "wx1", "openId": "o1", "orderId": "A1"}))
+        let d = c
+            .describe("mini_pay", &json!({"totalAmount": 1580, "miniAppId": "wx1", "openId": "o1", "orderId": "A1"}))
             .unwrap();
-        assert_eq!((i.order_no.as_str(), i.amount.fen(), i.charges_now), ("A1", 1580, false));
-        let i = c
-            .order_intent("jsapipay", &json!({"totalAmount": 1, "miniAppId": "wx1", "openId": "o1", "orderId": "B1"}))
+        let m = d.movement.unwrap();
+        assert_eq!((m.order_no.as_str(), m.amount.fen(), d.effect), ("A1", 1580, crate::Effect::PreOrder));
+        let d = c
+            .describe("js_api_pay", &json!({"totalAmount": 1, "miniAppId": "wx1", "openId": "o1", "orderId": "B1"}))
             .unwrap();
-        assert_eq!((i.order_no.as_str(), i.charges_now), ("B1", false));
-        assert!(c.order_intent("query", &json!({"orderId": "A1"})).is_none());
+        assert_eq!((d.movement.unwrap().order_no.as_str(), d.effect), ("B1", crate::Effect::PreOrder));
+        let d = c.describe("trade_query", &json!({"orderId": "A1"})).unwrap();
+        assert_eq!((d.movement, d.effect), (None, crate::Effect::Read));
         assert!(c.is_order_not_found(&Error::rejected("E19", "订单不存在")));
         assert!(!c.is_order_not_found(&Error::rejected("Q03", "参数异常")));
     }
@@ -482,10 +400,10 @@ mod tests {
         assert!(matches!(c.pay(&req).await, Err(Error::Unsupported { .. })));
         assert!(matches!(c.cancel("A1").await, Err(Error::Unsupported { .. })));
         assert!(matches!(c.query("A 1").await, Err(Error::InvalidInput { field, .. }) if field == "order_no"));
-        let e = c.invoke("minipay", json!({"orderId": "A1"})).await.unwrap_err();
-        assert!(matches!(e, Error::InvalidInput { field, .. } if field == "minipay.params"));
+        let e = c.invoke("mini_pay", json!({"orderId": "A1"})).await.unwrap_err();
+        assert!(matches!(e, Error::InvalidInput { field, .. } if field == "mini_pay.params"));
         let e = c
-            .invoke("minipay", json!({"totalAmount": 0, "miniAppId": "wx1", "openId": "o1", "orderId": "A1"}))
+            .invoke("mini_pay", json!({"totalAmount": 0, "miniAppId": "wx1", "openId": "o1", "orderId": "A1"}))
             .await
             .unwrap_err();
         assert!(matches!(e, Error::InvalidInput { field, .. } if field == "totalAmount"));

@@ -11,25 +11,19 @@
 //! Sunmi has no barcode payment, no cancel and no close: money comes in through card swipes on
 //! Sunmi's financial terminals (looked up with `swipeQuery`) and WeChat prepays (`jsApiPay`,
 //! `miniPay`) the payer confirms on the phone. A prepay answers "用户支付中" and the seed asks to
-//! query from 10 s later: [`await_prepay`] runs the journalled poll loop on a prepay the engine
-//! recorded.
+//! query from 10 s later: the engine follows a journalled prepay on the payment machine's poll
+//! loop (`Engine::follow_preorder`).
 
 mod client;
 pub mod protocol;
 pub mod types;
 
-use std::sync::Arc;
-
-pub use client::Client;
+pub use client::{Client, Sunmi};
 pub use protocol::{verify_notification, PrivateKey, PublicKey};
 pub use types::*;
 
-use crate::engine::Engine;
-use crate::error::{Error, Result};
-use crate::journal::EntryKind;
-use crate::payment::{Control, Machine, NoListener, PaymentListener};
+use crate::error::Error;
 use crate::secret::Secret;
-use crate::trade::TradeResult;
 
 /// Sunmi's public key for callbacks in the test environment (seed 6.4), X.509
 /// SubjectPublicKeyInfo DER in Base64. Production keys are mailed to each integrator.
@@ -98,39 +92,4 @@ impl From<ProtocolError> for Error {
             ProtocolError::Malformed(m) => Error::Network { message: format!("sunmi: {m}"), outcome_unknown: true },
         }
     }
-}
-
-/// Follows a prepay the engine journalled (`engine.invoke("minipay" | "jsapipay", ..)`) with the
-/// payment state machine's poll loop: the first query no sooner than the gateway's schedule says
-/// after the prepay was sent (Sunmi: 10 s after "用户支付中", 4.3.2 / 5.3.2), then every interval
-/// until the order is settled or the deadline passes; every answer goes to the journal. At the
-/// deadline the machine tries to reverse: Sunmi has no cancel, so a paid order is refunded in
-/// full and one still unpaid is marked needs attention (a person checks it).
-///
-/// Returns the settled result; a prepay already settled is reported from the journal.
-pub async fn await_prepay(
-    engine: &Arc<Engine>,
-    order_no: &str,
-    listener: Option<Arc<dyn PaymentListener>>,
-) -> Result<TradeResult> {
-    let gw = engine.gateway().clone();
-    let journal = engine.journal().clone();
-    let entry = journal
-        .get(EntryKind::Payment, gw.id(), order_no)?
-        .ok_or_else(|| Error::invalid("order_no", format!("{order_no} is not in the journal")))?;
-    if entry.state.is_settled() {
-        return Ok(crate::payment::recorded_result(&entry));
-    }
-    if entry.attempts == 0 {
-        return Err(Error::invalid("order_no", format!("{order_no} was never sent")));
-    }
-    let control = Control::default();
-    let m = Machine {
-        gw: gw.as_ref(),
-        journal: &journal,
-        listener: listener.as_deref().unwrap_or(&NoListener),
-        control: &control,
-        schedule: gw.schedule(),
-    };
-    m.run(entry, None).await
 }

@@ -18,6 +18,7 @@ use super::Credentials;
 use crate::error::{Error, Result};
 use crate::ids::NumberRule;
 use crate::money::Money;
+use crate::operation::{Effect, Movement, Operation, OperationInfo};
 use crate::trade::{RawFields, RefundState, TradeState};
 // Answers are read leniently with the shared readers; sunmi's amounts, numbers and codes are read
 // with surrounding whitespace trimmed (`de::*_trimmed`, `trimmed` code tables).
@@ -368,22 +369,33 @@ pub struct CloudPayInfo {
 // Operations
 
 /// One operation of the seed: where it goes, how its codes are read, what it checks, its fields.
-pub trait Call {
-    /// The seed's name, lower-cased (the `invoke` name).
-    const NAME: &'static str;
+pub trait Call: Operation<Answer: FromData> {
     /// The path below the base URL, e.g. `/v1/trade/miniPay`.
     const PATH: &'static str;
     const READ: Read;
-    type Response: Answer;
 
     /// The operation's own fields (the client adds app_id, charset and sign). Refuses bad input,
-    /// naming the field, before anything is sent; merchant number and device SN default to the
-    /// credentials'.
+    /// naming the field, before anything is sent: these checks need the credentials (merchant
+    /// number and device SN default to theirs), so they run here rather than in `validate`.
     fn fields(&self, creds: &Credentials) -> Result<RawFields>;
+
+    /// Checks the answer is about what was asked (a replayed or crossed answer is not trusted).
+    fn check(&self, answer: &Self::Answer) -> Result<()> {
+        let _ = answer;
+        Ok(())
+    }
+}
+
+/// An answer about another order than the one asked about cannot be used.
+pub(crate) fn same_order(asked: &str, got: &str) -> Result<()> {
+    if got.is_empty() || got == asked {
+        return Ok(());
+    }
+    Err(Error::Network { message: format!("sunmi: answer is about order {got}, not {asked}"), outcome_unknown: true })
 }
 
 /// A typed answer decoded from `data`.
-pub trait Answer: Sized {
+pub trait FromData: Sized {
     fn from_data(data: serde_json::Value) -> std::result::Result<Self, String>;
 }
 
@@ -544,11 +556,18 @@ pub struct SwipeQueryRequest {
     pub platform_id: Option<String>,
 }
 
+impl Operation for SwipeQueryRequest {
+    type Answer = SwipeTrade;
+    const INFO: OperationInfo = OperationInfo {
+        name: "swipe_query",
+        summary: "A card-swipe trade of a Sunmi terminal by orderId / platformId (3.3.1)",
+        effect: Effect::Read,
+    };
+}
+
 impl Call for SwipeQueryRequest {
-    const NAME: &'static str = "swipequery";
     const PATH: &'static str = "/v1/trade/swipeQuery";
     const READ: Read = Read::Query;
-    type Response = SwipeTrade;
 
     fn fields(&self, creds: &Credentials) -> Result<RawFields> {
         let msn = self.msn.clone().or_else(|| creds.msn.clone()).unwrap_or_default();
@@ -568,6 +587,13 @@ impl Call for SwipeQueryRequest {
             .opt("orderId", self.order_id.as_deref().filter(|s| !s.trim().is_empty()))
             .opt("platformId", self.platform_id.as_deref().filter(|s| !s.trim().is_empty()))
             .done())
+    }
+
+    fn check(&self, answer: &SwipeTrade) -> Result<()> {
+        match (self.order_id.as_deref(), answer.order_id.as_deref()) {
+            (Some(asked), Some(got)) => same_order(asked, got),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -627,7 +653,7 @@ pub struct SwipeTrade {
     pub extra: Extra,
 }
 
-impl Answer for SwipeTrade {
+impl FromData for SwipeTrade {
     fn from_data(data: serde_json::Value) -> std::result::Result<Self, String> {
         decode_object(data)
     }
@@ -648,7 +674,7 @@ impl SwipeTrade {
 /// Official accounts take two calls in this order: configType 3 with `attentionAppId`, then
 /// configType 1 with `payUrl` (see [`crate::sunmi::Client::bind_official_account`]); mini
 /// programs one: configType 2 with `miniAppId`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PayBindRequest {
     /// The credentials' merchant number when absent.
@@ -683,11 +709,18 @@ impl PayBindRequest {
     }
 }
 
+impl Operation for PayBindRequest {
+    type Answer = PayBindResponse;
+    const INFO: OperationInfo = OperationInfo {
+        name: "pay_bind",
+        summary: "Bind a payment directory or app id for WeChat prepays, any configType (4.3.1)",
+        effect: Effect::Setup,
+    };
+}
+
 impl Call for PayBindRequest {
-    const NAME: &'static str = "paybind";
     const PATH: &'static str = "/v1/trade/payBind";
     const READ: Read = Read::Bind;
-    type Response = PayBindResponse;
 
     fn fields(&self, creds: &Credentials) -> Result<RawFields> {
         let merchant = merchant_no(&self.merchant_no, creds)?;
@@ -741,7 +774,7 @@ pub struct PayBindResponse {
     pub config: Option<Extra>,
 }
 
-impl Answer for PayBindResponse {
+impl FromData for PayBindResponse {
     fn from_data(data: serde_json::Value) -> std::result::Result<Self, String> {
         match data {
             serde_json::Value::String(s) => Ok(PayBindResponse { result: Some(s), config: None }),
@@ -766,7 +799,7 @@ pub struct OfficialAccountBinding {
 
 /// The official account's two-step binding (4.3.1) as one request: configType 3 with
 /// `attentionAppId`, then configType 1 with `payUrl`, in that order.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OfficialAccountBindRequest {
     #[serde(default)]
@@ -775,6 +808,15 @@ pub struct OfficialAccountBindRequest {
     pub attention_app_id: String,
     /// The payment directory (ending in `/`).
     pub pay_url: String,
+}
+
+impl Operation for OfficialAccountBindRequest {
+    type Answer = OfficialAccountBinding;
+    const INFO: OperationInfo = OperationInfo {
+        name: "bind_official_account",
+        summary: "Both payBind steps of an official account in order: attentionAppId, then payUrl",
+        effect: Effect::Setup,
+    };
 }
 
 impl OfficialAccountBindRequest {
@@ -802,7 +844,7 @@ pub enum BindStep {
 // --- the prepays (4.3.2, 5.3.2)
 
 /// `jsApiPay`: WeChat official-account prepay. `totalAmount` in fen here; yuan on the wire.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct JsApiPayRequest {
     /// The credentials' merchant number when absent.
@@ -822,11 +864,22 @@ pub struct JsApiPayRequest {
     pub notify_url: Option<String>,
 }
 
+impl Operation for JsApiPayRequest {
+    type Answer = PrepayResponse;
+    const INFO: OperationInfo = OperationInfo {
+        name: "js_api_pay",
+        summary: "WeChat official-account prepay, totalAmount in fen (4.3.2)",
+        effect: Effect::PreOrder,
+    };
+
+    fn movement(&self) -> Option<Movement> {
+        Some(Movement::order(&self.order_id, self.total_amount))
+    }
+}
+
 impl Call for JsApiPayRequest {
-    const NAME: &'static str = "jsapipay";
     const PATH: &'static str = "/v1/trade/jsApiPay";
     const READ: Read = Read::Prepay;
-    type Response = PrepayResponse;
 
     fn fields(&self, creds: &Credentials) -> Result<RawFields> {
         let merchant = merchant_no(&self.merchant_no, creds)?;
@@ -849,10 +902,14 @@ impl Call for JsApiPayRequest {
             .opt("notifyUrl", self.notify_url.as_deref())
             .done())
     }
+
+    fn check(&self, answer: &PrepayResponse) -> Result<()> {
+        answer.order_id.as_deref().map_or(Ok(()), |got| same_order(&self.order_id, got))
+    }
 }
 
 /// `miniPay`: WeChat mini-program prepay. `totalAmount` in fen (also on the wire).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MiniPayRequest {
     #[serde(default)]
@@ -873,11 +930,22 @@ pub struct MiniPayRequest {
     pub notify_url: Option<String>,
 }
 
+impl Operation for MiniPayRequest {
+    type Answer = PrepayResponse;
+    const INFO: OperationInfo = OperationInfo {
+        name: "mini_pay",
+        summary: "WeChat mini-program prepay, totalAmount in fen (5.3.2)",
+        effect: Effect::PreOrder,
+    };
+
+    fn movement(&self) -> Option<Movement> {
+        Some(Movement::order(&self.order_id, self.total_amount))
+    }
+}
+
 impl Call for MiniPayRequest {
-    const NAME: &'static str = "minipay";
     const PATH: &'static str = "/v1/trade/miniPay";
     const READ: Read = Read::Prepay;
-    type Response = PrepayResponse;
 
     fn fields(&self, creds: &Credentials) -> Result<RawFields> {
         let merchant = merchant_no(&self.merchant_no, creds)?;
@@ -898,6 +966,10 @@ impl Call for MiniPayRequest {
             .opt("appVersion", self.app_version.as_deref())
             .opt("notifyUrl", self.notify_url.as_deref())
             .done())
+    }
+
+    fn check(&self, answer: &PrepayResponse) -> Result<()> {
+        answer.order_id.as_deref().map_or(Ok(()), |got| same_order(&self.order_id, got))
     }
 }
 
@@ -944,7 +1016,7 @@ pub struct PrepayResponse {
     pub extra: Extra,
 }
 
-impl Answer for PrepayResponse {
+impl FromData for PrepayResponse {
     fn from_data(data: serde_json::Value) -> std::result::Result<Self, String> {
         decode_object(data)
     }
@@ -961,7 +1033,7 @@ impl PrepayResponse {
 
 /// `query`: any order that is not a card swipe (prepays, scans, refunds), by `misId`, `orderId`
 /// or `platformId` (one required), looked up by device SN or merchant number (one required).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct QueryRequest {
     #[serde(default)]
@@ -982,11 +1054,18 @@ impl QueryRequest {
     }
 }
 
+impl Operation for QueryRequest {
+    type Answer = QueryResponse;
+    const INFO: OperationInfo = OperationInfo {
+        name: "trade_query",
+        summary: "An order (payment or refund) by misId / orderId / platformId (4.3.3)",
+        effect: Effect::Read,
+    };
+}
+
 impl Call for QueryRequest {
-    const NAME: &'static str = "query";
     const PATH: &'static str = "/v1/trade/query";
     const READ: Read = Read::Query;
-    type Response = QueryResponse;
 
     fn fields(&self, creds: &Credentials) -> Result<RawFields> {
         let (msn, merchant) = device_or_merchant(&self.msn, &self.merchant_no, creds, 20)?;
@@ -1003,6 +1082,16 @@ impl Call for QueryRequest {
             .opt("orderId", self.order_id.as_deref())
             .opt("platformId", self.platform_id.as_deref())
             .done())
+    }
+
+    fn check(&self, answer: &QueryResponse) -> Result<()> {
+        if let (Some(asked), Some(got)) = (self.order_id.as_deref(), answer.order_id.as_deref()) {
+            same_order(asked, got)?;
+        }
+        if let (Some(asked), Some(got)) = (self.mis_id.as_deref(), answer.mis_id.as_deref()) {
+            same_order(asked, got)?;
+        }
+        Ok(())
     }
 }
 
@@ -1056,7 +1145,7 @@ pub struct QueryResponse {
     pub extra: Extra,
 }
 
-impl Answer for QueryResponse {
+impl FromData for QueryResponse {
     fn from_data(data: serde_json::Value) -> std::result::Result<Self, String> {
         decode_object(data)
     }
@@ -1087,7 +1176,7 @@ impl QueryResponse {
 /// `refund`: refunds all or part of an order, found by `oriMisId`, `oriPlatformId` or
 /// `oriOrderId` (one required), through the device SN or the merchant number (one required).
 /// `orderId` is the refund's own number: the same number again is the same refund.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TradeRefundRequest {
     #[serde(default)]
@@ -1108,11 +1197,26 @@ pub struct TradeRefundRequest {
     pub business_id: String,
 }
 
+impl Operation for TradeRefundRequest {
+    type Answer = RefundResponse;
+    const INFO: OperationInfo = OperationInfo {
+        name: "trade_refund",
+        summary: "Refund all or part of an order; orderId is the refund number (4.3.4)",
+        effect: Effect::Refund,
+    };
+
+    fn movement(&self) -> Option<Movement> {
+        let order_no = [&self.ori_order_id, &self.ori_mis_id, &self.ori_platform_id]
+            .into_iter()
+            .find_map(|n| n.clone().filter(|n| !n.trim().is_empty()))
+            .unwrap_or_default();
+        Some(Movement::numbered(order_no, &self.order_id, self.amount))
+    }
+}
+
 impl Call for TradeRefundRequest {
-    const NAME: &'static str = "refund";
     const PATH: &'static str = "/v1/trade/refund";
     const READ: Read = Read::Refund;
-    type Response = RefundResponse;
 
     fn fields(&self, creds: &Credentials) -> Result<RawFields> {
         let (msn, merchant) = device_or_merchant(&self.msn, &self.merchant_no, creds, 80)?;
@@ -1135,6 +1239,16 @@ impl Call for TradeRefundRequest {
             .put("orderId", self.order_id.as_str())
             .put("businessId", self.business_id.as_str())
             .done())
+    }
+
+    fn check(&self, answer: &RefundResponse) -> Result<()> {
+        if let Some(got) = answer.order_id.as_deref() {
+            same_order(&self.order_id, got)?;
+        }
+        if let (Some(asked), Some(got)) = (self.ori_order_id.as_deref(), answer.ori_order_id.as_deref()) {
+            same_order(asked, got)?;
+        }
+        Ok(())
     }
 }
 
@@ -1185,7 +1299,7 @@ pub struct RefundResponse {
     pub extra: Extra,
 }
 
-impl Answer for RefundResponse {
+impl FromData for RefundResponse {
     fn from_data(data: serde_json::Value) -> std::result::Result<Self, String> {
         decode_object(data)
     }

@@ -1,50 +1,50 @@
-//! The TLinx HTTP client: one typed method per operation of the seed, and the [`Gateway`] trait
-//! on top of them.
+//! The TLinx protocol on the generic client: AES-encrypted `data`, sha1-then-md5 signs both
+//! ways; its operations listed once, and the [`Gateway`] trait on top of them.
 
 use std::time::Duration;
 
 use async_trait::async_trait;
-use serde::de::DeserializeOwned;
 
-use super::protocol::{self, Answer, ProtocolError};
+use super::protocol::{self, Envelope, ProtocolError};
 use super::types::*;
 use super::Credentials;
-use crate::config::{GatewayConfig, PollSchedule};
+use crate::client::{Protocol, Sends};
+use crate::config::{Config, PollSchedule};
 use crate::crypto::sha1_hex;
 use crate::error::{Error, Result};
-use crate::gateway::{params, to_json, Gateway, Notification, OperationInfo};
+use crate::gateway::{Gateway, Notification};
 use crate::ids::NumberRule;
+use crate::operation::Operation;
 use crate::trade::*;
 use crate::transport::Transport;
-
-const OPERATIONS: &[OperationInfo] = &[
-    OperationInfo { name: "paylist", summary: "payment methods of the store (4.1); params {pmt_type: \"2,3,4\"}" },
-    OperationInfo { name: "order", summary: "paged order list with filters (4.2)" },
-    OperationInfo { name: "order_view", summary: "one order in detail, by out_no or ord_no (4.3)" },
-    OperationInfo {
-        name: "payorder",
-        summary: "place an order (4.4); params.scenario: qr, barcode, wechat_jsapi, alipay_jsapi, mini_program",
-    },
-    OperationInfo { name: "paystatus", summary: "payment or refund order status, by out_no or ord_no (4.5)" },
-    OperationInfo { name: "paycancel", summary: "cancel an unpaid barcode order (4.6)" },
-    OperationInfo { name: "payrefund", summary: "refund (part of) a paid order as a new refund order (4.7)" },
-];
 
 /// What a merchant order number must look like for `pay` / `query` / `refund`.
 const ORDER_NO_RULE: NumberRule = OUT_NO_RULE;
 
-pub struct Client {
-    config: GatewayConfig,
+/// The TLinx protocol: the store's credentials.
+pub struct Tlinx {
     creds: Credentials,
-    transport: Transport,
 }
 
-impl Client {
-    pub fn new(config: GatewayConfig) -> Result<Client> {
-        let crate::config::Credentials::Tlinx(creds) = &config.credentials else {
-            return Err(Error::config(format!("tlinx client given {} credentials", config.gateway())));
-        };
-        let creds = creds.clone();
+/// The TLinx client.
+pub type Client = crate::client::Client<Tlinx>;
+
+crate::operations!(Client {
+    PaylistRequest => paylist,
+    OrderListRequest => order,
+    OrderViewRequest => order_view,
+    PayorderRequest => payorder,
+    PaystatusRequest => paystatus,
+    PaycancelRequest => paycancel,
+    PayrefundRequest => payrefund,
+});
+
+impl Protocol for Tlinx {
+    const GATEWAY: GatewayId = GatewayId::Tlinx;
+    type Credentials = Credentials;
+
+    fn new(config: &Config<Credentials>) -> Result<Tlinx> {
+        let creds = config.credentials.clone();
         if creds.open_id.trim().is_empty() {
             return Err(Error::config("tlinx open_id is empty"));
         }
@@ -54,106 +54,41 @@ impl Client {
                 "tlinx open_key must be 32 ASCII characters (the AES-256 key), got {key_len} bytes"
             )));
         }
-        let transport = Transport::new(config.transport())?;
-        Ok(Client { config, creds, transport })
+        Ok(Tlinx { creds })
     }
+}
 
-    fn url(&self, path: &str) -> String {
-        format!("{}{}", self.config.base_url, path)
-    }
-
-    /// Sends one request and returns the verified, decrypted answer, whatever its errcode.
+impl<O: Call> Sends<O> for Tlinx {
+    /// Sends one request; errcode 0 gives the typed `data`, anything else `GatewayRejected`.
     ///
     /// The answer's own timestamp is not held to the 600 s window (the seed asks that of
     /// requests only, and a device clock off by minutes would then distrust every answer); a
     /// replayed answer is caught instead by checking that it names the order asked about.
-    async fn exchange(&self, path: &str, payload: String) -> Result<Answer> {
+    async fn send(&self, http: &Transport, base_url: &str, req: &O) -> Result<O::Answer> {
         let key = self.creds.open_key.expose();
+        let payload = req.payload(&self.creds)?;
         let form = protocol::build_request(&self.creds.open_id, key, &payload, protocol::now_unix())
             .map_err(|e| Error::config(e.to_string()))?;
-        let body = self.transport.post_form(&self.url(path), &form).await?;
-        protocol::parse_answer(&body, key).map_err(untrusted)
-    }
-
-    /// Sends one request; errcode 0 gives the typed `data`, anything else `GatewayRejected`.
-    async fn call<T: DeserializeOwned>(&self, path: &str, payload: String) -> Result<T> {
-        let answer = self.exchange(path, payload).await?;
+        let body = http.post_form(&format!("{base_url}{}", O::PATH), &form).await?;
+        let answer = protocol::parse_answer(&body, key).map_err(untrusted)?;
         if !answer.is_ok() {
             return Err(rejected(&answer));
         }
         let data = answer.data.unwrap_or(serde_json::Value::Null);
-        serde_json::from_value(data).map_err(|e| Error::Network {
-            message: format!("tlinx {path}: unreadable data in the answer: {e}"),
+        let typed: O::Answer = serde_json::from_value(data).map_err(|e| Error::Network {
+            message: format!("tlinx {}: unreadable data in the answer: {e}", O::PATH),
             outcome_unknown: true,
-        })
+        })?;
+        req.check(&typed)?;
+        Ok(typed)
     }
+}
 
-    /// 4.1: the store's payment methods.
-    pub async fn paylist(&self, req: &PaylistRequest) -> Result<Vec<PayMethod>> {
-        req.validate()?;
-        self.call(path::PAYLIST, to_payload(req)?).await
-    }
-
-    /// 4.2: the paged order list.
-    pub async fn order(&self, req: &OrderListRequest) -> Result<OrderListResponse> {
-        req.validate()?;
-        self.call(path::ORDER, to_payload(req)?).await
-    }
-
-    /// 4.3: one order (payment or refund) in detail.
-    pub async fn order_view(&self, req: &OrderRef) -> Result<OrderInfo> {
-        req.validate()?;
-        let info: OrderInfo = self.call(path::ORDER_VIEW, to_payload(req)?).await?;
-        same_order(req, info.out_no.as_deref(), info.ord_no.as_deref())?;
-        Ok(info)
-    }
-
-    /// 4.4: places an order in any of the five scenarios.
-    pub async fn payorder(&self, req: &PayorderRequest) -> Result<PayorderResponse> {
-        req.validate()?;
-        let resp: PayorderResponse = self.call(path::PAYORDER, req.wire_payload()?).await?;
-        let out_no = &req.common().out_no;
-        same_order(&OrderRef::out_no(out_no.clone()), resp.out_no.as_deref(), None)?;
-        Ok(resp)
-    }
-
-    /// 4.5: the status of a payment or refund order.
-    pub async fn paystatus(&self, req: &OrderRef) -> Result<OrderInfo> {
-        req.validate()?;
-        let info: OrderInfo = self.call(path::PAYSTATUS, to_payload(req)?).await?;
-        same_order(req, info.out_no.as_deref(), info.ord_no.as_deref())?;
-        Ok(info)
-    }
-
-    /// 4.6: cancels an unpaid (barcode) order.
-    pub async fn paycancel(&self, req: &OrderRef) -> Result<PaycancelResponse> {
-        req.validate()?;
-        let resp: PaycancelResponse = self.call(path::PAYCANCEL, to_payload(req)?).await?;
-        if req.out_no.is_none() {
-            same_order(req, None, resp.ord_no.as_deref())?;
-        }
-        Ok(resp)
-    }
-
-    /// 4.7: refunds (part of) a paid order. The supervisor password comes from the request or,
-    /// failing that, the credentials; it is sent as its sha1.
-    pub async fn payrefund(&self, req: &PayrefundRequest) -> Result<PayrefundResponse> {
-        req.validate()?;
-        let pass =
-            req.shop_pass.as_ref().or(self.creds.shop_pass.as_ref()).filter(|p| !p.is_empty()).ok_or_else(|| {
-                Error::invalid("shop_pass", "no supervisor password in the request or the credentials")
-            })?;
-        let mut payload = serde_json::to_value(req).map_err(|e| Error::internal(e.to_string()))?;
-        if let Some(obj) = payload.as_object_mut() {
-            obj.insert("shop_pass".into(), sha1_hex(pass.expose().as_bytes()).into());
-        }
-        self.call(path::PAYREFUND, payload.to_string()).await
-    }
-
+impl Client {
     /// Reverses an order paycancel refused with 8012: nothing to do if it is cancelled already,
     /// a full refund if it is paid; `refused` is returned in any other state.
     async fn reverse(&self, order_no: &str, refused: Error) -> Result<TradeResult> {
-        let info = self.paystatus(&OrderRef::out_no(order_no)).await?;
+        let info = self.paystatus(&OrderRef::out_no(order_no).into()).await?;
         let mut r = from_order_info(order_no, &info);
         let amount = match (info.status, info.trade_amount) {
             (Some(status::CANCELLED), _) => return Ok(r),
@@ -173,7 +108,7 @@ impl Client {
         let state = match self.payrefund(&refund).await {
             Ok(resp) => resp.refund_state(),
             Err(Error::GatewayRejected { code, .. }) if code == "8020" => {
-                refund_state(self.paystatus(&OrderRef::out_no(&refund_no)).await?.status)
+                refund_state(self.paystatus(&OrderRef::out_no(&refund_no).into()).await?.status)
             }
             Err(Error::GatewayRejected { code, message }) if !errcode_kind(&code).is_definite() => {
                 return Ok(unknown_outcome(order_no, code, message));
@@ -190,11 +125,11 @@ impl Client {
     }
 
     fn pay_order(&self, req: &PayRequest) -> Result<PayorderRequest> {
-        let mut common = OrderCommon::new(&req.order_no, self.creds.pmt_tag_for(&req.auth_code)?, req.amount);
+        let mut common = OrderCommon::new(&req.order_no, self.credentials().pmt_tag_for(&req.auth_code)?, req.amount);
         if !req.subject.trim().is_empty() {
             common.ord_name = Some(req.subject.clone());
         }
-        Ok(PayorderRequest::Barcode(BarcodeOrder { common, auth_code: req.auth_code.clone() }))
+        Ok(PayorderRequest::Barcode(BarcodeOrder { common, auth_code: req.auth_code.as_str().into() }))
     }
 }
 
@@ -202,10 +137,6 @@ impl Client {
 /// twice), letters and digits, 32 characters whatever the order number's length.
 fn reversal_refund_no(order_no: &str) -> String {
     format!("RV{}", &sha1_hex(order_no.as_bytes())[..30])
-}
-
-fn to_payload<T: serde::Serialize>(req: &T) -> Result<String> {
-    serde_json::to_string(req).map_err(|e| Error::internal(e.to_string()))
 }
 
 /// A failure on a received answer: it cannot be trusted, so the outcome stays unknown.
@@ -217,30 +148,13 @@ fn untrusted(e: ProtocolError) -> Error {
     }
 }
 
-fn rejected(answer: &Answer) -> Error {
+fn rejected(answer: &Envelope) -> Error {
     let message = match (answer.msg.is_empty(), errcode_message(&answer.errcode)) {
         (false, _) => answer.msg.clone(),
         (true, Some(m)) => m.to_string(),
         (true, None) => "no message".to_string(),
     };
     Error::rejected(answer.errcode.clone(), message)
-}
-
-/// A verified answer about another order than the one asked for (a replayed answer) is not
-/// trusted.
-fn same_order(asked: &OrderRef, out_no: Option<&str>, ord_no: Option<&str>) -> Result<()> {
-    let differs = |a: &Option<String>, b: Option<&str>| match (a, b) {
-        (Some(a), Some(b)) if !b.is_empty() => a != b,
-        _ => false,
-    };
-    if differs(&asked.out_no, out_no) || differs(&asked.ord_no, ord_no) {
-        return Err(Error::signature(format!(
-            "tlinx answer is about order {} / {}, not the one asked for",
-            out_no.unwrap_or("-"),
-            ord_no.unwrap_or("-")
-        )));
-    }
-    Ok(())
 }
 
 fn trade_result(order_no: &str, state: TradeState) -> TradeResult {
@@ -293,7 +207,7 @@ impl Gateway for Client {
         if req.subject.chars().count() > 100 {
             return Err(Error::invalid("subject", "at most 100 characters"));
         }
-        self.creds.pmt_tag_for(&req.auth_code)?;
+        self.credentials().pmt_tag_for(&req.auth_code)?;
         Ok(())
     }
 
@@ -301,14 +215,7 @@ impl Gateway for Client {
         self.validate_pay(req)?;
         let order = self.pay_order(req)?;
         match self.payorder(&order).await {
-            Ok(resp) => {
-                let mut r = trade_result(&req.order_no, resp.trade_state());
-                r.amount = resp.trade_amount;
-                r.gateway_trade_no = resp.ord_no.or(resp.trade_no);
-                r.channel = resp.pmt_tag;
-                r.gateway_code = resp.status.map(|s| s.to_string());
-                Ok(r)
-            }
+            Ok(resp) => order.settlement(&resp).ok_or_else(|| Error::internal("tlinx: a charge without a settlement")),
             // A system error, or the number was used before: the charge may have happened.
             Err(Error::GatewayRejected { code, message }) if !errcode_kind(&code).is_definite() => {
                 Ok(unknown_outcome(&req.order_no, code, message))
@@ -319,7 +226,7 @@ impl Gateway for Client {
 
     async fn query(&self, order_no: &str) -> Result<TradeResult> {
         ORDER_NO_RULE.check("order_no", order_no)?;
-        let info = self.paystatus(&OrderRef::out_no(order_no)).await?;
+        let info = self.paystatus(&OrderRef::out_no(order_no).into()).await?;
         Ok(from_order_info(order_no, &info))
     }
 
@@ -372,12 +279,12 @@ impl Gateway for Client {
     async fn refund_query(&self, order_no: &str, refund_no: &str) -> Result<RefundResult> {
         ORDER_NO_RULE.check("order_no", order_no)?;
         OUT_NO_RULE.check("refund_no", refund_no)?;
-        let refund = self.order_view(&OrderRef::out_no(refund_no)).await?;
+        let refund = self.order_view(&OrderRef::out_no(refund_no).into()).await?;
         if refund.ord_type != Some(ord_type::REFUND) {
             return Err(Error::invalid("refund_no", format!("{refund_no} is not a refund order at tlinx")));
         }
         if let Some(original) = refund.original_ord_no.as_deref().filter(|o| !o.is_empty()) {
-            let order = self.order_view(&OrderRef::out_no(order_no)).await?;
+            let order = self.order_view(&OrderRef::out_no(order_no).into()).await?;
             if order.ord_no.as_deref() != Some(original) {
                 return Err(Error::invalid("refund_no", format!("{refund_no} refunds another order than {order_no}")));
             }
@@ -399,7 +306,7 @@ impl Gateway for Client {
     /// meets 8020 (number used) and reads that refund's state instead of refunding twice.
     async fn cancel(&self, order_no: &str) -> Result<TradeResult> {
         ORDER_NO_RULE.check("order_no", order_no)?;
-        match self.paycancel(&OrderRef::out_no(order_no)).await {
+        match self.paycancel(&OrderRef::out_no(order_no).into()).await {
             Ok(resp) => {
                 let state = match resp.ord_status {
                     Some(status::CANCELLED) => TradeState::Closed,
@@ -420,47 +327,12 @@ impl Gateway for Client {
         }
     }
 
-    fn operations(&self) -> &'static [OperationInfo] {
-        OPERATIONS
-    }
-
-    async fn invoke(&self, name: &str, p: serde_json::Value) -> Result<serde_json::Value> {
-        match name {
-            "paylist" => to_json(&self.paylist(&params(name, p)?).await?),
-            "order" => to_json(&self.order(&params(name, p)?).await?),
-            "order_view" => to_json(&self.order_view(&params(name, p)?).await?),
-            "payorder" => to_json(&self.payorder(&params(name, p)?).await?),
-            "paystatus" => to_json(&self.paystatus(&params(name, p)?).await?),
-            "paycancel" => to_json(&self.paycancel(&params(name, p)?).await?),
-            "payrefund" => to_json(&self.payrefund(&params(name, p)?).await?),
-            other => Err(Error::Unsupported {
-                what: format!(
-                    "tlinx operation {other:?} (known: {})",
-                    OPERATIONS.iter().map(|o| o.name).collect::<Vec<_>>().join(", ")
-                ),
-            }),
-        }
-    }
-
-    fn order_intent(&self, name: &str, params: &serde_json::Value) -> Option<crate::gateway::OrderIntent> {
-        if !name.eq_ignore_ascii_case("payorder") {
-            return None;
-        }
-        let req = serde_json::from_value::<PayorderRequest>(params.clone()).ok()?;
-        let common = req.common();
-        Some(crate::gateway::OrderIntent {
-            order_no: common.out_no.clone(),
-            amount: common.trade_amount,
-            charges_now: matches!(req, PayorderRequest::Barcode(_)),
-        })
-    }
-
     fn is_order_not_found(&self, err: &Error) -> bool {
         matches!(err, Error::GatewayRejected { code, .. } if errcode_kind(code) == ErrKind::NotFound)
     }
 
     fn verify_notification(&self, fields: &RawFields) -> Result<Notification> {
-        super::verify_notification(fields, &self.creds.open_key)
+        super::verify_notification(fields, &self.credentials().open_key)
     }
 }
 
@@ -468,12 +340,13 @@ impl Gateway for Client {
 mod tests {
     use super::*;
     use crate::money::Money;
+    use crate::registry::GatewayConfig;
     use crate::secret::Secret;
 
     fn client(poll: Option<PollSchedule>) -> Client {
         let mut creds = Credentials::new("oid", Secret::new("0828e83720fdbe3685a7b94214af04f9"));
         creds.shop_pass = None;
-        let mut cfg = GatewayConfig::new("http://127.0.0.1:9", crate::config::Credentials::Tlinx(creds));
+        let mut cfg = GatewayConfig::new("http://127.0.0.1:9", crate::registry::Credentials::Tlinx(creds));
         cfg.allow_http = true;
         cfg.poll = poll;
         Client::new(cfg).unwrap()
@@ -499,7 +372,7 @@ mod tests {
     fn bad_keys_refused_at_construction() {
         let cfg = GatewayConfig::new(
             "https://x",
-            crate::config::Credentials::Tlinx(Credentials::new("oid", Secret::new("short"))),
+            crate::registry::Credentials::Tlinx(Credentials::new("oid", Secret::new("short"))),
         );
         let e = Client::new(cfg).err().unwrap();
         assert!(matches!(e, Error::Configuration { .. }));
@@ -508,7 +381,7 @@ mod tests {
 
     #[test]
     fn every_operation_listed() {
-        let names: Vec<_> = client(None).operations().iter().map(|o| o.name).collect();
+        let names: Vec<_> = crate::gateway::Operations::operations(&client(None)).iter().map(|o| o.name).collect();
         assert_eq!(names, ["paylist", "order", "order_view", "payorder", "paystatus", "paycancel", "payrefund"]);
     }
 

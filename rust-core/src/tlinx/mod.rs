@@ -5,7 +5,7 @@ mod client;
 pub mod protocol;
 pub mod types;
 
-pub use client::Client;
+pub use client::{Client, Tlinx};
 pub use protocol::ProtocolError as Error;
 pub use types::*;
 

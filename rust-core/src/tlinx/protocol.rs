@@ -279,7 +279,7 @@ pub fn answer_fields(body: &str) -> Result<RawFields, ProtocolError> {
 
 /// A received answer, verified and decrypted.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Answer {
+pub struct Envelope {
     /// `errcode` exactly as received (`"0"` is success).
     pub errcode: String,
     pub msg: String,
@@ -289,7 +289,7 @@ pub struct Answer {
     pub fields: RawFields,
 }
 
-impl Answer {
+impl Envelope {
     pub fn is_ok(&self) -> bool {
         self.errcode == "0"
     }
@@ -299,7 +299,7 @@ impl Answer {
 ///
 /// The seed requires a signature only on answers that carry `data`; error answers come without
 /// one and are taken as they are. An answer that does carry a `sign` is always checked.
-pub fn parse_answer(body: &str, open_key: &str) -> Result<Answer, ProtocolError> {
+pub fn parse_answer(body: &str, open_key: &str) -> Result<Envelope, ProtocolError> {
     let fields = answer_fields(body)?;
     let has_data = fields.get("data").is_some_and(|d| !d.is_empty());
     if has_data || fields.contains_key("sign") {
@@ -313,7 +313,7 @@ pub fn parse_answer(body: &str, open_key: &str) -> Result<Answer, ProtocolError>
     } else {
         None
     };
-    Ok(Answer { errcode, msg, data, fields })
+    Ok(Envelope { errcode, msg, data, fields })
 }
 
 #[cfg(test)]

@@ -12,8 +12,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::ids::{require, NumberRule};
 use crate::money::Money;
-use crate::secret::Secret;
-use crate::trade::{RefundState, TradeState};
+use crate::operation::{Effect, Movement, Operation, OperationInfo};
+use crate::secret::{Masked, Secret};
+use crate::trade::{RefundState, TradeResult, TradeState};
 
 /// Endpoint paths under the base URL.
 pub mod path {
@@ -612,7 +613,7 @@ pub struct QrOrder {
 pub struct BarcodeOrder {
     #[serde(flatten)]
     pub common: OrderCommon,
-    pub auth_code: String,
+    pub auth_code: Masked,
 }
 
 /// 4.4.3: WeChat official account. Either `jump_url` (the platform's payment page) or the native
@@ -700,7 +701,7 @@ impl PayorderRequest {
         self.common().validate()?;
         match self {
             PayorderRequest::Qr(_) => Ok(()),
-            PayorderRequest::Barcode(o) => check_auth_code(&o.auth_code),
+            PayorderRequest::Barcode(o) => check_auth_code(o.auth_code.expose()),
             PayorderRequest::WechatJsapi(o) => {
                 check_url("jump_url", &o.jump_url)?;
                 let native = present(&o.sub_appid) || present(&o.sub_openid);
@@ -737,8 +738,14 @@ impl PayorderRequest {
             PayorderRequest::MiniProgram(o) => (serde_json::to_value(o), true),
         };
         let mut value = value.map_err(|e| Error::internal(e.to_string()))?;
-        if let (true, Some(obj)) = (jsapi, value.as_object_mut()) {
-            obj.insert("JSAPI".into(), 1.into());
+        if let Some(obj) = value.as_object_mut() {
+            if jsapi {
+                obj.insert("JSAPI".into(), 1.into());
+            }
+            // Masked values serialise masked (the journal's copy); the wire takes them plain.
+            if let PayorderRequest::Barcode(o) = self {
+                obj.insert("auth_code".into(), o.auth_code.expose().into());
+            }
         }
         Ok(value.to_string())
     }
@@ -878,6 +885,257 @@ pub struct PayrefundResponse {
 impl PayrefundResponse {
     pub fn refund_state(&self) -> RefundState {
         refund_state(self.status)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The operations, declared once
+
+/// The wire half of an operation's declaration at TLinx: its path and the JSON encrypted into
+/// `data`.
+pub trait Call: Operation<Answer: serde::de::DeserializeOwned> {
+    const PATH: &'static str;
+
+    /// The JSON that goes, encrypted, into `data`.
+    fn payload(&self, creds: &super::Credentials) -> Result<String> {
+        let _ = creds;
+        serde_json::to_string(self).map_err(|e| Error::internal(e.to_string()))
+    }
+
+    /// Checks the answer is about what was asked (a replayed answer is not trusted).
+    fn check(&self, answer: &Self::Answer) -> Result<()> {
+        let _ = answer;
+        Ok(())
+    }
+}
+
+/// A verified answer about another order than the one asked about (a replayed answer) is not
+/// trusted.
+pub fn same_order(asked: &OrderRef, out_no: Option<&str>, ord_no: Option<&str>) -> Result<()> {
+    let differs = |a: &Option<String>, b: Option<&str>| match (a, b) {
+        (Some(a), Some(b)) if !b.is_empty() => a != b,
+        _ => false,
+    };
+    if differs(&asked.out_no, out_no) || differs(&asked.ord_no, ord_no) {
+        return Err(Error::signature(format!(
+            "tlinx answer is about order {} / {}, not the one asked for",
+            out_no.unwrap_or("-"),
+            ord_no.unwrap_or("-")
+        )));
+    }
+    Ok(())
+}
+
+impl Operation for PaylistRequest {
+    type Answer = Vec<PayMethod>;
+    const INFO: OperationInfo = OperationInfo {
+        name: "paylist",
+        summary: "payment methods of the store (4.1); params {pmt_type: \"2,3,4\"}",
+        effect: Effect::Read,
+    };
+
+    fn validate(&self) -> Result<()> {
+        PaylistRequest::validate(self)
+    }
+}
+
+impl Call for PaylistRequest {
+    const PATH: &'static str = path::PAYLIST;
+}
+
+impl Operation for OrderListRequest {
+    type Answer = OrderListResponse;
+    const INFO: OperationInfo =
+        OperationInfo { name: "order", summary: "paged order list with filters (4.2)", effect: Effect::Read };
+
+    fn validate(&self) -> Result<()> {
+        OrderListRequest::validate(self)
+    }
+}
+
+impl Call for OrderListRequest {
+    const PATH: &'static str = path::ORDER;
+}
+
+/// Declares an operation whose request names one order (order/view, paystatus, paycancel).
+macro_rules! order_ref_operation {
+    ($(#[$doc:meta])* $name:ident, $op:literal, $summary:literal, $effect:ident, $path:expr, $answer:ty) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub OrderRef);
+
+        impl From<OrderRef> for $name {
+            fn from(r: OrderRef) -> $name {
+                $name(r)
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = OrderRef;
+
+            fn deref(&self) -> &OrderRef {
+                &self.0
+            }
+        }
+
+        impl Operation for $name {
+            type Answer = $answer;
+            const INFO: OperationInfo = OperationInfo { name: $op, summary: $summary, effect: Effect::$effect };
+
+            fn validate(&self) -> Result<()> {
+                self.0.validate()
+            }
+
+            fn movement(&self) -> Option<Movement> {
+                if !Effect::$effect.moves_money() {
+                    return None;
+                }
+                let order_no = self.0.out_no.clone().or_else(|| self.0.ord_no.clone()).unwrap_or_default();
+                Some(Movement::order(order_no, Money::default()))
+            }
+        }
+    };
+}
+
+order_ref_operation!(
+    /// 4.3 order/view: one order (payment or refund) in detail.
+    OrderViewRequest,
+    "order_view",
+    "one order in detail, by out_no or ord_no (4.3)",
+    Read,
+    path::ORDER_VIEW,
+    OrderInfo
+);
+
+impl Call for OrderViewRequest {
+    const PATH: &'static str = path::ORDER_VIEW;
+
+    fn check(&self, info: &OrderInfo) -> Result<()> {
+        same_order(self, info.out_no.as_deref(), info.ord_no.as_deref())
+    }
+}
+
+order_ref_operation!(
+    /// 4.5 paystatus: the status of a payment or refund order.
+    PaystatusRequest,
+    "paystatus",
+    "payment or refund order status, by out_no or ord_no (4.5)",
+    Read,
+    path::PAYSTATUS,
+    OrderInfo
+);
+
+impl Call for PaystatusRequest {
+    const PATH: &'static str = path::PAYSTATUS;
+
+    fn check(&self, info: &OrderInfo) -> Result<()> {
+        same_order(self, info.out_no.as_deref(), info.ord_no.as_deref())
+    }
+}
+
+order_ref_operation!(
+    /// 4.6 paycancel: cancels an unpaid (barcode) order.
+    PaycancelRequest,
+    "paycancel",
+    "cancel an unpaid barcode order (4.6)",
+    Cancel,
+    path::PAYCANCEL,
+    PaycancelResponse
+);
+
+impl Call for PaycancelRequest {
+    const PATH: &'static str = path::PAYCANCEL;
+
+    fn check(&self, resp: &PaycancelResponse) -> Result<()> {
+        if self.out_no.is_none() {
+            same_order(self, None, resp.ord_no.as_deref())?;
+        }
+        Ok(())
+    }
+}
+
+impl Operation for PayorderRequest {
+    type Answer = PayorderResponse;
+    /// Listed as a pre-order; the barcode scenario charges at once (see [`Operation::effect`]).
+    const INFO: OperationInfo = OperationInfo {
+        name: "payorder",
+        summary: "place an order (4.4); params.scenario: qr, barcode, wechat_jsapi, alipay_jsapi, mini_program",
+        effect: Effect::PreOrder,
+    };
+
+    fn effect(&self) -> Effect {
+        match self {
+            PayorderRequest::Barcode(_) => Effect::Charge,
+            _ => Effect::PreOrder,
+        }
+    }
+
+    fn validate(&self) -> Result<()> {
+        PayorderRequest::validate(self)
+    }
+
+    fn movement(&self) -> Option<Movement> {
+        let c = self.common();
+        Some(Movement::order(&c.out_no, c.trade_amount))
+    }
+
+    fn settlement(&self, resp: &PayorderResponse) -> Option<TradeResult> {
+        let PayorderRequest::Barcode(_) = self else { return None };
+        let mut r = TradeResult::new(&self.common().out_no, resp.trade_state());
+        r.amount = resp.trade_amount;
+        r.gateway_trade_no = resp.ord_no.clone().or_else(|| resp.trade_no.clone());
+        r.channel = resp.pmt_tag.clone();
+        r.gateway_code = resp.status.map(|s| s.to_string());
+        Some(r)
+    }
+}
+
+impl Call for PayorderRequest {
+    const PATH: &'static str = path::PAYORDER;
+
+    fn payload(&self, _creds: &super::Credentials) -> Result<String> {
+        self.wire_payload()
+    }
+
+    fn check(&self, resp: &PayorderResponse) -> Result<()> {
+        same_order(&OrderRef::out_no(self.common().out_no.clone()), resp.out_no.as_deref(), None)
+    }
+}
+
+impl Operation for PayrefundRequest {
+    type Answer = PayrefundResponse;
+    const INFO: OperationInfo = OperationInfo {
+        name: "payrefund",
+        summary: "refund (part of) a paid order as a new refund order (4.7)",
+        effect: Effect::Refund,
+    };
+
+    fn validate(&self) -> Result<()> {
+        PayrefundRequest::validate(self)
+    }
+
+    fn movement(&self) -> Option<Movement> {
+        let order_no = self.out_no.clone().or_else(|| self.ord_no.clone()).unwrap_or_default();
+        Some(Movement::numbered(order_no, &self.refund_out_no, self.refund_amount))
+    }
+}
+
+impl Call for PayrefundRequest {
+    const PATH: &'static str = path::PAYREFUND;
+
+    /// The supervisor password comes from the request or, failing that, the credentials; it is
+    /// sent as its sha1.
+    fn payload(&self, creds: &super::Credentials) -> Result<String> {
+        let pass =
+            self.shop_pass.as_ref().or(creds.shop_pass.as_ref()).filter(|p| !p.is_empty()).ok_or_else(|| {
+                Error::invalid("shop_pass", "no supervisor password in the request or the credentials")
+            })?;
+        let mut payload = serde_json::to_value(self).map_err(|e| Error::internal(e.to_string()))?;
+        if let Some(obj) = payload.as_object_mut() {
+            obj.insert("shop_pass".into(), crate::crypto::sha1_hex(pass.expose().as_bytes()).into());
+        }
+        Ok(payload.to_string())
     }
 }
 

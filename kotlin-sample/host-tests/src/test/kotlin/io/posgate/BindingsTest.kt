@@ -201,7 +201,7 @@ class BindingsTest {
             val ops = gate(gateway).operations().map { it.name }
             assertTrue(ops.size >= 7, "$gateway: $ops")
         }
-        assertTrue(gate(Gateway.CHAOYING).operations().any { it.name == "facepay" })
+        assertTrue(gate(Gateway.CHAOYING).operations().any { it.name == "face_pay" })
         assertTrue(gate(Gateway.TLINX).operations().any { it.name == "payorder" })
     }
 }

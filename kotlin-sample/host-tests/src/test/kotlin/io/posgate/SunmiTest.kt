@@ -49,7 +49,7 @@ class SunmiTest {
         assertEquals("820291573790006", creds.merchantNo)
         assertTrue(creds.publicKey!!.contains("BEGIN PUBLIC KEY"))
         val ops = gate().operations().map { it.name }
-        assertTrue(ops.containsAll(listOf("swipequery", "paybind", "jsapipay", "minipay", "query", "refund")), "$ops")
+        assertTrue(ops.containsAll(listOf("swipe_query", "pay_bind", "js_api_pay", "mini_pay", "trade_query", "trade_refund")), "$ops")
         assertEquals(Gateway.SUNMI, gate().gateway())
     }
 
@@ -57,10 +57,10 @@ class SunmiTest {
     fun `prepay, poll loop, query and refund`() = runBlocking {
         val g = gate()
         val orderNo = newOrderNo("KS")
-        val answer = g.invoke("minipay", miniPay(orderNo, 1580, "oKotlinPayer1001"))
+        val answer = g.invoke("mini_pay", miniPay(orderNo, 1580, "oKotlinPayer1001"))
         assertTrue(answer.contains("用户支付中"), answer)
         val rec = Recorder()
-        val r = g.awaitPrepay(orderNo, rec)
+        val r = g.followPreorder(orderNo, rec)
         assertEquals(TradeState.PAID, r.state, "$r")
         assertEquals(1580L, r.amountFen)
         assertTrue(rec.events.any { it is PaymentEvent.Poll }, "${rec.events}")
@@ -81,12 +81,12 @@ class SunmiTest {
     fun `declined payer and refused prepay`() = runBlocking {
         val g = gate()
         val declined = newOrderNo("KD")
-        g.invoke("minipay", miniPay(declined, 100, "oKotlinPayer3001"))
-        val r = g.awaitPrepay(declined, null)
+        g.invoke("mini_pay", miniPay(declined, 100, "oKotlinPayer3001"))
+        val r = g.followPreorder(declined, null)
         assertEquals(TradeState.FAILED, r.state)
         assertEquals("T02", r.gatewayCode)
         val refused = assertFailsWith<PosGateException.GatewayRejected> {
-            g.invoke("minipay", miniPay(newOrderNo("KI"), 100, "oKotlinPayer3002"))
+            g.invoke("mini_pay", miniPay(newOrderNo("KI"), 100, "oKotlinPayer3002"))
         }
         assertEquals("Q03", refused.code)
     }
@@ -98,17 +98,17 @@ class SunmiTest {
             g.pay(PaymentRequest(amountFen = 100, authCode = "134567890123450000"), null)
         }
         val bad = assertFailsWith<PosGateException.InvalidInput> {
-            g.invoke("minipay", """{"totalAmount":0,"miniAppId":"wx1","openId":"o1","orderId":"A1"}""")
+            g.invoke("mini_pay", """{"totalAmount":0,"miniAppId":"wx1","openId":"o1","orderId":"A1"}""")
         }
         assertEquals("totalAmount", bad.field)
     }
 
     @Test
     fun `card-swipe trade by order number`() = runBlocking {
-        val t = gate().invoke("swipequery", """{"orderId":"SWIPE0001"}""")
+        val t = gate().invoke("swipe_query", """{"orderId":"SWIPE0001"}""")
         assertTrue(t.contains("\"cardGov\":\"CUP\"") && t.contains("\"state\":3") && t.contains("\"amount\":2580"), t)
         val missing = assertFailsWith<PosGateException.GatewayRejected> {
-            gate().invoke("swipequery", """{"orderId":"NOSUCHSWIPE"}""")
+            gate().invoke("swipe_query", """{"orderId":"NOSUCHSWIPE"}""")
         }
         assertEquals("E19", missing.code)
     }
@@ -179,7 +179,7 @@ class SunmiTest {
         try {
             val url = "http://127.0.0.1:${server.address.port}/sunmi/callback"
             val orderNo = newOrderNo("KN")
-            g.invoke("minipay", miniPay(orderNo, 990, "oKotlinPayer0000", url))
+            g.invoke("mini_pay", miniPay(orderNo, 990, "oKotlinPayer0000", url))
             withTimeout(10_000) {
                 while (received.isEmpty()) delay(50)
             }

@@ -46,7 +46,7 @@ data class SwipeTrade(
     val resultMsg: String?,
 ) {
     companion object {
-        /** Reads `invoke("swipequery")`'s JSON (the library's typed answer: seed field names, amounts in fen). */
+        /** Reads `invoke("swipe_query")`'s JSON (the library's typed answer: seed field names, amounts in fen). */
         fun parse(json: String): SwipeTrade {
             val o = JSONObject(json)
             fun text(k: String): String? = if (o.isNull(k)) null else o.optString(k).takeIf { it.isNotEmpty() }
@@ -146,7 +146,7 @@ class SwipeLookupModel(
                 val gate = gate()
                 val params = JSONObject().put("orderId", now.orderNo)
                 if (now.tradeDate.isNotEmpty()) params.put("tradeDate", now.tradeDate)
-                val json = gate.invoke("swipequery", params.toString())
+                val json = gate.invoke("swipe_query", params.toString())
                 s.value.copy(busy = false, trade = SwipeTrade.parse(json))
             } catch (e: NotSunmi) {
                 s.value.copy(busy = false, notSunmi = e.configured)

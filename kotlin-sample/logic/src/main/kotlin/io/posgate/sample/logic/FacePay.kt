@@ -101,7 +101,7 @@ class FacePayFlow(
         onProgress: (PayProgress) -> Unit = {},
     ): TradeResult {
         if (amountFen <= 0) throw PosGateException.InvalidInput("amount_fen", "must be greater than zero")
-        if (gate.gateway() != Gateway.CHAOYING || gate.operations().none { it.name == "facepay" }) {
+        if (gate.gateway() != Gateway.CHAOYING || gate.operations().none { it.name == "face_pay" }) {
             throw PosGateException.Unsupported("face pay needs the Chaoying gateway (getfaceauth + facepay)")
         }
 
@@ -129,7 +129,7 @@ class FacePayFlow(
     private suspend fun faceAuth(rawData: String): FaceAuth {
         val answer = MiniJson.parseObject(
             gate.invoke(
-                "getfaceauth",
+                "get_face_auth",
                 MiniJson.obj(
                     "paytype" to Wallet.WECHAT.payType,
                     "store_id" to terminal.storeId,
@@ -142,7 +142,7 @@ class FacePayFlow(
         val code = answer.text("code").orEmpty()
         val authInfo = answer.text("authinfo")
         if (answer.text("state") != "SUCCESS" || code != "10000" || authInfo.isNullOrEmpty()) {
-            throw PosGateException.GatewayRejected(code.ifEmpty { "getfaceauth" }, answer.text("msg") ?: "no authinfo")
+            throw PosGateException.GatewayRejected(code.ifEmpty { "get_face_auth" }, answer.text("msg") ?: "no authinfo")
         }
         return FaceAuth(
             authInfo = authInfo,
@@ -176,7 +176,7 @@ class FacePayFlow(
             "op_device_id" to terminal.deviceId.ifEmpty { null },
         )
         var last: TradeResult = try {
-            val answer = MiniJson.parseObject(gate.invoke("facepay", params))
+            val answer = MiniJson.parseObject(gate.invoke("face_pay", params))
             // Library versions with the payment journal run facepay through their own state
             // machine (polling, deadline reversal) and answer the settled trade result.
             FacePayAnswer.settled(answer)?.let { return finish(emit, it) }

@@ -104,7 +104,7 @@ class FacePayFlowTest {
         assertEquals("paid", order["state"])
         assertEquals("1", order["charges"].toString())
         val query = MiniJson.parseObject(
-            open.gate.invoke("orderquery", MiniJson.obj("paytype" to "WECHAT", "out_trade_no" to orderNo)),
+            open.gate.invoke("order_query", MiniJson.obj("paytype" to "WECHAT", "out_trade_no" to orderNo)),
         )
         assertEquals("FACEPAY", query.text("trade_type"))
         assertEquals("oFacePayer0001", query.text("openid"))
@@ -215,10 +215,10 @@ class FacePayFlowTest {
         }
 
         override fun gateway() = Gateway.CHAOYING
-        override fun operations() = listOf(OperationInfo("getfaceauth", ""), OperationInfo("facepay", ""))
+        override fun operations() = listOf(OperationInfo("get_face_auth", "", "read"), OperationInfo("face_pay", "", "charge"))
         override suspend fun invoke(operation: String, paramsJson: String): String = when (operation) {
-            "getfaceauth" -> """{"state":"SUCCESS","code":"10000","authinfo":"AUTH","expires_in":3600}"""
-            "facepay" -> facepay()
+            "get_face_auth" -> """{"state":"SUCCESS","code":"10000","authinfo":"AUTH","expires_in":3600}"""
+            "face_pay" -> facepay()
             else -> error(operation)
         }
 

@@ -1,0 +1,82 @@
+//! The one generic client every gateway runs on. A gateway is a [`Protocol`] (its credentials,
+//! signing, encryption, envelope and endpoints); `Client<P>` validates a typed operation and
+//! hands it to the protocol, which sends it over the shared [`Transport`] and reads the answer.
+
+use std::future::Future;
+
+use crate::config::Config;
+use crate::error::Result;
+use crate::operation::Operation;
+use crate::trade::GatewayId;
+use crate::transport::Transport;
+
+/// A gateway's wire protocol: what differs from one gateway to the next.
+pub trait Protocol: Send + Sync + Sized + 'static {
+    const GATEWAY: GatewayId;
+    /// The merchant's credentials at this gateway.
+    type Credentials: Clone + Send + Sync;
+
+    /// Checks the credentials and prepares keys; a configuration error names what is wrong.
+    fn new(config: &Config<Self::Credentials>) -> Result<Self>;
+}
+
+/// How protocol `Self` sends operation `O`: encodes and signs the request, posts it, verifies
+/// and decodes the answer. A refusal is `Err(GatewayRejected)`; an answer that cannot be
+/// trusted or read after sending is an outcome-unknown error.
+pub trait Sends<O: Operation>: Protocol {
+    fn send(&self, http: &Transport, base_url: &str, req: &O) -> impl Future<Output = Result<O::Answer>> + Send;
+}
+
+/// Credentials that can be handed to gateway `T`'s client: its own, or (in the registry) the
+/// credentials of any gateway, refused when they are another gateway's.
+pub trait ForGateway<T> {
+    fn for_gateway(self) -> Result<T>;
+}
+
+impl<T> ForGateway<T> for T {
+    fn for_gateway(self) -> Result<T> {
+        Ok(self)
+    }
+}
+
+/// The client of gateway `P`.
+pub struct Client<P: Protocol> {
+    pub(crate) config: Config<P::Credentials>,
+    pub(crate) http: Transport,
+    pub(crate) protocol: P,
+}
+
+impl<P: Protocol> Client<P> {
+    /// A client for `config`, whose credentials must be `P`'s.
+    pub fn new<C: ForGateway<P::Credentials>>(config: Config<C>) -> Result<Client<P>> {
+        let config = config.map_credentials(|c| c.for_gateway())?;
+        let protocol = P::new(&config)?;
+        let http = Transport::new(config.transport())?;
+        Ok(Client { config, http, protocol })
+    }
+
+    /// Sends one typed operation: validated first, then through the protocol.
+    pub async fn call<O: Operation>(&self, req: &O) -> Result<O::Answer>
+    where
+        P: Sends<O>,
+    {
+        req.validate()?;
+        let answer = self.protocol.send(&self.http, &self.config.base_url, req).await;
+        if let Err(e) = &answer {
+            tracing::debug!(target: "posgate::client", gateway = %P::GATEWAY, op = O::INFO.name, "{e}");
+        }
+        answer
+    }
+
+    pub fn config(&self) -> &Config<P::Credentials> {
+        &self.config
+    }
+
+    pub fn credentials(&self) -> &P::Credentials {
+        &self.config.credentials
+    }
+
+    pub fn protocol(&self) -> &P {
+        &self.protocol
+    }
+}

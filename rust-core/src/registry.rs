@@ -1,0 +1,81 @@
+//! The one place that lists the gateways: their credentials, how to connect to one, and the
+//! notification verification that needs no client. Everything above (journal, engine, bindings,
+//! CLI) reaches a gateway through here; nothing below imports it.
+
+use std::sync::Arc;
+
+use crate::client::ForGateway;
+use crate::error::{Error, Result};
+use crate::gateway::Gateway;
+use crate::trade::GatewayId;
+use crate::{chaoying, sunmi, tlinx};
+
+/// Credentials of one merchant at one gateway. Keys are `Secret`s: never printed.
+#[derive(Debug, Clone)]
+pub enum Credentials {
+    Sunmi(sunmi::Credentials),
+    Chaoying(chaoying::Credentials),
+    Tlinx(tlinx::Credentials),
+}
+
+/// A configuration with the credentials of any gateway.
+pub type GatewayConfig = crate::config::Config<Credentials>;
+
+/// The gateways implemented, in the order they are listed to users.
+pub const IMPLEMENTED: &[GatewayId] = &[GatewayId::Sunmi, GatewayId::Chaoying, GatewayId::Tlinx];
+
+impl Credentials {
+    pub fn gateway(&self) -> GatewayId {
+        match self {
+            Credentials::Sunmi(_) => GatewayId::Sunmi,
+            Credentials::Chaoying(_) => GatewayId::Chaoying,
+            Credentials::Tlinx(_) => GatewayId::Tlinx,
+        }
+    }
+
+    /// Parses the `[credentials]` table of a merchant file for `gateway`.
+    pub fn from_json(gateway: GatewayId, value: serde_json::Value) -> Result<Credentials> {
+        let bad = |e: serde_json::Error| Error::config(format!("{gateway} credentials: {e}"));
+        match gateway {
+            GatewayId::Sunmi => Ok(Credentials::Sunmi(serde_json::from_value(value).map_err(bad)?)),
+            GatewayId::Chaoying => Ok(Credentials::Chaoying(serde_json::from_value(value).map_err(bad)?)),
+            GatewayId::Tlinx => Ok(Credentials::Tlinx(serde_json::from_value(value).map_err(bad)?)),
+            other => Err(Error::Unsupported { what: format!("gateway {other} is not supported yet") }),
+        }
+    }
+}
+
+impl GatewayConfig {
+    pub fn gateway(&self) -> GatewayId {
+        self.credentials.gateway()
+    }
+}
+
+/// Builds the client for a configuration.
+pub fn connect(config: GatewayConfig) -> Result<Arc<dyn Gateway>> {
+    match config.gateway() {
+        GatewayId::Sunmi => Ok(Arc::new(sunmi::Client::new(config)?)),
+        GatewayId::Chaoying => Ok(Arc::new(chaoying::Client::new(config)?)),
+        GatewayId::Tlinx => Ok(Arc::new(tlinx::Client::new(config)?)),
+        other => Err(Error::Unsupported { what: format!("gateway {other} is not supported yet") }),
+    }
+}
+
+/// Lets `chaoying::Client::new` (and the others) take a configuration with any gateway's
+/// credentials, refusing another gateway's with a configuration error.
+macro_rules! for_gateway {
+    ($($variant:ident => $module:ident),*) => {$(
+        impl ForGateway<$module::Credentials> for Credentials {
+            fn for_gateway(self) -> Result<$module::Credentials> {
+                match self {
+                    Credentials::$variant(c) => Ok(c),
+                    other => Err(Error::config(format!(
+                        "{} client given {} credentials", GatewayId::$variant, other.gateway()
+                    ))),
+                }
+            }
+        }
+    )*};
+}
+
+for_gateway!(Sunmi => sunmi, Chaoying => chaoying, Tlinx => tlinx);
