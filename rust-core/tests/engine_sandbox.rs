@@ -936,3 +936,126 @@ async fn notifications_are_checked_against_the_journal() {
     })
     .await;
 }
+
+/// A face payment (or a barcode payorder by name) the gateway answers paid at once is settled by
+/// its own answer: the journal says paid and no query is ever sent, whatever the poll schedule.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_charge_paid_at_once_settles_without_a_query() {
+    const QUERIES: &[&str] = &["chaoying/UnifiedPay/Gateway?method=orderquery", "tlinx/mct1/paystatus"];
+    each_gateway(|g| async move {
+        let sb = Sandbox::start().await.unwrap();
+        let sent = Requests::install(&sb);
+        let journal = Arc::new(Journal::in_memory().unwrap());
+        // A first query a minute away: a charge waiting for it would hang the test.
+        let slow = PollSchedule {
+            first_query_after: Duration::from_secs(60),
+            interval: Duration::from_secs(60),
+            deadline: Duration::from_secs(120),
+            earliest_reverse: Duration::from_secs(15),
+        };
+        let engine = Engine::on_current_runtime(client(&sb, g, slow), journal.clone()).unwrap();
+        let no = new_no();
+        let (op, params) = match g {
+            GatewayId::Chaoying => (
+                "face_pay",
+                json!({"paytype": "WECHAT", "openid": "oFacePayer", "out_trade_no": no, "total_fee": 880,
+                       "face_code": "1200610988280000", "body": "face test"}),
+            ),
+            _ => barcode_op(g, &no, "0000", 880),
+        };
+        let v =
+            tokio::time::timeout(Duration::from_secs(20), engine.invoke(op, params)).await.expect("settled at once");
+        let v = v.unwrap();
+        assert_eq!(v["state"], "paid", "{g}: {v}");
+        let e = payment(&journal, g, &no);
+        assert_eq!((e.state, e.amount), (EntryState::Paid, fen(880)), "{g}: {e:?}");
+        assert_eq!(sent.count(QUERIES), 0, "{g}: no query for a charge its answer settled");
+        // The journal's copy of the request is masked: no face code, openid or barcode in it.
+        for secret in ["1200610988280000", "oFacePayer", &code("0000")] {
+            assert!(!e.request.contains(secret), "{g}: journal holds {secret}: {}", e.request);
+        }
+    })
+    .await;
+}
+
+/// Query, refund query, cancel and close from the app go through the engine: the journal hears
+/// every answer (a paid pre-order settles, an unknown refund settles, a cancel or close by name
+/// is written before it is sent and its outcome recorded for the order).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn query_refund_query_cancel_and_close_reach_the_journal() {
+    each_gateway(|g| async move {
+        let sb = Sandbox::start().await.unwrap();
+        let journal = Arc::new(Journal::in_memory().unwrap());
+        let gw = client(&sb, g, schedule(3000, 500));
+        let engine = Engine::on_current_runtime(gw.clone(), journal.clone()).unwrap();
+        let (url, _seen) = notify_server(preorder(g, "X", 0, "").2).await;
+
+        // A pre-order the payer pays: the app's query settles the journal's open entry.
+        let no = new_no();
+        let (op, params, _) = preorder(g, &no, 500, &url);
+        engine.invoke(op, params).await.unwrap();
+        assert_eq!(payment(&journal, g, &no).state, EntryState::Paying, "{g}");
+        sb.pay_preorder(g, &no).await.unwrap();
+        assert_eq!(engine.query(&no).await.unwrap().state, TradeState::Paid, "{g}");
+        assert_eq!(payment(&journal, g, &no).state, EntryState::Paid, "{g}: the query's answer reached the journal");
+
+        // A refund a crash left unknown (journalled and sent, no answer recorded): the app's
+        // refund query settles it.
+        let refund_no = new_no();
+        let req = RefundRequest {
+            order_no: no.clone(),
+            refund_no: refund_no.clone(),
+            refund_amount: fen(200),
+            total_amount: Some(fen(500)),
+            reason: None,
+        };
+        let entry = match journal
+            .begin(EntryKind::Refund, g, &refund_no, "refund_no", &no, fen(200), &serde_json::to_string(&req).unwrap())
+            .unwrap()
+        {
+            Begin::New(e) => e,
+            Begin::Existing(e) => panic!("{g}: fresh refund number exists: {e:?}"),
+        };
+        journal.mark_sending(entry.id).unwrap();
+        gw.refund(&req).await.unwrap();
+        assert!(!journal.by_id(entry.id).unwrap().state.is_settled(), "{g}");
+        engine.refund_query(&no, &refund_no).await.unwrap();
+        assert_eq!(
+            journal.by_id(entry.id).unwrap().state,
+            EntryState::Refunded,
+            "{g}: refund query reached the journal"
+        );
+
+        // An unpaid pre-order cancelled by name: journalled as a cancel, the order closed.
+        let open = new_no();
+        let (op, params, _) = preorder(g, &open, 300, &url);
+        engine.invoke(op, params).await.unwrap();
+        let (op, params) = match g {
+            GatewayId::Chaoying => ("trade_cancel", json!({"paytype": "WECHAT", "out_trade_no": open})),
+            _ => ("paycancel", json!({"out_no": open})),
+        };
+        let answer = engine.invoke(op, params).await;
+        let cancel = journal.get(EntryKind::Cancel, g, &open).unwrap().expect("cancel journalled");
+        assert!(cancel.attempts >= 1, "{g}: {cancel:?}");
+        match answer {
+            Ok(_) => {
+                assert!(cancel.state.is_settled(), "{g}: {cancel:?}");
+                let p = payment(&journal, g, &open);
+                assert!(matches!(p.state, EntryState::Closed | EntryState::Reversed), "{g}: {p:?}");
+            }
+            // TLinx cancels barcode orders only (8013): the refusal is recorded.
+            Err(Error::GatewayRejected { .. }) => assert_eq!(cancel.state, EntryState::Failed, "{g}: {cancel:?}"),
+            Err(e) => panic!("{g}: {e}"),
+        }
+
+        // Close: journalled before it is sent; a gateway without close records the refusal.
+        let closed = engine.close(&no).await;
+        let entry = journal.get(EntryKind::Cancel, g, &no).unwrap().expect("close journalled");
+        assert!(entry.attempts >= 1, "{g}: {entry:?}");
+        match closed {
+            Ok(r) => assert!(entry.state.is_settled(), "{g}: {r:?} {entry:?}"),
+            Err(e) => assert_eq!(entry.state, EntryState::Failed, "{g}: {e} {entry:?}"),
+        }
+    })
+    .await;
+}
