@@ -7,6 +7,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+mod kit;
+
+use kit::{notify_server, preorder};
 use posgate_core::engine::Engine;
 use posgate_core::journal::{Begin, Entry, EntryKind, EntryState, Journal, NOT_SENT};
 use posgate_core::payment::begin_payment;
@@ -17,7 +20,6 @@ use posgate_core::{
 use posgate_sandbox::faults::{Fault, FaultPlan};
 use posgate_sandbox::{OrderView, Sandbox, SandboxOptions, SimState, GATEWAYS};
 use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -791,71 +793,6 @@ async fn recovery_settles_unknown_refunds() {
 
 // ---------------------------------------------------------------------------------------------
 // 9. Notifications checked against the journal
-
-/// A merchant's notify_url: records the fields of every notification (Chaoying POSTs a form,
-/// TLinx GETs with a query string) and answers `ack`.
-async fn notify_server(ack: &'static str) -> (String, Arc<Mutex<Vec<RawFields>>>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/notify", listener.local_addr().unwrap());
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let record = seen.clone();
-    tokio::spawn(async move {
-        while let Ok((mut sock, _)) = listener.accept().await {
-            let mut buf = Vec::new();
-            let mut chunk = [0u8; 4096];
-            let body = loop {
-                match sock.read(&mut chunk).await {
-                    Ok(0) | Err(_) => break None,
-                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                }
-                let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else { continue };
-                let head = String::from_utf8_lossy(&buf[..end]).to_string();
-                let len = head
-                    .lines()
-                    .find_map(|l| {
-                        let (k, v) = l.split_once(':')?;
-                        k.eq_ignore_ascii_case("content-length").then(|| v.trim().parse::<usize>().ok())?
-                    })
-                    .unwrap_or(0);
-                if buf.len() >= end + 4 + len {
-                    break Some((head, buf[end + 4..end + 4 + len].to_vec()));
-                }
-            };
-            let Some((head, body)) = body else { continue };
-            let target = head.split_whitespace().nth(1).unwrap_or("").to_string();
-            let query = target.split_once('?').map(|(_, q)| q).unwrap_or("");
-            let mut fields: RawFields = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
-            fields.extend(form_urlencoded::parse(&body).into_owned());
-            record.lock().unwrap().push(fields);
-            let resp = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{ack}",
-                ack.len()
-            );
-            let _ = sock.write_all(resp.as_bytes()).await;
-            let _ = sock.shutdown().await;
-        }
-    });
-    (url, seen)
-}
-
-/// The gateway's pre-order operation and params, and its notification ack.
-fn preorder(g: GatewayId, no: &str, amount: i64, notify_url: &str) -> (&'static str, serde_json::Value, &'static str) {
-    match g {
-        GatewayId::Chaoying => (
-            "wechat_pre_order",
-            json!({"body": "engine test", "out_trade_no": no, "total_fee": amount, "trade_type": "NATIVE",
-                   "product_id": "p1", "notify_url": notify_url}),
-            "success",
-        ),
-        GatewayId::Tlinx => (
-            "payorder",
-            json!({"scenario": "qr", "out_no": no, "pmt_tag": "Weixin", "ord_name": "engine test",
-                   "original_amount": amount, "trade_amount": amount, "notify_url": notify_url}),
-            "notify_success",
-        ),
-        other => panic!("{other}: add its pre-order operation to preorder"),
-    }
-}
 
 /// `fields` with `changes` applied and signed again with the sandbox's key (a notification the
 /// gateway could have sent).
