@@ -10,18 +10,18 @@
 //! `refund_fee_summary` (refundquery's name for the refunded total), so full and partial
 //! refunds can be told apart.
 
+use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::{Json, Router};
 use posgate_core::chaoying::{protocol, Credentials, PayType, ALIPAY_ORDER_NO, ORDER_NO, REFUND_NO};
-use posgate_core::{crypto, RawFields, Secret};
+use posgate_core::clock::{beijing, now_unix};
+use posgate_core::{crypto, GatewayId, RawFields, Secret};
 use serde_json::{json, Map, Value};
 
-use crate::scenario::Scenario;
+use crate::fixtures::fixture;
+use crate::reply::Reply;
+use crate::scenario::{Outcome, Scenario};
+use crate::sim::{digits, field, Handled, Notification, Simulator};
 use crate::store::{new_order, SimOrder, SimState, StoreError};
 use crate::Ctx;
 
@@ -61,38 +61,75 @@ pub fn test_credentials() -> Credentials {
     }
 }
 
-pub fn router() -> Router<Ctx> {
-    Router::new()
-        .route("/UnifiedPay/Gateway", post(gateway))
-        .route("/UnifiedPay/Mch_Reg", post(|body: String| async move { simple(&body, mch_reg) }))
-        .route("/Mch/GetMchSMSValid", post(|body: String| async move { simple(&body, sms_valid) }))
-        .route("/Mch/GetMchId", post(|body: String| async move { simple(&body, get_mch_id) }))
-        .route("/Open/GetPartnerId", post(|body: String| async move { simple(&body, partner_id) }))
-        .route("/Open/GetMchInfo", post(|body: String| async move { simple(&body, mch_info) }))
-        .route("/Open/WXA_Code2Session", post(|body: String| async move { simple(&body, code2session) }))
-        .route(
-            "/Open/WECHAT_PreOrder",
-            post(|State(ctx): State<Ctx>, body: String| async move { with_ctx(&ctx, &body, wechat_preorder) }),
-        )
-        .route(
-            "/Open/ALIPAY_PreOrder",
-            post(|State(ctx): State<Ctx>, body: String| async move { with_ctx(&ctx, &body, alipay_preorder) }),
-        )
+pub(crate) struct Chaoying;
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Op {
+    /// `/UnifiedPay/Gateway`: most operations, named by the `method` field.
+    Gateway,
+    MchReg,
+    SmsValid,
+    GetMchId,
+    PartnerId,
+    MchInfo,
+    Code2Session,
+    WechatPreorder,
+    AlipayPreorder,
 }
 
-/// Posts the signed pre-order result notification to the order's notify_url; returns the
-/// merchant's answer (`success` stops the real gateway's retries).
-pub async fn notify(ctx: &Ctx, order: &SimOrder) -> Result<Option<String>, String> {
-    let Some(url) = order.notify_url.as_deref() else { return Ok(None) };
-    let fields = notification(order);
-    let form = protocol::signed_form(&fields, key_for(order));
-    ctx.http.post_form(url, &form).await.map(Some).map_err(|e| format!("notify {url}: {e}"))
+impl Simulator for Chaoying {
+    const GATEWAY: GatewayId = GatewayId::Chaoying;
+    const ROUTES: &'static [(&'static str, Op)] = &[
+        ("/UnifiedPay/Gateway", Op::Gateway),
+        ("/UnifiedPay/Mch_Reg", Op::MchReg),
+        ("/Mch/GetMchSMSValid", Op::SmsValid),
+        ("/Mch/GetMchId", Op::GetMchId),
+        ("/Open/GetPartnerId", Op::PartnerId),
+        ("/Open/GetMchInfo", Op::MchInfo),
+        ("/Open/WXA_Code2Session", Op::Code2Session),
+        ("/Open/WECHAT_PreOrder", Op::WechatPreorder),
+        ("/Open/ALIPAY_PreOrder", Op::AlipayPreorder),
+    ];
+    type Op = Op;
+    type Request = RawFields;
+    type Answer = Answer;
+
+    fn open(fields: RawFields) -> Result<RawFields, Answer> {
+        check_common(&fields)?;
+        Ok(fields)
+    }
+
+    fn handle(ctx: &Ctx, op: Op, f: RawFields) -> Handled<Answer> {
+        let f = &f;
+        match op {
+            Op::Gateway => return gateway(ctx, f),
+            Op::MchReg => mch_reg(f),
+            Op::SmsValid => sms_valid(f),
+            Op::GetMchId => get_mch_id(f),
+            Op::PartnerId => partner_id(f),
+            Op::MchInfo => mch_info(f),
+            Op::Code2Session => code2session(f),
+            Op::WechatPreorder => wechat_preorder(ctx, f),
+            Op::AlipayPreorder => alipay_preorder(ctx, f),
+        }
+        .into()
+    }
+
+    fn encode(answer: Answer) -> Reply {
+        answer.encode()
+    }
+
+    /// The signed pre-order result notification, a form post (the merchant's `success` stops
+    /// the real gateway's retries).
+    fn notification(order: &SimOrder) -> Result<Notification, String> {
+        Ok(Notification::Form(protocol::signed_form(&notification_fields(order), key_for(order))))
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Answers
 
-struct Answer {
+pub(crate) struct Answer {
     fields: Map<String, Value>,
     wrong_sign: bool,
 }
@@ -128,13 +165,25 @@ impl Answer {
         self
     }
 
+    /// The canned fields of the sandbox merchant's answer to `operation` (the fixture): nested
+    /// JSON as its text, as the gateway sends it.
+    fn canned(self, operation: &str) -> Answer {
+        static MERCHANT: LazyLock<Map<String, Value>> = LazyLock::new(|| fixture!("chaoying/merchant.json"));
+        let fields = MERCHANT.get(operation).and_then(Value::as_object).cloned().unwrap_or_default();
+        fields.into_iter().fold(self, |a, (k, v)| match v {
+            Value::String(text) => a.with(&k, text),
+            Value::Number(n) => a.number(&k, n.as_u64().unwrap_or_default()),
+            nested => a.with(&k, nested.to_string()),
+        })
+    }
+
     /// Answers about a 5001 order carry a wrong signature.
     fn about(mut self, order: &SimOrder) -> Answer {
-        self.wrong_sign |= order.scenario == Scenario::BadSignature;
+        self.wrong_sign |= order.scenario.signs_wrong();
         self
     }
 
-    fn into_response(self) -> Response {
+    fn encode(self) -> Reply {
         // Signed over the text of each value, as the client reads it.
         let signed: RawFields = self
             .fields
@@ -144,21 +193,12 @@ impl Answer {
         let key = if self.wrong_sign { WRONG_KEY } else { KEY };
         let mut fields = self.fields;
         fields.insert("sign".into(), Value::String(protocol::sign(&signed, key)));
-        Json(Value::Object(fields)).into_response()
+        Reply::json(Value::Object(fields).to_string())
     }
 }
 
-type Reply = Result<Answer, Answer>;
-
-fn render(reply: Reply) -> Response {
-    match reply {
-        Ok(a) | Err(a) => a.into_response(),
-    }
-}
-
-fn parse_form(body: &str) -> RawFields {
-    form_urlencoded::parse(body.as_bytes()).into_owned().collect()
-}
+/// An operation's answer: a refusal is an answer too, signed alike.
+type Answered = Result<Answer, Answer>;
 
 /// Signature first, then the parameters every call carries.
 fn check_common(f: &RawFields) -> Result<(), Answer> {
@@ -174,22 +214,8 @@ fn check_common(f: &RawFields) -> Result<(), Answer> {
     Ok(())
 }
 
-fn simple(body: &str, op: fn(&RawFields) -> Reply) -> Response {
-    let f = parse_form(body);
-    render(check_common(&f).and_then(|()| op(&f)))
-}
-
-fn with_ctx(ctx: &Ctx, body: &str, op: fn(&Ctx, &RawFields) -> Reply) -> Response {
-    let f = parse_form(body);
-    render(check_common(&f).and_then(|()| op(ctx, &f)))
-}
-
-fn opt<'a>(f: &'a RawFields, k: &str) -> Option<&'a str> {
-    f.get(k).map(String::as_str).filter(|v| !v.trim().is_empty())
-}
-
 fn required<'a>(f: &'a RawFields, k: &str) -> Result<&'a str, Answer> {
-    opt(f, k).ok_or_else(|| Answer::missing(k))
+    field(f, k).ok_or_else(|| Answer::missing(k))
 }
 
 fn merchant(f: &RawFields) -> Result<(), Answer> {
@@ -226,7 +252,7 @@ fn nonce() -> String {
 }
 
 fn key_for(order: &SimOrder) -> &'static str {
-    if order.scenario == Scenario::BadSignature {
+    if order.scenario.signs_wrong() {
         WRONG_KEY
     } else {
         KEY
@@ -237,70 +263,33 @@ fn yuan(fen: u64) -> String {
     format!("{}.{:02}", fen / 100, fen % 100)
 }
 
-fn unix_now() -> u64 {
-    posgate_core::clock::now_unix()
-}
-
 /// `yyyyMMddHHmmss` in Beijing time, as the seed's times are.
 fn beijing_time(unix: u64) -> String {
-    posgate_core::clock::beijing(unix).compact()
-}
-
-/// Unix time of an instant of the order's life.
-fn unix_at(o: &SimOrder, at: Instant) -> u64 {
-    o.created_unix + at.saturating_duration_since(o.created).as_secs()
-}
-
-fn paid_unix(o: &SimOrder) -> u64 {
-    match o.scenario {
-        Scenario::PayingThenPaid(d) if !o.preorder => o.created_unix + d.as_secs(),
-        _ => o.created_unix,
-    }
-}
-
-fn digits(s: &str) -> String {
-    s.chars().filter(char::is_ascii_digit).collect()
+    beijing(unix).compact()
 }
 
 // ---------------------------------------------------------------------------------------------
 // Payments
 
-async fn gateway(State(ctx): State<Ctx>, body: String) -> Response {
-    let f = parse_form(&body);
-    if let Err(a) = check_common(&f) {
-        return a.into_response();
-    }
-    let reply = match f.get("method").map(String::as_str).unwrap_or("") {
-        "pay" => return pay(&ctx, &f, false).await,
-        "facepay" => return pay(&ctx, &f, true).await,
-        "getfaceauth" => face_auth(&f),
-        "orderquery" => order_query(&ctx, &f),
-        "refund" => refund(&ctx, &f),
-        "refundquery" => refund_query(&ctx, &f),
-        "cancel" => cancel(&ctx, &f),
-        "" => Err(Answer::missing("method")),
-        other => Err(Answer::fail("20004", format!("参数错误: 不支持的接口 {other}"))),
-    };
-    render(reply)
-}
-
-enum PayOutcome {
-    Answer(Answer),
-    /// 4002: hold the call and never answer properly.
-    Hang,
-}
-
-async fn pay(ctx: &Ctx, f: &RawFields, face: bool) -> Response {
-    match start_pay(ctx, f, face) {
-        Ok(PayOutcome::Answer(a)) | Err(a) => a.into_response(),
-        Ok(PayOutcome::Hang) => {
-            tokio::time::sleep(ctx.options.hang).await;
-            (StatusCode::GATEWAY_TIMEOUT, "").into_response()
-        }
+fn gateway(ctx: &Ctx, f: &RawFields) -> Handled<Answer> {
+    match f.get("method").map(String::as_str).unwrap_or("") {
+        "pay" => pay(ctx, f, false),
+        "facepay" => pay(ctx, f, true),
+        "getfaceauth" => face_auth(f).into(),
+        "orderquery" => order_query(ctx, f).into(),
+        "refund" => refund(ctx, f).into(),
+        "refundquery" => refund_query(ctx, f).into(),
+        "cancel" => cancel(ctx, f).into(),
+        "" => Answer::missing("method").into(),
+        other => Answer::fail("20004", format!("参数错误: 不支持的接口 {other}")).into(),
     }
 }
 
-fn start_pay(ctx: &Ctx, f: &RawFields, face: bool) -> Result<PayOutcome, Answer> {
+fn pay(ctx: &Ctx, f: &RawFields, face: bool) -> Handled<Answer> {
+    start_pay(ctx, f, face).unwrap_or_else(Handled::Answer)
+}
+
+fn start_pay(ctx: &Ctx, f: &RawFields, face: bool) -> Result<Handled<Answer>, Answer> {
     merchant(f)?;
     number_rule(ORDER_NO, f, "out_trade_no")?;
     let amount = fen(f, "total_fee")?;
@@ -317,7 +306,7 @@ fn start_pay(ctx: &Ctx, f: &RawFields, face: bool) -> Result<PayOutcome, Answer>
     order.channel = channel;
     order.extra.insert("trade_type".into(), if face { "FACEPAY" } else { "MICROPAY" }.into());
     for k in ["attach", "goods_tag", "goods_detail", "device_info", "openid"] {
-        if let Some(v) = opt(f, k) {
+        if let Some(v) = field(f, k) {
             order.extra.insert(k.into(), v.into());
         }
     }
@@ -325,26 +314,26 @@ fn start_pay(ctx: &Ctx, f: &RawFields, face: bool) -> Result<PayOutcome, Answer>
         ctx.store.create(order).map_err(|_| Answer::fail("20004", "参数错误: 订单号重复且金额不一致"))?;
     if !created {
         // The same order again: answer with where it stands, never charge twice.
-        return Ok(PayOutcome::Answer(state_answer(&order)));
+        return Ok(state_answer(&order).into());
     }
-    let head = |code: &str, trade_state: &str, msg: &str| {
-        Answer::new("SUCCESS", code, msg)
-            .with("trade_state", trade_state)
-            .with("mch_id", MCH_ID)
-            .with("out_trade_no", &order.order_no)
-            .with("nonce_str", nonce())
+    let answer = match scenario.outcome() {
+        Outcome::Paid => state_answer(&order),
+        Outcome::Paying => head(&order, "10001", "PROCESSING", "支付中, 需要用户输入支付密码"),
+        Outcome::Declined => head(&order, "10006", "FAIL", "支付错误: 余额不足"),
+        Outcome::InvalidCode => Answer::fail("20004", "参数错误: 付款码无效或已过期, 请刷新后重试"),
+        Outcome::SystemError => Answer::fail("20006", "系统错误"),
+        Outcome::NoAnswer => return Ok(Handled::NoAnswer),
     };
-    let answer = match scenario {
-        Scenario::PaidAtOnce | Scenario::BadSignature => state_answer(&order),
-        Scenario::PayingThenPaid(_) | Scenario::PayingThenFailed(_) => {
-            head("10001", "PROCESSING", "支付中, 需要用户输入支付密码")
-        }
-        Scenario::Declined => head("10006", "FAIL", "支付错误: 余额不足"),
-        Scenario::InvalidCode => Answer::fail("20004", "参数错误: 付款码无效或已过期, 请刷新后重试"),
-        Scenario::SystemErrorButCharged => Answer::fail("20006", "系统错误"),
-        Scenario::NoAnswerButCharged => return Ok(PayOutcome::Hang),
-    };
-    Ok(PayOutcome::Answer(answer.about(&order)))
+    Ok(answer.about(&order).into())
+}
+
+/// The head of an answer about an order's trade.
+fn head(o: &SimOrder, code: &str, trade_state: &str, msg: &str) -> Answer {
+    Answer::new("SUCCESS", code, msg)
+        .with("trade_state", trade_state)
+        .with("mch_id", MCH_ID)
+        .with("out_trade_no", &o.order_no)
+        .with("nonce_str", nonce())
 }
 
 fn failure_msg(o: &SimOrder) -> &'static str {
@@ -357,22 +346,15 @@ fn failure_msg(o: &SimOrder) -> &'static str {
 
 /// Where an order stands, in the shape of a pay / orderquery answer.
 fn state_answer(o: &SimOrder) -> Answer {
-    let head = |code: &str, trade_state: &str, msg: &str| {
-        Answer::new("SUCCESS", code, msg)
-            .with("trade_state", trade_state)
-            .with("mch_id", MCH_ID)
-            .with("out_trade_no", &o.order_no)
-            .with("nonce_str", nonce())
-    };
     let a = match o.state(Instant::now()) {
-        SimState::Paying if o.preorder => head("10003", "PROCESSING", "未支付"),
-        SimState::Paying => head("10001", "PROCESSING", "支付中, 需要用户输入支付密码"),
-        SimState::Paid => trade_fields(head("10000", "SUCCESS", "SUCCESS"), o),
-        SimState::Failed => head("10006", "FAIL", failure_msg(o)),
-        SimState::Closed => head("10004", "FAIL", "已关闭"),
-        SimState::Reversed => head("10005", "FAIL", "已撤销"),
+        SimState::Paying if o.preorder => head(o, "10003", "PROCESSING", "未支付"),
+        SimState::Paying => head(o, "10001", "PROCESSING", "支付中, 需要用户输入支付密码"),
+        SimState::Paid => trade_fields(head(o, "10000", "SUCCESS", "SUCCESS"), o),
+        SimState::Failed => head(o, "10006", "FAIL", failure_msg(o)),
+        SimState::Closed => head(o, "10004", "FAIL", "已关闭"),
+        SimState::Reversed => head(o, "10005", "FAIL", "已撤销"),
         SimState::Refunded | SimState::PartiallyRefunded => {
-            trade_fields(head("10002", "REFUND", "转入退款"), o).with("refund_fee_summary", o.refunded().to_string())
+            trade_fields(head(o, "10002", "REFUND", "转入退款"), o).with("refund_fee_summary", o.refunded().to_string())
         }
     };
     a.about(o)
@@ -381,7 +363,7 @@ fn state_answer(o: &SimOrder) -> Answer {
 /// The fields of a paid order.
 fn trade_fields(a: Answer, o: &SimOrder) -> Answer {
     let wechat = o.channel == "WECHAT";
-    let extra = |k: &str| o.extra.get(k).cloned().unwrap_or_default();
+    let extra = |k: &str| o.extra(k).to_string();
     let a = a
         .with("transaction_id", &o.trade_no)
         .with("out_transaction_id", format!("42000{}", digits(&o.trade_no)))
@@ -389,7 +371,7 @@ fn trade_fields(a: Answer, o: &SimOrder) -> Answer {
         .with("total_fee", o.amount.to_string())
         .with("fee_type", "CNY")
         .with("bank_type", if wechat { "CFT" } else { "ALIPAYACCOUNT" })
-        .with("time_end", beijing_time(paid_unix(o)))
+        .with("time_end", beijing_time(o.paid_unix()))
         .with("trade_type", extra("trade_type"))
         .with("attach", extra("attach"))
         .with("promotion_detail", promotion(o).unwrap_or_default());
@@ -428,7 +410,7 @@ fn promotion(o: &SimOrder) -> Option<String> {
     Some(detail.to_string())
 }
 
-fn face_auth(f: &RawFields) -> Reply {
+fn face_auth(f: &RawFields) -> Answered {
     merchant(f)?;
     paytype(f)?;
     for k in ["store_id", "store_name", "device_id", "rawdata"] {
@@ -447,8 +429,8 @@ fn face_auth(f: &RawFields) -> Reply {
 /// The order an orderquery / refund names. `out_trade_no` wins for a query, `transaction_id`
 /// for a refund, as the seed says.
 fn find_order(ctx: &Ctx, f: &RawFields, transaction_first: bool) -> Result<SimOrder, Answer> {
-    let by_no = opt(f, "out_trade_no").map(|no| ctx.store.get(GW, no));
-    let by_tid = opt(f, "transaction_id").map(|tid| ctx.store.find(GW, |o| o.trade_no == tid));
+    let by_no = field(f, "out_trade_no").map(|no| ctx.store.get(GW, no));
+    let by_tid = field(f, "transaction_id").map(|tid| ctx.store.find(GW, |o| o.trade_no == tid));
     let found = match (by_no, by_tid) {
         (None, None) => return Err(Answer::missing("out_trade_no 或 transaction_id")),
         (Some(a), Some(b)) => {
@@ -474,13 +456,13 @@ fn same_wallet(f: &RawFields, o: SimOrder) -> Result<SimOrder, Answer> {
     Ok(o)
 }
 
-fn order_query(ctx: &Ctx, f: &RawFields) -> Reply {
+fn order_query(ctx: &Ctx, f: &RawFields) -> Answered {
     merchant(f)?;
     paytype(f)?;
     Ok(state_answer(&find_order(ctx, f, false)?))
 }
 
-fn refund(ctx: &Ctx, f: &RawFields) -> Reply {
+fn refund(ctx: &Ctx, f: &RawFields) -> Answered {
     merchant(f)?;
     paytype(f)?;
     number_rule(REFUND_NO, f, "out_refund_no")?;
@@ -518,10 +500,10 @@ fn refund(ctx: &Ctx, f: &RawFields) -> Reply {
         .about(&o))
 }
 
-fn refund_query(ctx: &Ctx, f: &RawFields) -> Reply {
+fn refund_query(ctx: &Ctx, f: &RawFields) -> Answered {
     merchant(f)?;
     paytype(f)?;
-    let o = match (opt(f, "refund_id"), opt(f, "out_refund_no")) {
+    let o = match (field(f, "refund_id"), field(f, "out_refund_no")) {
         (Some(id), _) => ctx.store.find(GW, |o| o.refunds.iter().any(|r| r.gateway_refund_no == id)),
         (None, Some(no)) => ctx.store.find(GW, |o| o.refunds.iter().any(|r| r.refund_no == no)),
         (None, None) => return Err(Answer::missing("refund_id 或 out_refund_no")),
@@ -537,7 +519,7 @@ fn refund_query(ctx: &Ctx, f: &RawFields) -> Reply {
                 "out_refund_id": format!("50000{}", digits(&r.gateway_refund_no)), "out_refund_no": r.refund_no,
                 "base_refund_fee": r.amount.to_string(), "refund_fee": r.amount.to_string(),
                 "coupon_refund_fee": "0", "refund_status": "SUCCESS", "refund_channel": "ORIGINAL",
-                "refund_time": beijing_time(unix_at(&o, r.at)),
+                "refund_time": beijing_time(o.unix_at(r.at)),
             })
         })
         .collect();
@@ -557,7 +539,7 @@ fn refund_query(ctx: &Ctx, f: &RawFields) -> Reply {
     Ok(a.about(&o))
 }
 
-fn cancel(ctx: &Ctx, f: &RawFields) -> Reply {
+fn cancel(ctx: &Ctx, f: &RawFields) -> Answered {
     merchant(f)?;
     paytype(f)?;
     number_rule(ORDER_NO, f, "out_trade_no")?;
@@ -586,7 +568,7 @@ fn cancel(ctx: &Ctx, f: &RawFields) -> Reply {
 // Pre-orders
 
 fn check_notify_url(f: &RawFields) -> Result<Option<String>, Answer> {
-    match opt(f, "notify_url") {
+    match field(f, "notify_url") {
         None => Ok(None),
         Some(u) if (u.starts_with("http://") || u.starts_with("https://")) && !u.contains('?') => Ok(Some(u.into())),
         Some(_) => Err(Answer::fail("20004", "参数错误: notify_url 须为可直接访问的地址, 不能携带参数")),
@@ -607,7 +589,7 @@ fn create_preorder(ctx: &Ctx, f: &RawFields, channel: &str, keep: &[&str]) -> Re
     order.channel = channel.into();
     order.notify_url = check_notify_url(f)?;
     for k in keep {
-        if let Some(v) = opt(f, k) {
+        if let Some(v) = field(f, k) {
             order.extra.insert(k.to_string(), v.into());
         }
     }
@@ -615,7 +597,7 @@ fn create_preorder(ctx: &Ctx, f: &RawFields, channel: &str, keep: &[&str]) -> Re
     Ok(order)
 }
 
-fn wechat_preorder(ctx: &Ctx, f: &RawFields) -> Reply {
+fn wechat_preorder(ctx: &Ctx, f: &RawFields) -> Answered {
     merchant(f)?;
     required(f, "body")?;
     number_rule(ORDER_NO, f, "out_trade_no")?;
@@ -644,9 +626,9 @@ fn wechat_preorder(ctx: &Ctx, f: &RawFields) -> Reply {
             .with("code_img_url", format!("https://sandbox.invalid/qr?data={}", o.trade_no))
             .with("code_url", code_url);
     } else {
-        let app_id = opt(f, "sub_appid").unwrap_or(WX_SUB_APPID);
+        let app_id = field(f, "sub_appid").unwrap_or(WX_SUB_APPID);
         let package = format!("prepay_id=wx{}", digits(&o.trade_no));
-        let ts = unix_now().to_string();
+        let ts = now_unix().to_string();
         let nonce_str = nonce();
         let pay_sign = crypto::md5_upper_hex(
             format!("appId={app_id}&nonceStr={nonce_str}&package={package}&signType=MD5&timeStamp={ts}").as_bytes(),
@@ -655,14 +637,14 @@ fn wechat_preorder(ctx: &Ctx, f: &RawFields) -> Reply {
                           "callback_url": "", "nonceStr": nonce_str, "paySign": pay_sign});
         a = a
             .with("appid", app_id)
-            .with("sub_openid", opt(f, "buyer_id").unwrap_or_default())
+            .with("sub_openid", field(f, "buyer_id").unwrap_or_default())
             .with("token_id", format!("{:x}", rand::random::<u128>()))
             .with("pay_info", info.to_string());
     }
     Ok(a)
 }
 
-fn alipay_preorder(ctx: &Ctx, f: &RawFields) -> Reply {
+fn alipay_preorder(ctx: &Ctx, f: &RawFields) -> Answered {
     merchant(f)?;
     required(f, "body")?;
     number_rule(ALIPAY_ORDER_NO, f, "out_trade_no")?;
@@ -670,11 +652,11 @@ fn alipay_preorder(ctx: &Ctx, f: &RawFields) -> Reply {
     let tt = trade_type(f, &["JSPAY", "NATIVE", "APP", "APP_BANK"])?;
     if tt == "JSPAY" {
         required(f, "product_id")?;
-        if opt(f, "buyer_id").is_none() && opt(f, "buyer_logon_id").is_none() {
+        if field(f, "buyer_id").is_none() && field(f, "buyer_logon_id").is_none() {
             return Err(Answer::missing("buyer_id 或 buyer_logon_id"));
         }
     }
-    if opt(f, "time_start").is_some() != opt(f, "time_expire").is_some() {
+    if field(f, "time_start").is_some() != field(f, "time_expire").is_some() {
         return Err(Answer::fail("20004", "参数错误: time_start 与 time_expire 需要同时传入"));
     }
     let o = create_preorder(ctx, f, "ALIPAY", &["trade_type", "buyer_id", "buyer_logon_id", "device_info"])?;
@@ -693,8 +675,8 @@ fn alipay_preorder(ctx: &Ctx, f: &RawFields) -> Reply {
 }
 
 /// The WECHAT_PreOrder / ALIPAY_PreOrder result notification fields of a paid pre-order.
-fn notification(o: &SimOrder) -> RawFields {
-    let now = unix_now();
+fn notification_fields(o: &SimOrder) -> RawFields {
+    let now = now_unix();
     let tt = o.extra.get("trade_type").map(|t| t.to_ascii_lowercase()).unwrap_or_else(|| "native".into());
     let wechat = o.channel == "WECHAT";
     let mut f = RawFields::new();
@@ -737,7 +719,7 @@ fn notification(o: &SimOrder) -> RawFields {
 // ---------------------------------------------------------------------------------------------
 // Merchant operations
 
-fn mch_reg(f: &RawFields) -> Reply {
+fn mch_reg(f: &RawFields) -> Answered {
     const COMMON: &[&str] = &["agent_id", "version", "pid", "sign", "nonce_str"];
     if !f.iter().any(|(k, v)| !COMMON.contains(&k.as_str()) && !v.is_empty()) {
         return Err(Answer::fail("20004", "参数错误: 缺少进件资料"));
@@ -749,7 +731,7 @@ fn valid_mobile(m: &str) -> bool {
     m.len() == 11 && m.starts_with('1') && m.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn sms_valid(f: &RawFields) -> Reply {
+fn sms_valid(f: &RawFields) -> Answered {
     if !valid_mobile(required(f, "mobile")?) {
         return Err(Answer::fail("20004", "参数错误: 手机号格式不正确"));
     }
@@ -757,53 +739,38 @@ fn sms_valid(f: &RawFields) -> Reply {
     Ok(Answer::new("SUCCESS", "20", "短信验证码已发送"))
 }
 
-fn get_mch_id(f: &RawFields) -> Reply {
-    match (opt(f, "mobile"), opt(f, "username")) {
+fn get_mch_id(f: &RawFields) -> Answered {
+    match (field(f, "mobile"), field(f, "username")) {
         (Some(m), _) => {
-            if !valid_mobile(m) || opt(f, "valid") != Some(SMS_CODE) {
+            if !valid_mobile(m) || field(f, "valid") != Some(SMS_CODE) {
                 return Err(Answer::fail("20004", "参数错误: 手机号或验证码错误"));
             }
         }
         (None, Some(u)) => {
-            if u != USERNAME || opt(f, "password") != Some(PASSWORD) {
+            if u != USERNAME || field(f, "password") != Some(PASSWORD) {
                 return Err(Answer::fail("20004", "参数错误: 用户名或密码错误"));
             }
         }
         (None, None) => return Err(Answer::missing("mobile+valid 或 username+password")),
     }
-    Ok(Answer::new("SUCCESS", "10000", "SUCCESS")
-        .with("mch_id", MCH_ID)
-        .with("mch_trade_code", "f6742168cc")
-        .with("mch_full_name", "posgate沙箱测试商户有限公司")
-        .with("mch_short_name", "沙箱商户")
-        .with("mch_state", "20"))
+    Ok(Answer::new("SUCCESS", "10000", "SUCCESS").with("mch_id", MCH_ID).canned("GetMchId"))
 }
 
-fn partner_id(f: &RawFields) -> Reply {
+fn partner_id(f: &RawFields) -> Answered {
     merchant(f)?;
-    let list = json!([
-        {"pay_channel": "CEB", "partner_id": "257012345", "appid": "wx2a8d87e234100000"},
-        {"pay_channel": "WECHAT", "partner_id": "", "appid": "wx2a8d87e234100000"}
-    ]);
-    Ok(Answer::new("SUCCESS", "10000", "SUCCESS").with("mch_id", MCH_ID).with("partner_list", list.to_string()))
+    Ok(Answer::new("SUCCESS", "10000", "SUCCESS").with("mch_id", MCH_ID).canned("GetPartnerId"))
 }
 
-fn mch_info(f: &RawFields) -> Reply {
+fn mch_info(f: &RawFields) -> Answered {
     merchant(f)?;
-    Ok(Answer::new("SUCCESS", "10000", "SUCCESS")
-        .with("mch_id", MCH_ID)
-        .with("FullName", "posgate沙箱测试商户有限公司")
-        .with("ShortName", "沙箱商户"))
+    Ok(Answer::new("SUCCESS", "10000", "SUCCESS").with("mch_id", MCH_ID).canned("GetMchInfo"))
 }
 
-fn code2session(f: &RawFields) -> Reply {
+fn code2session(f: &RawFields) -> Answered {
     required(f, "appid")?;
     let code = required(f, "js_code")?;
     let openid = format!("oSANDBOX{}", crypto::md5_hex(code.as_bytes()).get(..20).unwrap_or_default());
-    Ok(Answer::new("SUCCESS", "10000", "SUCCESS")
-        .with("openid", openid)
-        .with("session_key", "+rL9Uq02dbP85itL0dz94w==")
-        .number("expires_in", 7200))
+    Ok(Answer::new("SUCCESS", "10000", "SUCCESS").with("openid", openid).canned("WXA_Code2Session"))
 }
 
 #[cfg(test)]
@@ -811,13 +778,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn beijing_times() {
-        // 2009-12-25 01:10:10 UTC is 09:10:10 in Beijing (the seed's time example).
-        assert_eq!(beijing_time(1_261_703_410), "20091225091010");
-        assert_eq!(beijing_time(0), "19700101080000");
-        assert_eq!(beijing_time(951_782_400), "20000229080000");
+    fn yuan_of_fen() {
         assert_eq!(yuan(1), "0.01");
         assert_eq!(yuan(15800), "158.00");
+    }
+
+    #[test]
+    fn canned_merchant_answers() {
+        let a = Answer::new("SUCCESS", "10000", "SUCCESS").canned("GetMchId");
+        assert_eq!(a.fields["mch_state"], "20");
+        assert_eq!(a.fields["mch_short_name"], "沙箱商户");
+        let list = Answer::new("SUCCESS", "10000", "SUCCESS").canned("GetPartnerId").fields["partner_list"].clone();
+        let list: Vec<Value> = serde_json::from_str(list.as_str().unwrap()).unwrap();
+        assert_eq!(list[0]["partner_id"], "257012345");
+        // Numbers stay numbers.
+        let session = Answer::new("SUCCESS", "10000", "SUCCESS").canned("WXA_Code2Session");
+        assert_eq!(session.fields["expires_in"], 7200);
+        assert!(session.fields["session_key"].as_str().is_some_and(|k| k.ends_with("==")));
+    }
+
+    #[test]
+    fn every_route_is_under_the_store_name() {
+        assert_eq!(Chaoying::GATEWAY.as_str(), GW);
     }
 
     #[test]
