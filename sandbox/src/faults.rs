@@ -15,9 +15,9 @@
 //! the path is given as `"/UnifiedPay/Gateway?method=pay"` (`orderquery`, `refund`, ...), so a
 //! path filter can pick out pay calls (see [`PAY_PATHS`]).
 //!
-//! "Aborting the connection" makes the response body fail: hyper then closes the connection in
-//! the middle of the response, and the client sees an I/O error while reading the answer (it is
-//! a close, not necessarily a TCP RST).
+//! Timeouts and resets are the simulators' own ways of not answering (`Reply::Hang` and
+//! `Reply::Drop`, as in the `4002` scenario): the connection closes without an answer, and the
+//! client sees an I/O error or its own timeout.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -29,6 +29,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 
+use crate::reply::Reply;
 use crate::Ctx;
 
 /// Largest request or answer body the fault layer buffers (gateway messages are a few KB).
@@ -252,47 +253,47 @@ async fn inject(State(inj): State<Injector>, req: Request, next: Next) -> Respon
     };
     tracing::info!(target: "posgate_sandbox::faults", "{fault:?} on {}{path}", inj.gateway);
     let hang = inj.ctx.options.hang;
-    match fault {
+    let reply = match fault {
         Fault::TimeoutBeforeCommit => {
             drop(req);
-            tokio::time::sleep(hang).await;
-            abort()
+            Reply::Hang
         }
-        Fault::ResetBeforeCommit => abort(),
-        Fault::ServerErrorBeforeCommit => html(StatusCode::BAD_GATEWAY, "502 Bad Gateway"),
+        Fault::ResetBeforeCommit => Reply::Drop,
+        Fault::ServerErrorBeforeCommit => Reply::html(StatusCode::BAD_GATEWAY, "502 Bad Gateway"),
         Fault::TimeoutAfterCommit => {
             process(next, req).await;
-            tokio::time::sleep(hang).await;
-            abort()
+            Reply::Hang
         }
         Fault::ResetAfterCommit => {
             process(next, req).await;
-            abort()
+            Reply::Drop
         }
         Fault::ServerErrorAfterCommit => {
             process(next, req).await;
-            html(StatusCode::INTERNAL_SERVER_ERROR, "500 Internal Server Error")
+            Reply::html(StatusCode::INTERNAL_SERVER_ERROR, "500 Internal Server Error")
         }
         Fault::GarbageAfterCommit => {
             process(next, req).await;
-            html(StatusCode::OK, "系统繁忙, 请稍后再试")
+            Reply::html(StatusCode::OK, "系统繁忙, 请稍后再试")
         }
-        Fault::BadSignatureAfterCommit => {
-            let (mut parts, answer) = process(next, req).await;
-            parts.headers.remove(header::CONTENT_LENGTH);
-            match spoil_sign(&String::from_utf8_lossy(&answer)) {
-                Some(spoiled) => Response::from_parts(parts, Body::from(spoiled)),
-                None => Response::from_parts(parts, Body::from(answer)),
+        Fault::BadSignatureAfterCommit => match process(next, req).await {
+            Some((mut parts, answer)) => {
+                parts.headers.remove(header::CONTENT_LENGTH);
+                let spoiled = spoil_sign(&String::from_utf8_lossy(&answer)).map(Bytes::from);
+                return Response::from_parts(parts, Body::from(spoiled.unwrap_or(answer)));
             }
-        }
-    }
+            // The simulator gave no answer (4002): nothing to spoil.
+            None => Reply::Drop,
+        },
+    };
+    reply.render(hang).await
 }
 
 /// Lets the simulator handle the request and produce its whole answer (so it is done with the
-/// request, whatever happens to the answer).
-async fn process(next: Next, req: Request) -> (axum::http::response::Parts, Bytes) {
+/// request, whatever happens to the answer); `None` when it gave no answer (the `4002` hang).
+async fn process(next: Next, req: Request) -> Option<(axum::http::response::Parts, Bytes)> {
     let (parts, body) = next.run(req).await.into_parts();
-    (parts, axum::body::to_bytes(body, MAX_BODY).await.unwrap_or_default())
+    axum::body::to_bytes(body, MAX_BODY).await.ok().map(|answer| (parts, answer))
 }
 
 /// The path below the gateway, with chaoying's `method` appended for its shared endpoint.
@@ -307,23 +308,6 @@ fn request_path(gateway: &str, uri_path: &str, body: &Bytes) -> String {
         }
     }
     path.to_string()
-}
-
-/// A response whose body fails at once: hyper closes the connection instead of answering.
-fn abort() -> Response {
-    let failing = futures_util::stream::once(async {
-        Err::<Bytes, std::io::Error>(std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "sandbox fault"))
-    });
-    Response::new(Body::from_stream(failing))
-}
-
-/// An HTML error page, as a proxy or a PHP front end would send it.
-fn html(status: StatusCode, title: &str) -> Response {
-    let page = format!(
-        "<!DOCTYPE html>\n<html><head><title>{title}</title></head>\n<body><center><h1>{title}</h1></center>\n\
-         <hr><center>nginx</center></body></html>\n"
-    );
-    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
 }
 
 /// The JSON answer `text` with one hex digit of its top-level `sign` value flipped, in place (the

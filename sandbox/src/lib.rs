@@ -6,11 +6,15 @@
 //!
 //! All simulators share one server: each gateway under `/<gateway>` (e.g. `/tlinx/mct1/payorder`),
 //! plus `GET /_sandbox/orders` and `POST /_sandbox/pay/<gateway>/<order_no>` (the payer pays a
-//! QR / JSAPI pre-order, which also posts the notification) at the root.
+//! QR / JSAPI pre-order, which also posts the notification) at the root. They share one skeleton
+//! too ([`sim`]): each gateway's module holds its dialect only, its fixed data under `fixtures/`.
 
 pub mod chaoying;
 pub mod faults;
+mod fixtures;
+mod reply;
 pub mod scenario;
+mod sim;
 pub mod store;
 pub mod sunmi;
 pub mod tlinx;
@@ -28,8 +32,11 @@ use posgate_core::transport::{Transport, TransportConfig};
 use posgate_core::GatewayId;
 use posgate_core::{Credentials, GatewayConfig, PollSchedule};
 
-pub use scenario::Scenario;
+use chaoying::Chaoying;
+pub use scenario::{Outcome, Scenario};
 pub use store::{OrderView, SimOrder, SimState, Store};
+use sunmi::Sunmi;
+use tlinx::Tlinx;
 
 /// The simulated gateways with barcode payment: the common cashier flows (barcode pay, query,
 /// refund, cancel) run on each of these.
@@ -181,13 +188,12 @@ pub fn test_config(gateway: GatewayId, root_url: &str) -> Option<GatewayConfig> 
 }
 
 fn router(ctx: Ctx) -> Router {
-    Router::new()
+    let app = Router::new()
         .route("/_sandbox/orders", get(list_orders))
-        .route("/_sandbox/pay/{gateway}/{order_no}", post(pay_handler))
-        .nest("/chaoying", faults::wrap("chaoying", chaoying::router(), &ctx))
-        .nest("/tlinx", faults::wrap("tlinx", tlinx::router(), &ctx))
-        .nest("/sunmi", faults::wrap("sunmi", sunmi::router(), &ctx))
-        .with_state(ctx)
+        .route("/_sandbox/pay/{gateway}/{order_no}", post(pay_handler));
+    let app = sim::mount::<Chaoying>(app, &ctx);
+    let app = sim::mount::<Tlinx>(app, &ctx);
+    sim::mount::<Sunmi>(app, &ctx).with_state(ctx)
 }
 
 async fn list_orders(State(ctx): State<Ctx>) -> Json<Vec<OrderView>> {
@@ -216,9 +222,9 @@ async fn pay_preorder(ctx: &Ctx, gateway: GatewayId, order_no: &str) -> Result<O
         })
         .ok_or_else(|| format!("no order {order_no} at {gateway}"))??;
     match gateway {
-        GatewayId::Chaoying => chaoying::notify(ctx, &order).await,
-        GatewayId::Tlinx => tlinx::notify(ctx, &order).await,
-        GatewayId::Sunmi => sunmi::notify(ctx, &order).await,
+        GatewayId::Chaoying => sim::notify::<Chaoying>(ctx, &order).await,
+        GatewayId::Tlinx => sim::notify::<Tlinx>(ctx, &order).await,
+        GatewayId::Sunmi => sim::notify::<Sunmi>(ctx, &order).await,
         other => Err(format!("{other} is not simulated")),
     }
 }

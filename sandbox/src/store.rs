@@ -86,6 +86,26 @@ impl SimOrder {
         }
     }
 
+    /// Unix time of an instant of the order's life (a refund's), counted from its creation so
+    /// that the same instant always shows as the same second.
+    pub fn unix_at(&self, at: Instant) -> u64 {
+        self.created_unix + at.saturating_duration_since(self.created).as_secs()
+    }
+
+    /// When the payer's money moved: after the paying phase of a scripted `1NNN` payment, else
+    /// when the order was made.
+    pub fn paid_unix(&self) -> u64 {
+        match self.scenario {
+            Scenario::PayingThenPaid(d) if !self.preorder => self.created_unix + d.as_secs(),
+            _ => self.created_unix,
+        }
+    }
+
+    /// A request field the simulator kept (`""` when there is none).
+    pub fn extra(&self, name: &str) -> &str {
+        self.extra.get(name).map(String::as_str).unwrap_or_default()
+    }
+
     pub fn refunded(&self) -> u64 {
         self.refunds.iter().map(|r| r.amount).sum()
     }
@@ -121,6 +141,13 @@ pub struct Store {
 #[derive(Debug, Clone)]
 struct SimOrderEntry {
     order: SimOrder,
+}
+
+/// A payment, or one of its refunds (the order, and the refund's index in it).
+#[derive(Debug, Clone)]
+pub enum Trade {
+    Payment(SimOrder),
+    Refund(SimOrder, usize),
 }
 
 /// Why a store operation was refused; simulators map it onto their gateway's codes.
@@ -159,6 +186,22 @@ impl Store {
     /// Finds an order by any predicate (e.g. by the gateway's trade number).
     pub fn find(&self, gateway: &str, pred: impl Fn(&SimOrder) -> bool) -> Option<SimOrder> {
         self.orders.lock().unwrap().values().map(|e| &e.order).find(|o| o.gateway == gateway && pred(o)).cloned()
+    }
+
+    /// The payment `is_order` picks out, else the refund `is_refund` does (gateways that look
+    /// refunds up by the same numbers as payments).
+    pub fn find_trade(
+        &self,
+        gateway: &str,
+        is_order: impl Fn(&SimOrder) -> bool,
+        is_refund: impl Fn(&SimRefund) -> bool,
+    ) -> Option<Trade> {
+        let map = self.orders.lock().unwrap();
+        let orders = || map.values().map(|e| &e.order).filter(|o| o.gateway == gateway);
+        if let Some(o) = orders().find(|o| is_order(o)) {
+            return Some(Trade::Payment(o.clone()));
+        }
+        orders().find_map(|o| o.refunds.iter().position(&is_refund).map(|i| Trade::Refund(o.clone(), i)))
     }
 
     pub fn list(&self, gateway: &str) -> Vec<SimOrder> {

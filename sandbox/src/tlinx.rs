@@ -4,21 +4,23 @@
 //! shared store and answers with AES `data` and a sign. Refunds are orders of their own (ord_type
 //! 2) named by `refund_out_no`, as on the platform. Barcode outcomes follow [`crate::scenario`].
 
-use std::time::{Duration, Instant};
+use std::sync::LazyLock;
+use std::time::Instant;
 
-use axum::extract::State;
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::Router;
+use axum::http::StatusCode;
+use posgate_core::clock::{beijing, now_unix};
 use posgate_core::crypto::{md5_upper_hex, sha1_hex};
 use posgate_core::tlinx::protocol;
 use posgate_core::tlinx::Credentials;
-use posgate_core::{RawFields, Secret};
+use posgate_core::{GatewayId, RawFields, Secret};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::scenario::Scenario;
-use crate::store::{new_order, SimRefund, SimState, StoreError};
+use crate::fixtures::fixture;
+use crate::reply::Reply;
+use crate::scenario::{Outcome, Scenario};
+use crate::sim::{Handled, Notification, Simulator};
+use crate::store::{new_order, SimRefund, SimState, StoreError, Trade};
 use crate::{Ctx, SimOrder};
 
 /// The sandbox store's open_id.
@@ -39,8 +41,10 @@ pub fn test_credentials() -> Credentials {
     c
 }
 
+pub(crate) struct Tlinx;
+
 #[derive(Debug, Clone, Copy)]
-enum Op {
+pub(crate) enum Op {
     Paylist,
     Order,
     OrderView,
@@ -50,20 +54,83 @@ enum Op {
     Payrefund,
 }
 
-pub fn router() -> Router<Ctx> {
-    let route = |op: Op| post(move |State(ctx): State<Ctx>, body: String| handle(ctx, op, body));
-    Router::new()
-        .route("/mct1/paylist", route(Op::Paylist))
-        .route("/mct1/order", route(Op::Order))
-        .route("/mct1/order/view", route(Op::OrderView))
-        .route("/mct1/payorder", route(Op::Payorder))
-        .route("/mct1/paystatus", route(Op::Paystatus))
-        .route("/mct1/paycancel", route(Op::Paycancel))
-        .route("/mct1/payrefund", route(Op::Payrefund))
+impl Simulator for Tlinx {
+    const GATEWAY: GatewayId = GatewayId::Tlinx;
+    const ROUTES: &'static [(&'static str, Op)] = &[
+        ("/mct1/paylist", Op::Paylist),
+        ("/mct1/order", Op::Order),
+        ("/mct1/order/view", Op::OrderView),
+        ("/mct1/payorder", Op::Payorder),
+        ("/mct1/paystatus", Op::Paystatus),
+        ("/mct1/paycancel", Op::Paycancel),
+        ("/mct1/payrefund", Op::Payrefund),
+    ];
+    type Op = Op;
+    /// The decrypted `data`: a JSON object.
+    type Request = Value;
+    type Answer = Answer;
+
+    fn open(fields: RawFields) -> Result<Value, Answer> {
+        open(&fields)
+    }
+
+    fn handle(ctx: &Ctx, op: Op, req: Value) -> Handled<Answer> {
+        let req = &req;
+        match op {
+            Op::Paylist => paylist(req),
+            Op::Order => order_list(ctx, req),
+            Op::OrderView => lookup(ctx, req, false),
+            Op::Paystatus => lookup(ctx, req, true),
+            Op::Payorder => return payorder(ctx, req),
+            Op::Paycancel => paycancel(ctx, req),
+            Op::Payrefund => payrefund(ctx, req),
+        }
+        .into()
+    }
+
+    /// `errcode`, `msg` and `timestamp`; a payload goes AES-encrypted in `data`, with a `sign`.
+    fn encode(answer: Answer) -> Reply {
+        let now = now_unix();
+        let text = match answer {
+            Answer::Error { code, msg } => protocol::build_answer(OPEN_KEY, code, &msg, None, now),
+            Answer::Data { payload, bad_sign } => {
+                let signed = protocol::build_answer(OPEN_KEY, 0, "ok", Some(&payload.to_string()), now);
+                if bad_sign {
+                    signed.map(|a| spoil_sign(&a))
+                } else {
+                    signed
+                }
+            }
+        };
+        match text {
+            Ok(body) => Reply::Answer { status: StatusCode::OK, content_type: "application/json;charset=utf-8", body },
+            Err(e) => Reply::text(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
+        }
+    }
+
+    /// The 4.8.1 notification of a settled order: ord_no, timestamp, rand_str, out_no, status
+    /// and sign, in the query string of a GET (the merchant answers `notify_success`).
+    fn notification(order: &SimOrder) -> Result<Notification, String> {
+        let status = match status_of(order, Instant::now()) {
+            1 => "1",
+            4 => "4",
+            other => return Err(format!("order {} is not settled (status {other})", order.order_no)),
+        };
+        let mut fields = RawFields::new();
+        fields.insert("ord_no".into(), order.extra("ord_no").to_string());
+        fields.insert("out_no".into(), order.order_no.clone());
+        fields.insert("status".into(), status.into());
+        fields.insert("timestamp".into(), now_unix().to_string());
+        fields.insert("rand_str".into(), format!("{:032x}", rand::random::<u128>()));
+        let sign = protocol::sign(&fields, OPEN_KEY);
+        fields.insert("sign".into(), sign);
+        Ok(Notification::Query(fields.into_iter().collect()))
+    }
 }
 
 /// What an operation answers.
-enum Reply {
+pub(crate) enum Answer {
+    /// errcode 0 with this payload; `bad_sign`: signed wrong (scenario 5001).
     Data {
         payload: Value,
         bad_sign: bool,
@@ -72,43 +139,19 @@ enum Reply {
         code: i64,
         msg: String,
     },
-    /// The pay call that never answers (scenario 4002).
-    Hang,
 }
 
-fn err(code: i64, msg: &str) -> Reply {
-    Reply::Error { code, msg: msg.to_string() }
+fn err(code: i64, msg: &str) -> Answer {
+    Answer::Error { code, msg: msg.to_string() }
 }
 
-fn data(payload: Value, bad_sign: bool) -> Reply {
-    Reply::Data { payload, bad_sign }
-}
-
-async fn handle(ctx: Ctx, op: Op, body: String) -> Response {
-    let fields: RawFields = form_urlencoded::parse(body.as_bytes()).into_owned().collect();
-    let reply = match open(&fields) {
-        Ok(req) => dispatch(&ctx, op, &req),
-        Err(reply) => reply,
-    };
-    let now = protocol::now_unix();
-    let text = match reply {
-        Reply::Hang => {
-            tokio::time::sleep(ctx.options.hang).await;
-            return (StatusCode::BAD_GATEWAY, "upstream timed out").into_response();
-        }
-        Reply::Error { code, msg } => protocol::build_answer(OPEN_KEY, code, &msg, None, now),
-        Reply::Data { payload, bad_sign } => protocol::build_answer(OPEN_KEY, 0, "ok", Some(&payload.to_string()), now)
-            .map(|a| if bad_sign { spoil_sign(&a) } else { a }),
-    };
-    match text {
-        Ok(t) => ([(header::CONTENT_TYPE, "application/json;charset=utf-8")], t).into_response(),
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
-    }
+fn data(payload: Value, bad_sign: bool) -> Answer {
+    Answer::Data { payload, bad_sign }
 }
 
 /// The request's checks, in the platform's order: open_id present (8), the store (3002), the
 /// signature (5), the clock (9), then data that decrypts to JSON (8044: "data加密有问题").
-fn open(fields: &RawFields) -> Result<Value, Reply> {
+fn open(fields: &RawFields) -> Result<Value, Answer> {
     match fields.get("open_id").map(String::as_str) {
         None | Some("") => return Err(err(8, "token不能为空")),
         Some(OPEN_ID) => {}
@@ -118,7 +161,7 @@ fn open(fields: &RawFields) -> Result<Value, Reply> {
         return Err(err(5, "验证签名错误"));
     }
     let ts = fields.get("timestamp").map(String::as_str).unwrap_or("");
-    if protocol::check_timestamp(ts, protocol::now_unix()).is_err() {
+    if protocol::check_timestamp(ts, now_unix()).is_err() {
         return Err(err(9, "timestamp error"));
     }
     let text = protocol::decrypt(OPEN_KEY, fields.get("data").map(String::as_str).unwrap_or(""))
@@ -138,18 +181,6 @@ fn spoil_sign(answer: &str) -> String {
     v.to_string()
 }
 
-fn dispatch(ctx: &Ctx, op: Op, req: &Value) -> Reply {
-    match op {
-        Op::Paylist => paylist(req),
-        Op::Order => order_list(ctx, req),
-        Op::OrderView => lookup(ctx, req, false),
-        Op::Paystatus => lookup(ctx, req, true),
-        Op::Payorder => payorder(ctx, req),
-        Op::Paycancel => paycancel(ctx, req),
-        Op::Payrefund => payrefund(ctx, req),
-    }
-}
-
 /// A request field as text, whether sent as a string or a number.
 fn text(req: &Value, name: &str) -> Option<String> {
     match req.get(name)? {
@@ -165,17 +196,9 @@ fn fen(req: &Value, name: &str) -> Option<Result<u64, ()>> {
     Some(t.parse::<u64>().map_err(|_| ()))
 }
 
-fn unix_now() -> u64 {
-    protocol::now_unix()
-}
-
 /// `YYYY-MM-DD HH:MM:SS` in Beijing time, as the platform shows times.
-pub fn datetime(unix: u64) -> String {
-    posgate_core::clock::beijing(unix).to_string()
-}
-
-fn extra<'a>(o: &'a SimOrder, name: &str) -> &'a str {
-    o.extra.get(name).map(String::as_str).unwrap_or("")
+fn datetime(unix: u64) -> String {
+    beijing(unix).to_string()
 }
 
 /// The platform's order status: 1 paid (refunds never change it), 2 waiting for the payer of a
@@ -199,14 +222,14 @@ fn order_json(o: &SimOrder, now: Instant) -> Value {
         _ => json!({"result_code": "SUCCESS", "trade_state": "USERPAYING"}),
     };
     json!({
-        "pmt_tag": extra(o, "pmt_tag"),
-        "pmt_name": extra(o, "pmt_name"),
+        "pmt_tag": o.extra("pmt_tag"),
+        "pmt_name": o.extra("pmt_name"),
         "ord_mct_id": MCT_ID,
         "ord_shop_id": SHOP_ID,
-        "ord_no": extra(o, "ord_no"),
+        "ord_no": o.extra("ord_no"),
         "out_no": o.order_no,
         "ord_type": "1",
-        "ord_name": extra(o, "ord_name"),
+        "ord_name": o.extra("ord_name"),
         "add_time": add_time,
         "trade_account": if paid { "o***sandbox" } else { "" },
         "trade_amount": o.amount.to_string(),
@@ -214,11 +237,11 @@ fn order_json(o: &SimOrder, now: Instant) -> Value {
         "trade_no": o.trade_no,
         "trade_qrcode": o.extra.get("trade_qrcode"),
         "trade_pay_time": if paid { Some(add_time.clone()) } else { None },
-        "remark": extra(o, "remark"),
+        "remark": o.extra("remark"),
         "status": status.to_string(),
-        "original_amount": extra(o, "original_amount"),
-        "discount_amount": extra(o, "discount_amount"),
-        "ignore_amount": extra(o, "ignore_amount"),
+        "original_amount": o.extra("original_amount"),
+        "discount_amount": o.extra("discount_amount"),
+        "ignore_amount": o.extra("ignore_amount"),
         "trade_discout_amount": "0",
         "original_ord_no": null,
         "currency": "CNY",
@@ -228,17 +251,17 @@ fn order_json(o: &SimOrder, now: Instant) -> Value {
     })
 }
 
-fn refund_json(o: &SimOrder, r: &SimRefund, now: Instant) -> Value {
-    let at = unix_now().saturating_sub(now.saturating_duration_since(r.at).as_secs());
+fn refund_json(o: &SimOrder, r: &SimRefund) -> Value {
+    let at = o.unix_at(r.at);
     json!({
-        "pmt_tag": extra(o, "pmt_tag"),
-        "pmt_name": extra(o, "pmt_name"),
+        "pmt_tag": o.extra("pmt_tag"),
+        "pmt_name": o.extra("pmt_name"),
         "ord_mct_id": MCT_ID,
         "ord_shop_id": SHOP_ID,
         "ord_no": r.gateway_refund_no,
         "out_no": r.refund_no,
         "ord_type": "2",
-        "ord_name": extra(o, "ord_name"),
+        "ord_name": o.extra("ord_name"),
         "add_time": datetime(at),
         "trade_amount": r.amount.to_string(),
         "trade_time": datetime(at),
@@ -250,7 +273,7 @@ fn refund_json(o: &SimOrder, r: &SimRefund, now: Instant) -> Value {
         "discount_amount": "0",
         "ignore_amount": "0",
         "trade_discout_amount": "0",
-        "original_ord_no": extra(o, "ord_no"),
+        "original_ord_no": o.extra("ord_no"),
         "currency": "CNY",
         "currency_sign": "¥",
         "trade_result": json!({"result_code": "SUCCESS", "refund_fee": r.amount}).to_string(),
@@ -258,30 +281,26 @@ fn refund_json(o: &SimOrder, r: &SimRefund, now: Instant) -> Value {
 }
 
 fn bad_sign(o: &SimOrder) -> bool {
-    o.scenario == Scenario::BadSignature
+    o.scenario.signs_wrong()
 }
 
 // ---------------------------------------------------------------------------------------------
 
-fn paylist(req: &Value) -> Reply {
-    let Some(wanted) = text(req, "pmt_type") else { return err(8004, "付款方式不能为空") };
-    let wanted: Vec<&str> = wanted.split(',').map(str::trim).collect();
-    let methods = [("微信支付", "Weixin", "2,3,4"), ("支付宝", "Alipay", "2,3,4"), ("现金", "Cash", "0")];
-    let list: Vec<Value> = methods
-        .iter()
-        .filter(|(_, _, types)| types.split(',').any(|t| wanted.contains(&t)))
-        .map(|(name, tag, types)| {
-            json!({
-                "pmt_name": name, "pmt_internal_name": tag, "pmt_tag": tag, "pmt_type": types,
-                "pmt_icon": format!("/Public/images/{tag}.png"), "pmt_ticket_icon": "",
-                "pmt_currency": "CNY", "pmt_split_refund": "1", "ticket_name": format!("{name}签购单"),
-            })
-        })
-        .collect();
-    data(Value::Array(list), false)
+/// The store's payment methods (the fixture), as paylist lists them.
+#[derive(Deserialize)]
+struct PaymentMethods {
+    methods: Vec<Value>,
 }
 
-fn order_list(ctx: &Ctx, req: &Value) -> Reply {
+fn paylist(req: &Value) -> Answer {
+    static STORE: LazyLock<PaymentMethods> = LazyLock::new(|| fixture!("tlinx/payment_methods.json"));
+    let Some(wanted) = text(req, "pmt_type") else { return err(8004, "付款方式不能为空") };
+    let wanted: Vec<&str> = wanted.split(',').map(str::trim).collect();
+    let serves = |m: &Value| m["pmt_type"].as_str().unwrap_or_default().split(',').any(|t| wanted.contains(&t));
+    data(STORE.methods.iter().filter(|m| serves(m)).cloned().collect(), false)
+}
+
+fn order_list(ctx: &Ctx, req: &Value) -> Answer {
     let now = Instant::now();
     let page = text(req, "page").and_then(|p| p.parse::<usize>().ok()).filter(|p| *p > 0).unwrap_or(1);
     let pagesize = text(req, "pagesize").and_then(|p| p.parse::<usize>().ok()).unwrap_or(10).clamp(1, 100);
@@ -289,7 +308,7 @@ fn order_list(ctx: &Ctx, req: &Value) -> Reply {
     for o in ctx.store.list(GW) {
         rows.push((o.created_unix, order_json(&o, now), bad_sign(&o)));
         for r in &o.refunds {
-            rows.push((o.created_unix, refund_json(&o, r, now), bad_sign(&o)));
+            rows.push((o.created_unix, refund_json(&o, r), bad_sign(&o)));
         }
     }
     let field = |v: &Value, name: &str| v.get(name).and_then(Value::as_str).unwrap_or("").to_string();
@@ -319,39 +338,27 @@ fn order_list(ctx: &Ctx, req: &Value) -> Reply {
 }
 
 /// The order (or refund) an `ord_no` / `out_no` names.
-enum Found {
-    Order(SimOrder),
-    Refund(SimOrder, SimRefund),
-}
-
-fn find(ctx: &Ctx, req: &Value) -> Result<Found, Reply> {
+fn find(ctx: &Ctx, req: &Value) -> Result<Trade, Answer> {
     let ord_no = text(req, "ord_no");
     let out_no = text(req, "out_no");
     if ord_no.is_none() && out_no.is_none() {
         return Err(err(8001, "订单号不能为空"));
     }
-    let matches_order = |o: &SimOrder| {
-        out_no.as_deref().is_none_or(|n| o.order_no == n) && ord_no.as_deref().is_none_or(|n| extra(o, "ord_no") == n)
-    };
-    if let Some(o) = ctx.store.find(GW, matches_order) {
-        return Ok(Found::Order(o));
-    }
-    let matches_refund = |r: &SimRefund| {
-        out_no.as_deref().is_none_or(|n| r.refund_no == n) && ord_no.as_deref().is_none_or(|n| r.gateway_refund_no == n)
+    let named = |number: &str, by_out_no: &str| {
+        out_no.as_deref().is_none_or(|n| by_out_no == n) && ord_no.as_deref().is_none_or(|n| number == n)
     };
     ctx.store
-        .find(GW, |o| o.refunds.iter().any(matches_refund))
-        .and_then(|o| o.refunds.iter().find(|r| matches_refund(r)).cloned().map(|r| Found::Refund(o, r)))
+        .find_trade(GW, |o| named(o.extra("ord_no"), &o.order_no), |r| named(&r.gateway_refund_no, &r.refund_no))
         .ok_or_else(|| err(8002, "订单不存在"))
 }
 
 /// order/view and paystatus: the same facts; paystatus gives the status as a number, as in
 /// the seed's example.
-fn lookup(ctx: &Ctx, req: &Value, numeric_status: bool) -> Reply {
+fn lookup(ctx: &Ctx, req: &Value, numeric_status: bool) -> Answer {
     let now = Instant::now();
     let (mut v, bad) = match find(ctx, req) {
-        Ok(Found::Order(o)) => (order_json(&o, now), bad_sign(&o)),
-        Ok(Found::Refund(o, r)) => (refund_json(&o, &r, now), bad_sign(&o)),
+        Ok(Trade::Payment(o)) => (order_json(&o, now), bad_sign(&o)),
+        Ok(Trade::Refund(o, i)) => (refund_json(&o, &o.refunds[i]), bad_sign(&o)),
         Err(reply) => return reply,
     };
     if numeric_status {
@@ -361,29 +368,33 @@ fn lookup(ctx: &Ctx, req: &Value, numeric_status: bool) -> Reply {
     data(v, bad)
 }
 
-fn payorder(ctx: &Ctx, req: &Value) -> Reply {
-    let Some(out_no) = text(req, "out_no") else { return err(8044, "out_no不能为空") };
+fn payorder(ctx: &Ctx, req: &Value) -> Handled<Answer> {
+    start_payorder(ctx, req).unwrap_or_else(Handled::Answer)
+}
+
+fn start_payorder(ctx: &Ctx, req: &Value) -> Result<Handled<Answer>, Answer> {
+    let Some(out_no) = text(req, "out_no") else { return Err(err(8044, "out_no不能为空")) };
     if out_no.len() > 64 || !out_no.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return err(8044, "out_no只允许使用数字、字母");
+        return Err(err(8044, "out_no只允许使用数字、字母"));
     }
-    let Some(pmt_tag) = text(req, "pmt_tag") else { return err(8004, "付款方式不能为空") };
+    let Some(pmt_tag) = text(req, "pmt_tag") else { return Err(err(8004, "付款方式不能为空")) };
     let pmt_name = match pmt_tag.as_str() {
         "Weixin" => "微信支付".to_string(),
         "Alipay" => "支付宝".to_string(),
         "Diy" => match text(req, "pmt_name") {
             Some(n) => n,
-            None => return err(8004, "付款方式不能为空"),
+            None => return Err(err(8004, "付款方式不能为空")),
         },
-        _ => return err(8007, "付款方式未开通"),
+        _ => return Err(err(8007, "付款方式未开通")),
     };
     let amount = |name| fen(req, name).unwrap_or(Ok(0));
     let (Ok(original), Ok(discount), Ok(ignore), Ok(trade)) =
         (amount("original_amount"), amount("discount_amount"), amount("ignore_amount"), amount("trade_amount"))
     else {
-        return err(8006, "收款金额有误");
+        return Err(err(8006, "收款金额有误"));
     };
     if trade == 0 || original.checked_sub(discount).and_then(|v| v.checked_sub(ignore)) != Some(trade) {
-        return err(8006, "收款金额有误");
+        return Err(err(8006, "收款金额有误"));
     }
     let auth_code = text(req, "auth_code");
     let scenario = auth_code.as_deref().map(Scenario::from_code).unwrap_or(Scenario::PaidAtOnce);
@@ -416,7 +427,7 @@ fn payorder(ctx: &Ctx, req: &Value) -> Reply {
             {
                 ("Weixin", Some(appid), Some(_), _) => appid,
                 ("Alipay", _, _, Some(_)) => String::new(),
-                _ => return err(8011, "支付失败，JSAPI参数不完整(sub_appid/sub_openid/buyer_id)"),
+                _ => return Err(err(8011, "支付失败，JSAPI参数不完整(sub_appid/sub_openid/buyer_id)")),
             };
             if pmt_tag == "Weixin" {
                 let ts = order.created_unix.to_string();
@@ -447,15 +458,16 @@ fn payorder(ctx: &Ctx, req: &Value) -> Reply {
     }
     let order = match ctx.store.create(order) {
         Ok((o, true)) => o,
-        Ok((_, false)) | Err(StoreError::DuplicateOrder) => return err(8045, "out_no已经存在，请勿重复发起支付"),
-        Err(_) => return err(8008, "创建订单失败"),
+        Ok((_, false)) | Err(StoreError::DuplicateOrder) => return Err(err(8045, "out_no已经存在，请勿重复发起支付")),
+        Err(_) => return Err(err(8008, "创建订单失败")),
     };
-    match order.scenario {
-        Scenario::Declined => return err(8011, "支付失败，余额不足(NOTENOUGH)"),
-        Scenario::InvalidCode => return err(8011, "支付失败，付款码无效或已过期(AUTH_CODE_INVALID)"),
-        Scenario::SystemErrorButCharged => return err(-1, "系统繁忙，请稍后查询订单状态"),
-        Scenario::NoAnswerButCharged => return Reply::Hang,
-        _ => {}
+    match order.scenario.outcome() {
+        Outcome::Declined => return Err(err(8011, "支付失败，余额不足(NOTENOUGH)")),
+        Outcome::InvalidCode => return Err(err(8011, "支付失败，付款码无效或已过期(AUTH_CODE_INVALID)")),
+        Outcome::SystemError => return Err(err(-1, "系统繁忙，请稍后查询订单状态")),
+        Outcome::NoAnswer => return Ok(Handled::NoAnswer),
+        // Where the order stands: paid, paying, or waiting for the payer of a pre-order.
+        Outcome::Paid | Outcome::Paying => {}
     }
     let mut v = order_json(&order, Instant::now());
     v["ord_currency"] = "CNY".into();
@@ -465,13 +477,13 @@ fn payorder(ctx: &Ctx, req: &Value) -> Reply {
     if v["jsapi_pay_url"].is_null() {
         v["jsapi_pay_url"] = "".into();
     }
-    data(v, bad_sign(&order))
+    Ok(data(v, bad_sign(&order)).into())
 }
 
-fn paycancel(ctx: &Ctx, req: &Value) -> Reply {
+fn paycancel(ctx: &Ctx, req: &Value) -> Answer {
     let o = match find(ctx, req) {
-        Ok(Found::Order(o)) => o,
-        Ok(Found::Refund(..)) => return err(8012, "当前订单不能取消，如果已经付款，请使用退款功能"),
+        Ok(Trade::Payment(o)) => o,
+        Ok(Trade::Refund(..)) => return err(8012, "当前订单不能取消，如果已经付款，请使用退款功能"),
         Err(reply) => return reply,
     };
     if o.preorder {
@@ -481,17 +493,17 @@ fn paycancel(ctx: &Ctx, req: &Value) -> Reply {
         return err(8012, "当前订单不能取消，如果已经付款，请使用退款功能");
     }
     match ctx.store.cancel(GW, &o.order_no, SimState::Closed) {
-        Ok(o) => data(json!({"ord_no": extra(&o, "ord_no"), "ord_status": 4}), bad_sign(&o)),
+        Ok(o) => data(json!({"ord_no": o.extra("ord_no"), "ord_status": 4}), bad_sign(&o)),
         Err(_) => err(8012, "当前订单不能取消，如果已经付款，请使用退款功能"),
     }
 }
 
-fn payrefund(ctx: &Ctx, req: &Value) -> Reply {
+fn payrefund(ctx: &Ctx, req: &Value) -> Answer {
     if text(req, "out_no").is_none() && text(req, "ord_no").is_none() {
         return err(8014, "原始付款单号不能为空");
     }
     let o = match find(ctx, req) {
-        Ok(Found::Order(o)) => o,
+        Ok(Trade::Payment(o)) => o,
         _ => return err(8018, "原始订单不存在"),
     };
     let Some(refund_no) = text(req, "refund_out_no") else { return err(8001, "订单号不能为空") };
@@ -516,8 +528,8 @@ fn payrefund(ctx: &Ctx, req: &Value) -> Reply {
                 "trade_discout_amount": "0",
                 "ord_currency": "CNY",
                 "currency_sign": "¥",
-                "trade_time": datetime(unix_now()),
-                "original_ord_no": extra(&o, "ord_no"),
+                "trade_time": datetime(now_unix()),
+                "original_ord_no": o.extra("ord_no"),
                 "status": "1",
             }),
             bad_sign(&o),
@@ -535,45 +547,27 @@ fn payrefund(ctx: &Ctx, req: &Value) -> Reply {
     }
 }
 
-/// Delivers the 4.8.1 notification for `order` (just paid through `/_sandbox/pay`): ord_no,
-/// timestamp, rand_str, out_no, status and sign in the notify_url's query string. Returns the
-/// merchant's answer (`notify_success` when accepted); `None` when the order has no notify_url.
-///
-/// The seed says the platform calls with GET; the shared transport only posts, so this POSTs
-/// with an empty body and every field in the query string, where a GET handler reads them too.
-pub async fn notify(ctx: &Ctx, order: &SimOrder) -> Result<Option<String>, String> {
-    let Some(url) = order.notify_url.as_deref() else { return Ok(None) };
-    let status = match status_of(order, Instant::now()) {
-        1 => "1",
-        4 => "4",
-        other => return Err(format!("order {} is not settled (status {other})", order.order_no)),
-    };
-    let mut fields = RawFields::new();
-    fields.insert("ord_no".into(), extra(order, "ord_no").to_string());
-    fields.insert("out_no".into(), order.order_no.clone());
-    fields.insert("status".into(), status.into());
-    fields.insert("timestamp".into(), unix_now().to_string());
-    fields.insert("rand_str".into(), format!("{:032x}", rand::random::<u128>()));
-    let sign = protocol::sign(&fields, OPEN_KEY);
-    fields.insert("sign".into(), sign);
-    // 4.8.1: the back-end notification is a GET with the fields in the query string.
-    let query: Vec<(String, String)> = fields.into_iter().collect();
-    let answer = tokio::time::timeout(Duration::from_secs(15), ctx.http.get(url, &query))
-        .await
-        .map_err(|_| format!("notification to {url} timed out"))?
-        .map_err(|e| format!("notification to {url} failed: {e}"))?;
-    Ok(Some(answer))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn datetimes() {
-        assert_eq!(datetime(1_497_957_842), "2017-06-20 19:24:02");
-        assert_eq!(datetime(951_782_400 + 86_399), "2000-03-01 07:59:59");
-        assert_eq!(datetime(0), "1970-01-01 08:00:00");
+    fn paylist_filters_the_fixture_by_order_type() {
+        let tags = |pmt_type: &str| match paylist(&json!({ "pmt_type": pmt_type })) {
+            Answer::Data { payload, .. } => {
+                payload.as_array().unwrap().iter().map(|m| m["pmt_tag"].to_string()).collect()
+            }
+            Answer::Error { code, .. } => vec![code.to_string()],
+        };
+        assert_eq!(tags("2,3"), ["\"Weixin\"", "\"Alipay\""]);
+        assert_eq!(tags("0"), ["\"Cash\""]);
+        assert_eq!(tags("9"), Vec::<String>::new());
+        assert_eq!(tags(""), ["8004"]);
+    }
+
+    #[test]
+    fn every_route_is_under_the_store_name() {
+        assert_eq!(Tlinx::GATEWAY.as_str(), GW);
     }
 
     #[test]

@@ -1,0 +1,223 @@
+//! The skeleton every gateway simulator shares. A [`Simulator`] speaks one gateway's dialect: how
+//! a request is read and verified, what each operation does, how an answer is encoded and
+//! signed, what a notification looks like. The rest is here, once: the routes under
+//! `/<gateway>` behind the fault layer, the request pipeline (form body → open → handle →
+//! encode), the call that is never answered, and the delivery of notifications.
+
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::post;
+use axum::Router;
+use posgate_core::{GatewayId, RawFields};
+
+use crate::reply::Reply;
+use crate::{faults, Ctx, SimOrder};
+
+/// One gateway's dialect. Requests are form posts on every simulated gateway; the associated
+/// types carry what differs.
+pub(crate) trait Simulator: 'static {
+    /// Mounted under `/<gateway>`; its orders are kept in the store under the same name.
+    const GATEWAY: GatewayId;
+    /// The paths below `/<gateway>`, and the operation each one names.
+    const ROUTES: &'static [(&'static str, Self::Op)];
+
+    type Op: Copy + Send + Sync + 'static;
+    /// A request once read and verified.
+    type Request;
+    /// An answer before it is encoded and signed.
+    type Answer;
+
+    /// Reads a request's form fields and checks what every call must pass (credentials,
+    /// signature, clock), in the gateway's order; a refusal is the gateway's answer.
+    fn open(fields: RawFields) -> Result<Self::Request, Self::Answer>;
+
+    /// Carries out an operation.
+    fn handle(ctx: &Ctx, op: Self::Op, request: Self::Request) -> Handled<Self::Answer>;
+
+    /// The answer on the wire.
+    fn encode(answer: Self::Answer) -> Reply;
+
+    /// The signed notification that the payer has paid `order` (a pre-order paid through
+    /// `/_sandbox/pay`); `Err` when the gateway would not send one.
+    fn notification(order: &SimOrder) -> Result<Notification, String>;
+}
+
+/// What an operation comes to.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Handled<A> {
+    Answer(A),
+    /// No answer at all (the `4002` scenario): the skeleton holds the call (see [`Reply::Hang`]).
+    NoAnswer,
+}
+
+impl<A> From<A> for Handled<A> {
+    fn from(answer: A) -> Self {
+        Handled::Answer(answer)
+    }
+}
+
+/// Operations that refuse with an answer of the same type as their success.
+impl<A> From<Result<A, A>> for Handled<A> {
+    fn from(result: Result<A, A>) -> Self {
+        match result {
+            Ok(a) | Err(a) => Handled::Answer(a),
+        }
+    }
+}
+
+/// `app` with `S`'s routes under `/<gateway>`, behind the fault layer.
+pub(crate) fn mount<S: Simulator>(app: Router<Ctx>, ctx: &Ctx) -> Router<Ctx> {
+    let routes = S::ROUTES.iter().fold(Router::new(), |routes, &(path, op)| {
+        routes.route(path, post(move |State(ctx): State<Ctx>, body: String| serve::<S>(ctx, op, body)))
+    });
+    let gateway = S::GATEWAY.as_str();
+    app.nest(&format!("/{gateway}"), faults::wrap(gateway, routes, ctx))
+}
+
+async fn serve<S: Simulator>(ctx: Ctx, op: S::Op, body: String) -> Response {
+    let hang = ctx.options.hang;
+    reply::<S>(&ctx, op, &body).render(hang).await
+}
+
+/// The request pipeline, up to the answer on the wire.
+fn reply<S: Simulator>(ctx: &Ctx, op: S::Op, body: &str) -> Reply {
+    let fields = form_urlencoded::parse(body.as_bytes()).into_owned().collect();
+    let handled = match S::open(fields) {
+        Ok(request) => S::handle(ctx, op, request),
+        Err(refusal) => Handled::Answer(refusal),
+    };
+    match handled {
+        Handled::Answer(answer) => S::encode(answer),
+        Handled::NoAnswer => Reply::Hang,
+    }
+}
+
+/// A form field, `None` when absent or blank: the gateways treat a blank field as a missing one.
+pub(crate) fn field<'a>(fields: &'a RawFields, name: &str) -> Option<&'a str> {
+    fields.get(name).map(String::as_str).filter(|v| !v.trim().is_empty())
+}
+
+/// The digits of `s`, for the numbers a gateway derives from one of its own (e.g. a prepay id
+/// from a trade number).
+pub(crate) fn digits(s: &str) -> String {
+    s.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// A notification as a gateway sends it to the merchant's notify URL: signed fields, and how
+/// they travel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Notification {
+    /// A form POST.
+    Form(Vec<(String, String)>),
+    /// A GET with the fields in the query string.
+    Query(Vec<(String, String)>),
+}
+
+/// Notifies the merchant that the payer paid `order`; returns its answer (`None` when the order
+/// has no notify URL).
+pub(crate) async fn notify<S: Simulator>(ctx: &Ctx, order: &SimOrder) -> Result<Option<String>, String> {
+    let Some(url) = order.notify_url.as_deref() else { return Ok(None) };
+    deliver(ctx, url, S::notification(order)?).await.map(Some)
+}
+
+/// Sends `notification` to `url`; returns the merchant's answer. The sandbox's transport bounds
+/// the wait (10 s), so a merchant that never answers cannot hold the caller.
+pub(crate) async fn deliver(ctx: &Ctx, url: &str, notification: Notification) -> Result<String, String> {
+    let sent = match &notification {
+        Notification::Form(fields) => ctx.http.post_form(url, fields).await,
+        Notification::Query(fields) => ctx.http.get(url, fields).await,
+    };
+    sent.map_err(|e| format!("notification to {url} failed: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Sandbox, SandboxOptions};
+    use std::time::{Duration, Instant};
+
+    /// A dialect of one operation: echoes the request's `say` field, refuses without one, and
+    /// never answers `say=nothing`.
+    struct Echo;
+
+    impl Simulator for Echo {
+        const GATEWAY: GatewayId = GatewayId::Kuaishou;
+        const ROUTES: &'static [(&'static str, ())] = &[("/echo", ())];
+        type Op = ();
+        type Request = String;
+        type Answer = Result<String, String>;
+
+        fn open(mut fields: RawFields) -> Result<String, Self::Answer> {
+            fields.remove("say").ok_or(Err("nothing to say".into()))
+        }
+
+        fn handle(_: &Ctx, (): (), say: String) -> Handled<Self::Answer> {
+            if say == "nothing" {
+                return Handled::NoAnswer;
+            }
+            Handled::Answer(Ok(say))
+        }
+
+        fn encode(answer: Self::Answer) -> Reply {
+            match answer {
+                Ok(said) => Reply::json(format!("{{\"said\":\"{said}\"}}")),
+                Err(why) => Reply::text(axum::http::StatusCode::BAD_REQUEST, why),
+            }
+        }
+
+        fn notification(order: &SimOrder) -> Result<Notification, String> {
+            Ok(Notification::Query(vec![("order".into(), order.order_no.clone())]))
+        }
+    }
+
+    #[test]
+    fn blank_fields_are_missing() {
+        let f: RawFields = [("a", "1"), ("b", " "), ("c", "")].map(|(k, v)| (k.to_string(), v.to_string())).into();
+        assert_eq!((field(&f, "a"), field(&f, "b"), field(&f, "c"), field(&f, "d")), (Some("1"), None, None, None));
+        assert_eq!(digits("C1700000000123456"), "1700000000123456");
+    }
+
+    #[test]
+    fn results_are_answers() {
+        assert_eq!(Handled::from(Ok::<u8, u8>(1)), Handled::Answer(1));
+        assert_eq!(Handled::from(Err::<u8, u8>(2)), Handled::Answer(2));
+        assert_eq!(Handled::from(3u8), Handled::Answer(3));
+    }
+
+    #[tokio::test]
+    async fn the_pipeline_opens_handles_and_encodes() {
+        let sandbox = Sandbox::start().await.unwrap();
+        let ctx = sandbox.context();
+        assert_eq!(reply::<Echo>(ctx, (), "say=hi"), Reply::json(r#"{"said":"hi"}"#));
+        assert_eq!(reply::<Echo>(ctx, (), "x=1"), Reply::text(axum::http::StatusCode::BAD_REQUEST, "nothing to say"));
+        assert_eq!(reply::<Echo>(ctx, (), "say=nothing"), Reply::Hang);
+    }
+
+    #[tokio::test]
+    async fn mounted_under_the_gateway_with_one_hang() {
+        let sandbox = Sandbox::start_with(0, SandboxOptions { hang: Duration::from_millis(300) }).await.unwrap();
+        let ctx = sandbox.context().clone();
+        let app = mount::<Echo>(Router::new(), &ctx).with_state(ctx);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/kuaishou/echo", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+        let http = &sandbox.context().http;
+        let said = http.post_form(&url, &[("say".into(), "hi".into())]).await.unwrap();
+        assert_eq!(said, r#"{"said":"hi"}"#);
+        let started = Instant::now();
+        let e = http.post_form(&url, &[("say".into(), "nothing".into())]).await.unwrap_err();
+        assert!(started.elapsed() >= Duration::from_millis(300), "{e}");
+        assert!(!e.to_string().contains("HTTP status"), "dropped without an answer: {e}");
+    }
+
+    #[tokio::test]
+    async fn no_notify_url_no_notification() {
+        let sandbox = Sandbox::start().await.unwrap();
+        let order = crate::store::new_order("kuaishou", "N1", 1, crate::Scenario::PaidAtOnce);
+        assert_eq!(notify::<Echo>(sandbox.context(), &order).await, Ok(None));
+        let unreachable = SimOrder { notify_url: Some("http://127.0.0.1:9/n".into()), ..order };
+        let e = notify::<Echo>(sandbox.context(), &unreachable).await.unwrap_err();
+        assert!(e.starts_with("notification to http://127.0.0.1:9/n failed"), "{e}");
+    }
+}
