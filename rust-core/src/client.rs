@@ -27,6 +27,23 @@ pub trait Sends<O: Operation>: Protocol {
     fn send(&self, http: &Transport, base_url: &str, req: &O) -> impl Future<Output = Result<O::Answer>> + Send;
 }
 
+/// An operation of one gateway: the engine's typed calls reach the gateway's client through it
+/// (derived by [`crate::operations!`] for every operation it lists).
+pub trait Routed: Operation {
+    type Client: crate::gateway::Gateway + Calls<Self>;
+}
+
+/// A client that sends operation `O`.
+pub trait Calls<O: Operation>: Send + Sync + 'static {
+    fn send(&self, req: &O) -> impl Future<Output = Result<O::Answer>> + Send;
+}
+
+impl<P: Sends<O>, O: Operation> Calls<O> for Client<P> {
+    fn send(&self, req: &O) -> impl Future<Output = Result<O::Answer>> + Send {
+        self.call(req)
+    }
+}
+
 /// Credentials that can be handed to gateway `T`'s client: its own, or (in the registry) the
 /// credentials of any gateway, refused when they are another gateway's.
 pub trait ForGateway<T> {

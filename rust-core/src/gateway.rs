@@ -39,6 +39,9 @@ pub trait Operations: Send + Sync {
     /// Reads and validates `params` for operation `name` without sending: its effect, the money
     /// it moves and the journal's copy of the request.
     fn describe(&self, name: &str, params: &serde_json::Value) -> Result<Described>;
+
+    /// The concrete client, for the engine's typed calls ([`crate::client::Routed`]).
+    fn into_any(self: std::sync::Arc<Self>) -> std::sync::Arc<dyn std::any::Any + Send + Sync>;
 }
 
 #[async_trait]
@@ -72,6 +75,14 @@ pub trait Gateway: Operations {
 
     /// Verifies a notification on the raw received fields and maps it.
     fn verify_notification(&self, fields: &RawFields) -> Result<Notification>;
+
+    /// Whether a refusal `err` says for certain that nothing happened. A gateway whose refusals
+    /// include system errors or "number used before" (which may hide a charge or a refund)
+    /// answers false for those; the payment machine and the engine then treat them as unknown.
+    fn is_definite(&self, err: &Error) -> bool {
+        let _ = err;
+        true
+    }
 
     /// Whether `err` is the gateway saying it has no such order (so a request never arrived).
     fn is_order_not_found(&self, err: &Error) -> bool {

@@ -178,8 +178,20 @@ macro_rules! operations {
             )*
         }
 
+        $(
+            impl $crate::client::Routed for $op {
+                type Client = $client;
+            }
+        )*
+
         #[::async_trait::async_trait]
         impl $crate::gateway::Operations for $client {
+            fn into_any(self: ::std::sync::Arc<Self>)
+                -> ::std::sync::Arc<dyn ::std::any::Any + Send + Sync>
+            {
+                self
+            }
+
             fn operations(&self) -> &'static [$crate::operation::OperationInfo] {
                 const LIST: &[$crate::operation::OperationInfo] =
                     &[$( <$op as $crate::operation::Operation>::INFO ),*];

@@ -118,12 +118,16 @@ impl Control {
     }
 }
 
+/// A charge's send: answers what its declaration says about the payment (`None`: nothing
+/// final, poll).
+pub type Charge = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Option<TradeResult>>> + Send>>;
+
 /// What the first step sends, if anything (a resumed payment sends nothing).
-pub enum Dispatch<'a> {
-    Pay(&'a PayRequest),
-    /// A charging operation by name (face pay, a barcode payorder through `invoke`); its
-    /// declared settlement reads the answer.
-    Invoke(&'a str, &'a serde_json::Value),
+pub enum Dispatch {
+    Pay(PayRequest),
+    /// A charging operation (face pay, a barcode payorder), typed or by name; its declared
+    /// settlement reads the answer, so one paid at once ends at once.
+    Charge(Charge),
 }
 
 fn entry_state(s: TradeState) -> EntryState {
@@ -230,21 +234,25 @@ impl Machine<'_> {
     /// Runs the payment in `entry` to a settled state. With `send`, sends it first (the entry
     /// must be new or resendable); without, resumes from the journal (recovery, a retry).
     /// `Err` only when the request provably never left (the entry is then `failed`, not sent).
-    pub async fn run(&self, entry: Entry, send: Option<Dispatch<'_>>) -> Result<TradeResult> {
+    pub async fn run(&self, entry: Entry, send: Option<Dispatch>) -> Result<TradeResult> {
         let order_no = entry.order_no.clone();
         let mut entry = entry;
         if let Some(send) = send {
             entry = self.journal.mark_sending(entry.id)?;
             self.emit(PaymentEvent::Submitted { order_no: order_no.clone() });
             let answer = match send {
-                Dispatch::Pay(req) => self.gw.pay(req).await.map(Some),
-                // A charge's own answer settles it when it is final (face pay paid at once).
-                Dispatch::Invoke(op, params) => self.gw.invoke(op, params.clone()).await.map(|i| i.trade),
+                Dispatch::Pay(req) => self.gw.pay(&req).await.map(Some),
+                Dispatch::Charge(send) => send.await,
             };
             match answer {
                 Ok(Some(r)) if r.state.is_final() => return Ok(self.conclude(&entry, r).await),
                 Ok(Some(r)) => self.record(&entry, entry_state(r.state), Some(&r), None),
                 Ok(None) => self.record(&entry, EntryState::Unknown, None, None),
+                Err(e @ Error::GatewayRejected { .. }) if !self.gw.is_definite(&e) => {
+                    // A refusal that does not say nothing happened (a system error, a number
+                    // used before): unknown, settled by query.
+                    self.record(&entry, EntryState::Unknown, None, Some(&e.to_string()));
+                }
                 Err(Error::GatewayRejected { code, message }) => {
                     let mut r = TradeResult::new(&order_no, TradeState::Failed);
                     r.gateway_code = Some(code);
@@ -425,11 +433,11 @@ pub async fn refund(gw: &dyn Gateway, journal: &Journal, req: &RefundRequest) ->
     };
     let first = match gw.refund(req).await {
         Ok(r) => r,
-        Err(Error::GatewayRejected { code, message }) => {
+        Err(Error::GatewayRejected { code, message }) if gw.is_definite(&Error::rejected(&code, &message)) => {
             record(EntryState::Failed, None, Some(&format!("{code} {message}")));
             return Err(Error::GatewayRejected { code, message });
         }
-        Err(e) if e.outcome_unknown() => {
+        Err(e) if e.outcome_unknown() || matches!(e, Error::GatewayRejected { .. }) => {
             record(EntryState::Unknown, None, Some(&e.to_string()));
             let mut r = RefundResult {
                 order_no: req.order_no.clone(),
@@ -496,7 +504,7 @@ pub async fn pay_and_wait(gw: &dyn Gateway, req: &PayRequest, listener: &dyn Pay
     };
     let control = Control::default();
     let m = Machine { gw, journal: &journal, listener, control: &control, schedule: gw.schedule() };
-    m.run(entry, Some(Dispatch::Pay(req))).await
+    m.run(entry, Some(Dispatch::Pay(req.clone()))).await
 }
 
 /// Journals a barcode payment before it is sent (barcode masked: a journal never re-charges).

@@ -327,6 +327,11 @@ impl Gateway for Client {
         }
     }
 
+    /// System errors and "number used before" may hide a charge or a refund.
+    fn is_definite(&self, err: &Error) -> bool {
+        !matches!(err, Error::GatewayRejected { code, .. } if !errcode_kind(code).is_definite())
+    }
+
     fn is_order_not_found(&self, err: &Error) -> bool {
         matches!(err, Error::GatewayRejected { code, .. } if errcode_kind(code) == ErrKind::NotFound)
     }

@@ -1,0 +1,336 @@
+//! Every operation through the engine, typed or by name, journalled as its declaration says
+//! ([`Effect`]), with the request's masked copy:
+//! - a charge (face pay, a barcode payorder) runs through the payment machine, its own answer
+//!   settling it when final;
+//! - a pre-order is recorded as paying until paid or closed ([`Engine::follow_preorder`]);
+//! - a refund or payout is recorded before it is sent and followed by refund queries;
+//! - a cancel or close is recorded before it is sent and its outcome read back by a query;
+//! - reads and settings are sent as they are.
+//!
+//! The common operations (query, refund query, cancel, close) record every answer too.
+
+use std::sync::Arc;
+
+use super::{entry_state_of, unknown_refund, Engine, Job, PaymentHandle, PREORDER};
+use crate::client::{Calls, Routed};
+use crate::error::{Error, Result};
+use crate::journal::{now_ms, Begin, Entry, EntryKind, EntryState, NOT_SENT};
+use crate::operation::{journal_copy, Described, Effect, Operation};
+use crate::payment::{recorded_result, refund, settle_refund, PaymentListener};
+use crate::trade::{RefundRequest, RefundResult, RefundState, TradeResult, TradeState};
+
+impl Engine {
+    /// Calls any operation by name (the CLI's `call`, the bindings' escape hatch). A charge
+    /// answers the settled trade result as JSON; anything else its typed answer as JSON.
+    pub async fn invoke(self: &Arc<Self>, name: &str, params: serde_json::Value) -> Result<serde_json::Value> {
+        let described = self.gw.describe(name, &params)?;
+        if described.effect == Effect::Charge {
+            let gw = self.gw.clone();
+            let name = name.to_string();
+            let job = Job::charge(async move { gw.invoke(&name, params).await.map(|i| i.trade) });
+            let r = self.start_charge(&described, job, None)?.result().await?;
+            return serde_json::to_value(r).map_err(|e| Error::internal(e.to_string()));
+        }
+        let gw = self.gw.clone();
+        let name = name.to_string();
+        self.journalled(&described, async move { gw.invoke(&name, params).await.map(|i| (i.answer.clone(), i.answer)) })
+            .await
+    }
+
+    /// Sends a typed operation of this engine's gateway, journalled by its effect like
+    /// [`Engine::invoke`]. A charge is started with [`Engine::charge`] instead (it is a payment,
+    /// followed to a settled state).
+    pub async fn call<O: Routed>(self: &Arc<Self>, req: O) -> Result<O::Answer> {
+        let client = self.client_for::<O>()?;
+        let described = describe(&req)?;
+        if described.effect == Effect::Charge {
+            return Err(Error::invalid(
+                O::INFO.name,
+                "a charge is a payment: start it with charge() to follow it to a settled state",
+            ));
+        }
+        self.journalled(&described, async move {
+            let answer = client.send(&req).await?;
+            let json = serde_json::to_value(&answer).map_err(|e| Error::internal(e.to_string()))?;
+            Ok((json, answer))
+        })
+        .await
+    }
+
+    /// Starts a typed charge (face pay, a barcode payorder) as a payment: validated and
+    /// journalled before this returns, then sent once and followed by the payment machine; its
+    /// own answer settles it when final. A retry with the same order number attaches to it.
+    pub fn charge<O: Routed>(
+        self: &Arc<Self>,
+        req: O,
+        listener: Option<Arc<dyn PaymentListener>>,
+    ) -> Result<PaymentHandle> {
+        let client = self.client_for::<O>()?;
+        let described = describe(&req)?;
+        if described.effect != Effect::Charge {
+            return Err(Error::invalid(O::INFO.name, format!("a {} is not a charge: use call()", described.effect)));
+        }
+        let job = Job::charge(async move {
+            let answer = client.send(&req).await?;
+            Ok(req.settlement(&answer))
+        });
+        self.start_charge(&described, job, listener)
+    }
+
+    /// This engine's client, when operation `O` is one of its gateway's.
+    fn client_for<O: Routed>(&self) -> Result<Arc<O::Client>> {
+        self.gw.clone().into_any().downcast::<O::Client>().map_err(|_| Error::Unsupported {
+            what: format!("{} is not an operation of {}", O::INFO.name, self.gw.id()),
+        })
+    }
+
+    fn start_charge(
+        self: &Arc<Self>,
+        described: &Described,
+        job: Job,
+        listener: Option<Arc<dyn PaymentListener>>,
+    ) -> Result<PaymentHandle> {
+        let m = described.movement.as_ref().ok_or_else(|| Error::internal("a charge without a movement"))?;
+        let begin = self.journal.begin(
+            EntryKind::Payment,
+            self.gw.id(),
+            &m.order_no,
+            "order_no",
+            &m.order_no,
+            m.amount,
+            &described.journal_copy,
+        )?;
+        self.launch(begin, Some(job), listener)
+    }
+
+    /// Journals what `described` moves, sends it with `send` (answering the answer as JSON for
+    /// the journal and as the caller's type), and records what came back.
+    async fn journalled<T>(
+        self: &Arc<Self>,
+        described: &Described,
+        send: impl std::future::Future<Output = Result<(serde_json::Value, T)>>,
+    ) -> Result<T> {
+        let (kind, m) = match (described.effect, &described.movement) {
+            (Effect::PreOrder, Some(m)) => (EntryKind::Payment, m),
+            (Effect::Refund | Effect::Payout, Some(m)) => (EntryKind::Refund, m),
+            (Effect::Cancel | Effect::Close, Some(m)) => (EntryKind::Cancel, m),
+            _ => return send.await.map(|(_, answer)| answer),
+        };
+        let amount = match kind {
+            EntryKind::Cancel => self.journal.get(EntryKind::Payment, self.gw.id(), &m.order_no)?.map(|p| p.amount),
+            _ => None,
+        }
+        .unwrap_or(m.amount);
+        let field = if kind == EntryKind::Refund { "refund_no" } else { "order_no" };
+        let begin =
+            self.journal.begin(kind, self.gw.id(), &m.number, field, &m.order_no, amount, &described.journal_copy)?;
+        let entry = match begin {
+            Begin::New(e) => e,
+            Begin::Existing(e) if e.resendable() || kind != EntryKind::Payment => e,
+            Begin::Existing(e) => {
+                return Err(Error::invalid("order_no", format!("{} was already used ({})", e.order_no, e.state)))
+            }
+        };
+        let entry = self.journal.mark_sending(entry.id)?;
+        let sent = send.await;
+        match (&sent, kind) {
+            (Ok((json, _)), EntryKind::Payment) => {
+                self.journal.update(entry.id, EntryState::Paying, Some(&json.to_string()), Some(PREORDER))?;
+            }
+            (Ok(_), EntryKind::Refund) => {
+                settle_refund(self.gw.as_ref(), &self.journal, &entry, unknown_refund(&entry)).await;
+            }
+            (Ok(_), _) => self.read_back_cancel(&entry).await?,
+            (Err(e @ Error::GatewayRejected { .. }), _) if self.gw.is_definite(e) => {
+                self.journal.update(entry.id, EntryState::Failed, None, Some(&e.to_string()))?;
+            }
+            // Sent, and nobody knows whether it took effect: a pre-order is followed like one
+            // that answered; anything else is settled by recovery's queries.
+            (Err(e), EntryKind::Payment) if may_have_taken_effect(e) => {
+                self.journal.update(entry.id, EntryState::Paying, None, Some(PREORDER))?;
+            }
+            (Err(e), _) if may_have_taken_effect(e) => {
+                self.journal.update(entry.id, EntryState::Unknown, None, Some(&e.to_string()))?;
+            }
+            (Err(_), _) => {
+                self.journal.update(entry.id, EntryState::Failed, None, Some(NOT_SENT))?;
+            }
+        }
+        sent.map(|(_, answer)| answer)
+    }
+
+    /// A cancel or close sent by name answered: the order's state, read back by a query, is what
+    /// the journal records (for the cancel and the payment it cancels).
+    async fn read_back_cancel(&self, entry: &Entry) -> Result<()> {
+        let payment = self.journal.get(EntryKind::Payment, self.gw.id(), &entry.order_no)?;
+        match self.gw.query(&entry.order_no).await {
+            Ok(r) if r.state.is_final() && !r.state.is_paid_like() => {
+                let state = entry_state_of(r.state);
+                let json = serde_json::to_string(&r).ok();
+                self.journal.update(entry.id, state, json.as_deref(), None)?;
+                if let Some(p) = payment.filter(|p| !p.state.is_settled() || p.state == EntryState::Paid) {
+                    self.journal.update(p.id, state, json.as_deref(), Some("cancelled by the cashier"))?;
+                }
+            }
+            Ok(r) => {
+                let note = format!("answered; the order reads {}", r.state);
+                let json = serde_json::to_string(&r).ok();
+                self.journal.update(entry.id, EntryState::Unknown, json.as_deref(), Some(&note))?;
+            }
+            Err(e) => {
+                let note = format!("answered; query failed: {e}");
+                self.journal.update(entry.id, EntryState::Unknown, None, Some(&note))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Follows a pre-order the engine journalled (a QR, JSAPI or mini-program order, Sunmi's
+    /// prepays) with the payment machine's poll loop: the first query no sooner than the
+    /// gateway's schedule says after its answer (Sunmi: 10 s after "用户支付中"), then every
+    /// interval until the order is settled or the deadline passes; every answer goes to the
+    /// journal. At the deadline the machine reverses: a gateway without cancel has a paid order
+    /// refunded in full and one still unpaid marked needs attention.
+    ///
+    /// Returns the settled result; a pre-order already settled is reported from the journal.
+    pub async fn follow_preorder(
+        self: &Arc<Self>,
+        order_no: &str,
+        listener: Option<Arc<dyn PaymentListener>>,
+    ) -> Result<TradeResult> {
+        let entry = self
+            .journal
+            .get(EntryKind::Payment, self.gw.id(), order_no)?
+            .ok_or_else(|| Error::invalid("order_no", format!("{order_no} is not in the journal")))?;
+        if entry.state.is_settled() {
+            return Ok(recorded_result(&entry));
+        }
+        if entry.attempts == 0 {
+            return Err(Error::invalid("order_no", format!("{order_no} was never sent")));
+        }
+        self.launch(Begin::Existing(entry), None, listener)?.result().await
+    }
+
+    /// Queries an order; a final answer about a payment the journal has open settles it there
+    /// (the journal hears every answer).
+    pub async fn query(&self, order_no: &str) -> Result<TradeResult> {
+        let r = self.gw.query(order_no).await?;
+        let driving = self.running.lock().map(|m| m.contains_key(order_no)).unwrap_or(false);
+        if let (Some(e), false) = (self.journal.get(EntryKind::Payment, self.gw.id(), order_no)?, driving) {
+            if !e.state.is_settled() && r.state.is_final() {
+                let json = serde_json::to_string(&r).ok();
+                self.journal.update(e.id, entry_state_of(r.state), json.as_deref(), None)?;
+            }
+        }
+        Ok(r)
+    }
+
+    /// A journalled refund (see [`crate::payment::refund`]).
+    pub async fn refund(&self, req: &RefundRequest) -> Result<RefundResult> {
+        refund(self.gw.as_ref(), &self.journal, req).await
+    }
+
+    /// Queries a refund; an answer about a refund the journal has open is recorded there.
+    pub async fn refund_query(&self, order_no: &str, refund_no: &str) -> Result<RefundResult> {
+        let r = self.gw.refund_query(order_no, refund_no).await?;
+        if let Some(e) = self.journal.get(EntryKind::Refund, self.gw.id(), refund_no)? {
+            if !e.state.is_settled() {
+                let state = match r.state {
+                    RefundState::Success => EntryState::Refunded,
+                    RefundState::Failed => EntryState::Failed,
+                    _ => e.state,
+                };
+                self.journal.update(e.id, state, serde_json::to_string(&r).ok().as_deref(), None)?;
+            }
+        }
+        Ok(r)
+    }
+
+    /// Closes an unpaid order, journalled like a cancel: recorded before it is sent, the answer
+    /// recorded for the close and the payment it closes.
+    pub async fn close(self: &Arc<Self>, order_no: &str) -> Result<TradeResult> {
+        let payment = self.journal.get(EntryKind::Payment, self.gw.id(), order_no)?;
+        let entry = self.begin_cancel(order_no, payment.as_ref())?;
+        let entry = self.journal.mark_sending(entry.id)?;
+        let r = self.gw.close(order_no).await;
+        self.record_cancel(&entry, payment.as_ref(), r)
+    }
+
+    /// The cashier cancels an order. A payment under way is reversed at once (after the
+    /// gateway's earliest-reverse time) and this waits for it; a settled one is reversed now.
+    pub async fn cancel(self: &Arc<Self>, order_no: &str) -> Result<TradeResult> {
+        let running = self.running.lock().ok().and_then(|m| m.get(order_no).cloned());
+        if let Some(running) = running {
+            running.control.cancel();
+            let handle = PaymentHandle::detached(order_no, running);
+            let r = handle.result().await?;
+            if !r.state.is_paid_like() {
+                return Ok(r);
+            }
+            // Settled paid before the machine saw the cancel: reverse it like any settled order.
+        }
+        let payment = self.journal.get(EntryKind::Payment, self.gw.id(), order_no)?;
+        let entry = self.begin_cancel(order_no, payment.as_ref())?;
+        if let Some(p) = &payment {
+            // Never reverse sooner than the gateway allows after the pay call.
+            let earliest =
+                p.first_sent_at_ms.unwrap_or(p.created_at_ms) + self.gw.schedule().earliest_reverse.as_millis() as i64;
+            let wait = (earliest - now_ms()).max(0) as u64;
+            tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+        }
+        self.send_cancel(&entry, payment.as_ref()).await
+    }
+
+    fn begin_cancel(&self, order_no: &str, payment: Option<&Entry>) -> Result<Entry> {
+        let amount = payment.map(|p| p.amount).unwrap_or_default();
+        match self.journal.begin(EntryKind::Cancel, self.gw.id(), order_no, "order_no", order_no, amount, "{}")? {
+            Begin::New(e) | Begin::Existing(e) => Ok(e),
+        }
+    }
+
+    pub(super) async fn send_cancel(&self, entry: &Entry, payment: Option<&Entry>) -> Result<TradeResult> {
+        let entry = self.journal.mark_sending(entry.id)?;
+        let r = self.gw.cancel(&entry.order_no).await;
+        self.record_cancel(&entry, payment, r)
+    }
+
+    /// Records a cancel's or close's answer for it and, when settled, for its payment.
+    fn record_cancel(&self, entry: &Entry, payment: Option<&Entry>, r: Result<TradeResult>) -> Result<TradeResult> {
+        match r {
+            Ok(r) => {
+                let state = match r.state {
+                    TradeState::Reversed => EntryState::Reversed,
+                    TradeState::Closed => EntryState::Closed,
+                    TradeState::Refunded => EntryState::Refunded,
+                    TradeState::Failed => EntryState::Failed,
+                    _ => EntryState::Unknown,
+                };
+                let json = serde_json::to_string(&r).ok();
+                self.journal.update(entry.id, state, json.as_deref(), None)?;
+                if let Some(p) = payment {
+                    if state.is_settled() {
+                        self.journal.update(p.id, state, json.as_deref(), Some("cancelled by the cashier"))?;
+                    }
+                }
+                Ok(r)
+            }
+            Err(e) => {
+                let state = if e.outcome_unknown() { EntryState::Unknown } else { EntryState::Failed };
+                self.journal.update(entry.id, state, None, Some(&e.to_string()))?;
+                Err(e)
+            }
+        }
+    }
+}
+
+/// An error after sending that does not say whether the request took effect (a refusal the
+/// gateway does not call definite is one of these: the engine checked definite ones first).
+fn may_have_taken_effect(e: &Error) -> bool {
+    e.outcome_unknown() || matches!(e, Error::GatewayRejected { .. })
+}
+
+/// What a typed request would do, validated before anything is recorded or sent.
+fn describe<O: Operation>(req: &O) -> Result<Described> {
+    req.validate()?;
+    Ok(Described { info: O::INFO, effect: req.effect(), movement: req.movement(), journal_copy: journal_copy(req)? })
+}

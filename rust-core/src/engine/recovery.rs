@@ -1,0 +1,116 @@
+//! Recovery at start-up: every journal entry a crash (or a lost answer) left open is settled.
+//! No charge is ever sent again.
+
+use std::sync::Arc;
+
+use super::{entry_state_of, unknown_refund, Engine, PREORDER, PREORDER_TTL_MS};
+use crate::error::Result;
+use crate::journal::{now_ms, Begin, Entry, EntryKind, EntryState, NOT_SENT};
+use crate::payment::{refund, settle_refund};
+use crate::trade::{RefundRequest, RefundResult, RefundState};
+
+/// What recovery did with one journal entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recovered {
+    pub kind: EntryKind,
+    pub number: String,
+    pub order_no: String,
+    pub state: EntryState,
+    pub note: Option<String>,
+}
+
+impl Engine {
+    /// Settles every journal entry a crash (or a lost answer) left open: payments are queried,
+    /// reversed past their deadline or marked needs attention; refunds and cancels are queried
+    /// or resent under their own numbers. No charge is ever sent again.
+    pub async fn recover(self: &Arc<Self>) -> Result<Vec<Recovered>> {
+        let mut out = Vec::new();
+        for e in self.journal.unsettled()? {
+            if e.gateway != self.gw.id() {
+                continue;
+            }
+            if self.running.lock().map(|m| m.contains_key(&e.order_no)).unwrap_or(false) && e.kind == EntryKind::Payment
+            {
+                continue;
+            }
+            let state = match e.kind {
+                _ if e.attempts == 0 => {
+                    // Written but never sent: nothing can have reached the gateway.
+                    self.journal.update(e.id, EntryState::Failed, None, Some(NOT_SENT))?;
+                    EntryState::Failed
+                }
+                EntryKind::Payment if e.note.as_deref() == Some(PREORDER) => self.recover_preorder(&e).await?,
+                EntryKind::Payment => {
+                    let handle = self.launch(Begin::Existing(e.clone()), None, None)?;
+                    let _ = handle.result().await;
+                    self.journal.by_id(e.id)?.state
+                }
+                EntryKind::Refund => {
+                    let pending = unknown_refund(&e);
+                    let mut r = settle_refund(self.gw.as_ref(), &self.journal, &e, pending).await;
+                    if r.state == RefundState::Unknown {
+                        r = self.resend_lost_refund(&e).await.unwrap_or(r);
+                    }
+                    let now = self.journal.by_id(e.id)?;
+                    if !now.state.is_settled() {
+                        let note = format!("refund still {} after recovery", r.state);
+                        self.journal.update(e.id, EntryState::NeedsAttention, None, Some(&note))?;
+                    }
+                    self.journal.by_id(e.id)?.state
+                }
+                EntryKind::Cancel => {
+                    let payment = self.journal.get(EntryKind::Payment, self.gw.id(), &e.order_no)?;
+                    if let Err(err) = self.send_cancel(&e, payment.as_ref()).await {
+                        let note = format!("cancel unanswered in recovery: {err}");
+                        self.journal.update(e.id, EntryState::NeedsAttention, None, Some(&note))?;
+                    }
+                    let state = self.journal.by_id(e.id)?.state;
+                    if !state.is_settled() {
+                        self.journal.update(e.id, EntryState::NeedsAttention, None, Some("cancel outcome unknown"))?;
+                    }
+                    self.journal.by_id(e.id)?.state
+                }
+            };
+            let after = self.journal.by_id(e.id)?;
+            out.push(Recovered { kind: e.kind, number: e.number, order_no: e.order_no, state, note: after.note });
+        }
+        Ok(out)
+    }
+
+    /// A refund whose outcome is unknown and which the gateway says it does not have never
+    /// arrived: it is sent again under its own number (as a retry by the cashier would be), which
+    /// the gateway deduplicates, so a late original can never refund twice. `None` when the
+    /// gateway's answer is anything but "no such refund".
+    async fn resend_lost_refund(&self, e: &Entry) -> Option<RefundResult> {
+        match self.gw.refund_query(&e.order_no, &e.number).await {
+            Err(err) if self.gw.is_order_not_found(&err) => {}
+            _ => return None,
+        }
+        let req = serde_json::from_str::<RefundRequest>(&e.request).ok()?;
+        match refund(self.gw.as_ref(), &self.journal, &req).await {
+            Ok(r) => Some(r),
+            Err(err) => {
+                tracing::warn!(refund_no = %e.number, "lost refund sent again in recovery: {err}");
+                None
+            }
+        }
+    }
+
+    async fn recover_preorder(self: &Arc<Self>, e: &Entry) -> Result<EntryState> {
+        match self.gw.query(&e.order_no).await {
+            Ok(r) if r.state.is_final() => {
+                let state = entry_state_of(r.state);
+                self.journal.update(e.id, state, serde_json::to_string(&r).ok().as_deref(), None)?;
+                Ok(state)
+            }
+            _ if now_ms() - e.created_at_ms > PREORDER_TTL_MS => {
+                // Unpaid long past any QR's life: close it so a late scan cannot charge.
+                let handle = self.launch(Begin::Existing(e.clone()), None, None)?;
+                handle.cancel();
+                let _ = handle.result().await;
+                Ok(self.journal.by_id(e.id)?.state)
+            }
+            _ => Ok(EntryState::Paying),
+        }
+    }
+}
