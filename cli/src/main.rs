@@ -25,7 +25,7 @@ struct Cli {
     /// Root URL of a running `posgate sandbox serve`; uses the sandbox's test credentials.
     #[arg(long, global = true, value_name = "ROOT_URL")]
     sandbox: Option<String>,
-    /// More log output on stderr (-v: info, -vv: debug with HTTP traffic, secrets redacted).
+    /// More log output on stderr (-v: info, -vv: debug with HTTP traffic: URLs, field names, statuses and sizes, never values).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     verbose: u8,
     #[command(subcommand)]

@@ -466,3 +466,41 @@ fn journal_refuses_a_reused_order_number_with_another_amount() {
     assert_eq!(last_line(&pay("300")), format!("final: {order} paid"));
     assert_clean_error(&pay("301"), "order_no");
 }
+
+/// `-vv` shows the HTTP traffic (URLs, field names, statuses, sizes) and never a value: not the
+/// payer's barcode, not a key, not a signature.
+#[test]
+fn debug_log_names_fields_never_values() {
+    let (_server, urls) = serve();
+    for (g, url) in barcode(&urls) {
+        let root = url.trim_end_matches(&format!("/{g}")).to_string();
+        let order = format!("CLIV{}{}", g.len(), std::process::id());
+        let code = "134567890123450000";
+        let pay = posgate(&[
+            "-vv",
+            "--sandbox",
+            &root,
+            "pay",
+            "--gateway",
+            g,
+            "--amount",
+            "100",
+            "--auth-code",
+            code,
+            "--order-no",
+            &order,
+        ]);
+        assert_eq!(last_line(&pay), format!("final: {order} paid"), "{g}: {pay:?}");
+        let log = stderr(&pay);
+        assert!(log.contains("POST ") && log.contains("fields ["), "{g}: the traffic is logged: {log}");
+        assert!(!log.contains(code) && !log.contains(&code[code.len() - 8..]), "{g}: barcode in the log: {log}");
+        let cfg = posgate_sandbox::test_config(posgate_core::GatewayId::parse(g).unwrap(), "http://x").unwrap();
+        let creds = match cfg.credentials {
+            posgate_core::Credentials::Chaoying(c) => c.key.expose().to_string(),
+            posgate_core::Credentials::Tlinx(c) => c.open_key.expose().to_string(),
+            posgate_core::Credentials::Sunmi(c) => c.app_key.expose().to_string(),
+        };
+        assert!(!log.contains(&creds), "{g}: key in the log");
+        assert!(!log.to_ascii_lowercase().contains("sign="), "{g}: a signature value in the log: {log}");
+    }
+}

@@ -1006,8 +1006,8 @@ async fn typed_operations_are_journalled_by_their_effect() {
     let sb = Sandbox::start().await.unwrap();
     let sent = Requests::install(&sb);
     let journal = Arc::new(Journal::in_memory().unwrap());
-    let engine = Engine::on_current_runtime(client(&sb, GatewayId::Chaoying, schedule(3000, 500)), journal.clone())
-        .unwrap();
+    let engine =
+        Engine::on_current_runtime(client(&sb, GatewayId::Chaoying, schedule(3000, 500)), journal.clone()).unwrap();
     let no = new_no();
     let face = FacePayRequest {
         paytype: PayType::Wechat,
