@@ -28,7 +28,7 @@ pub trait Sends<O: Operation>: Protocol {
 }
 
 /// An operation of one gateway: the engine's typed calls reach the gateway's client through it
-/// (derived by [`crate::operations!`] for every operation it lists).
+/// (derived by `operation::operations!` for every operation it lists).
 pub trait Routed: Operation {
     type Client: crate::gateway::Gateway + Calls<Self>;
 }

@@ -1,7 +1,7 @@
 //! What the engine sees of a gateway: the operations common to every gateway in the shared
 //! vocabulary ([`Gateway`]: pay, query, refund, cancel, notifications), and every operation of
 //! the gateway by name ([`Operations`], derived from the declarations by
-//! [`crate::operations!`]). Each gateway module implements both on its `Client`.
+//! `operation::operations!`). Each gateway module implements both on its `Client`.
 
 use async_trait::async_trait;
 
@@ -24,7 +24,7 @@ pub struct Notification {
     pub ack: String,
 }
 
-/// Every operation of a gateway by name, derived from its declarations ([`crate::operations!`]).
+/// Every operation of a gateway by name, derived from its declarations (`operation::operations!`).
 #[async_trait]
 pub trait Operations: Send + Sync {
     /// Every operation of the gateway.

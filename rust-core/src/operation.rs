@@ -164,14 +164,13 @@ pub fn unknown(gateway: crate::trade::GatewayId, name: &str, known: &[OperationI
 /// method `client.method(&req)`, and the gateway's [`crate::gateway::Operations`]: the listing,
 /// `invoke` by name and the movement each would journal. Every name comes from the request's
 /// own [`Operation::INFO`].
-#[macro_export]
 macro_rules! operations {
     ($client:ty { $( $(#[$doc:meta])* $op:ty => $method:ident ),* $(,)? }) => {
         impl $client {
             $(
                 $(#[$doc])*
                 pub async fn $method(&self, req: &$op)
-                    -> $crate::Result<<$op as $crate::operation::Operation>::Answer>
+                    -> $crate::error::Result<<$op as $crate::operation::Operation>::Answer>
                 {
                     self.call(req).await
                 }
@@ -199,7 +198,7 @@ macro_rules! operations {
             }
 
             async fn invoke(&self, name: &str, params: ::serde_json::Value)
-                -> $crate::Result<$crate::operation::Invoked>
+                -> $crate::error::Result<$crate::operation::Invoked>
             {
                 use $crate::operation::Operation as _;
                 $(
@@ -208,7 +207,7 @@ macro_rules! operations {
                         let answer = self.call(&req).await?;
                         let trade = req.settlement(&answer);
                         let answer = ::serde_json::to_value(&answer)
-                            .map_err(|e| $crate::Error::internal(e.to_string()))?;
+                            .map_err(|e| $crate::error::Error::internal(e.to_string()))?;
                         return Ok($crate::operation::Invoked { answer, trade });
                     }
                 )*
@@ -217,7 +216,7 @@ macro_rules! operations {
             }
 
             fn describe(&self, name: &str, params: &::serde_json::Value)
-                -> $crate::Result<$crate::operation::Described>
+                -> $crate::error::Result<$crate::operation::Described>
             {
                 use $crate::operation::Operation as _;
                 $(
@@ -238,6 +237,8 @@ macro_rules! operations {
         }
     };
 }
+
+pub(crate) use operations;
 
 /// What an operation called by name would do, read before it is sent (validated).
 #[derive(Debug, Clone, PartialEq, Eq)]

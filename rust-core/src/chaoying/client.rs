@@ -47,7 +47,7 @@ pub struct Chaoying {
 /// The Chaoying client.
 pub type Client = crate::client::Client<Chaoying>;
 
-crate::operations!(Client {
+crate::operation::operations!(Client {
     BarcodePayRequest => barcode_pay,
     FacePayRequest => face_pay,
     FaceAuthRequest => get_face_auth,
@@ -378,12 +378,12 @@ impl Gateway for Client {
 mod tests {
     use super::*;
     use crate::gateway::Operations;
-    use crate::registry::GatewayConfig;
+    type GatewayConfig = Config<Credentials>;
     use crate::secret::Secret;
 
     fn client() -> Client {
         let creds = Credentials::new("00000001", "yunpos", Secret::new("k"));
-        let mut cfg = GatewayConfig::new("http://127.0.0.1:9", crate::registry::Credentials::Chaoying(creds));
+        let mut cfg = GatewayConfig::new("http://127.0.0.1:9", creds);
         cfg.allow_http = true;
         Client::new(cfg).unwrap()
     }
@@ -470,7 +470,7 @@ mod tests {
     #[test]
     fn wrong_credentials_are_a_configuration_error() {
         let creds = Credentials::new("00000001", "yunpos", Secret::new(""));
-        let cfg = GatewayConfig::new("http://127.0.0.1:9", crate::registry::Credentials::Chaoying(creds));
+        let cfg = GatewayConfig::new("http://127.0.0.1:9", creds);
         assert!(matches!(Client::new(cfg), Err(Error::Configuration { .. })));
     }
 

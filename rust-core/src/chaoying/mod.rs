@@ -2,8 +2,8 @@
 //!
 //! - [`protocol`]: the canonical string, signing, verification, answer parsing, notifications.
 //! - [`types`]: typed requests and responses of every operation, the seed's code tables and their
-//!   mapping onto [`crate::TradeState`].
-//! - [`Client`]: the HTTP calls, one typed method per operation, and the [`crate::Gateway`] impl.
+//!   mapping onto [`crate::trade::TradeState`].
+//! - [`Client`]: the HTTP calls, one typed method per operation, and the [`crate::gateway::Gateway`] impl.
 
 mod client;
 pub mod protocol;
@@ -44,7 +44,7 @@ impl Credentials {
 }
 
 /// What went wrong with an answer or notification at the protocol level. Converted into the
-/// public [`crate::Error`] at the module boundary.
+/// public [`crate::error::Error`] at the module boundary.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
     /// No `sign` where one is required.
@@ -58,12 +58,14 @@ pub enum Error {
     Malformed(String),
 }
 
-impl From<Error> for crate::Error {
-    fn from(e: Error) -> crate::Error {
+impl From<Error> for crate::error::Error {
+    fn from(e: Error) -> crate::error::Error {
         match e {
-            Error::Unsigned | Error::Mismatch => crate::Error::signature(format!("chaoying: {e}")),
+            Error::Unsigned | Error::Mismatch => crate::error::Error::signature(format!("chaoying: {e}")),
             // The request was sent and the answer cannot be read: nobody knows what happened.
-            Error::Malformed(m) => crate::Error::Network { message: format!("chaoying: {m}"), outcome_unknown: true },
+            Error::Malformed(m) => {
+                crate::error::Error::Network { message: format!("chaoying: {m}"), outcome_unknown: true }
+            }
         }
     }
 }

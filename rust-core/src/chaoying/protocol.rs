@@ -83,13 +83,13 @@ fn field_text(v: serde_json::Value) -> String {
 /// Verifies a WECHAT_PreOrder / ALIPAY_PreOrder result notification (form fields as received)
 /// and maps it. `pay_result` `0` with `state` and `result_code` SUCCESS is paid; any other
 /// `pay_result` is failed; anything else is unknown. Acknowledge with [`Notification::ack`].
-pub fn verify_notification(fields: &RawFields, key: &Secret) -> crate::Result<Notification> {
+pub fn verify_notification(fields: &RawFields, key: &Secret) -> crate::error::Result<Notification> {
     if key.is_empty() {
-        return Err(crate::Error::invalid("key", "the Chaoying signing key is empty"));
+        return Err(crate::error::Error::invalid("key", "the Chaoying signing key is empty"));
     }
-    verify(fields, key.expose()).map_err(|e| crate::Error::signature(format!("chaoying notification: {e}")))?;
+    verify(fields, key.expose()).map_err(|e| crate::error::Error::signature(format!("chaoying notification: {e}")))?;
     let get = |k: &str| fields.get(k).map(String::as_str).filter(|v| !v.is_empty());
-    let order_no = get("out_trade_no").ok_or_else(|| crate::Error::invalid("out_trade_no", "missing"))?;
+    let order_no = get("out_trade_no").ok_or_else(|| crate::error::Error::invalid("out_trade_no", "missing"))?;
     let amount = get("total_fee").map(|t| Money::parse_fen(t, "total_fee")).transpose()?;
     let state = match (get("state"), get("result_code"), get("pay_result")) {
         (Some("SUCCESS"), Some("SUCCESS"), Some("0")) => TradeState::Paid,
@@ -226,14 +226,14 @@ mod tests {
 
         let mut t = notification();
         t.insert("total_fee".into(), "100".into());
-        assert!(matches!(verify_notification(&t, &key), Err(crate::Error::SignatureInvalid { .. })));
+        assert!(matches!(verify_notification(&t, &key), Err(crate::error::Error::SignatureInvalid { .. })));
         assert!(matches!(
             verify_notification(&notification(), &Secret::new("other")),
-            Err(crate::Error::SignatureInvalid { .. })
+            Err(crate::error::Error::SignatureInvalid { .. })
         ));
         assert!(matches!(
             verify_notification(&notification(), &Secret::new("")),
-            Err(crate::Error::InvalidInput { field, .. }) if field == "key"
+            Err(crate::error::Error::InvalidInput { field, .. }) if field == "key"
         ));
 
         let mut failed = notification();
@@ -246,7 +246,7 @@ mod tests {
         no_order.insert("sign".into(), sign(&no_order, "notify-key"));
         assert!(matches!(
             verify_notification(&no_order, &key),
-            Err(crate::Error::InvalidInput { field, .. }) if field == "out_trade_no"
+            Err(crate::error::Error::InvalidInput { field, .. }) if field == "out_trade_no"
         ));
     }
 

@@ -45,7 +45,7 @@ pub struct Sunmi {
 /// The Sunmi client.
 pub type Client = crate::client::Client<Sunmi>;
 
-crate::operations!(Client {
+crate::operation::operations!(Client {
     SwipeQueryRequest => swipe_query,
     PayBindRequest => pay_bind,
     OfficialAccountBindRequest => bind_official_account,
@@ -297,7 +297,7 @@ mod tests {
     use crate::gateway::Operations;
     use crate::money::Money;
     use crate::operation::Operation as _;
-    use crate::registry::GatewayConfig;
+    type GatewayConfig = Config<Credentials>;
     use crate::secret::Secret;
     use serde_json::json;
 
@@ -305,7 +305,7 @@ mod tests {
         let mut creds = Credentials::new("app", Secret::new("k"));
         creds.merchant_no = Some("820291573790006".into());
         creds.public_key = public_key.map(str::to_string);
-        let mut cfg = GatewayConfig::new("http://127.0.0.1:9", crate::registry::Credentials::Sunmi(creds));
+        let mut cfg = GatewayConfig::new("http://127.0.0.1:9", creds);
         cfg.allow_http = true;
         cfg.environment = env;
         cfg
@@ -355,15 +355,9 @@ mod tests {
 
     #[test]
     fn empty_credentials_are_a_configuration_error() {
-        let cfg = GatewayConfig::new(
-            "https://x",
-            crate::registry::Credentials::Sunmi(Credentials::new("app", Secret::new(""))),
-        );
+        let cfg = GatewayConfig::new("https://x", Credentials::new("app", Secret::new("")));
         assert!(matches!(Client::new(cfg), Err(Error::Configuration { .. })));
-        let cfg = GatewayConfig::new(
-            "https://x",
-            crate::registry::Credentials::Sunmi(Credentials::new(" ", Secret::new("k"))),
-        );
+        let cfg = GatewayConfig::new("https://x", Credentials::new(" ", Secret::new("k")));
         assert!(matches!(Client::new(cfg), Err(Error::Configuration { .. })));
     }
 
@@ -374,13 +368,13 @@ mod tests {
             .describe("mini_pay", &json!({"totalAmount": 1580, "miniAppId": "wx1", "openId": "o1", "orderId": "A1"}))
             .unwrap();
         let m = d.movement.unwrap();
-        assert_eq!((m.order_no.as_str(), m.amount.fen(), d.effect), ("A1", 1580, crate::Effect::PreOrder));
+        assert_eq!((m.order_no.as_str(), m.amount.fen(), d.effect), ("A1", 1580, crate::operation::Effect::PreOrder));
         let d = c
             .describe("js_api_pay", &json!({"totalAmount": 1, "miniAppId": "wx1", "openId": "o1", "orderId": "B1"}))
             .unwrap();
-        assert_eq!((d.movement.unwrap().order_no.as_str(), d.effect), ("B1", crate::Effect::PreOrder));
+        assert_eq!((d.movement.unwrap().order_no.as_str(), d.effect), ("B1", crate::operation::Effect::PreOrder));
         let d = c.describe("trade_query", &json!({"orderId": "A1"})).unwrap();
-        assert_eq!((d.movement, d.effect), (None, crate::Effect::Read));
+        assert_eq!((d.movement, d.effect), (None, crate::operation::Effect::Read));
         assert!(c.is_order_not_found(&Error::rejected("E19", "订单不存在")));
         assert!(!c.is_order_not_found(&Error::rejected("Q03", "参数异常")));
     }

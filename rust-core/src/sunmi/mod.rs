@@ -5,8 +5,8 @@
 //! - [`protocol`]: the request canonical string and MD5 sign, the callback canonical string and
 //!   its RSA verification, public key parsing (PEM or bare Base64), answer parsing, callbacks.
 //! - [`types`]: typed requests and responses of every operation, the code tables of chapter 7
-//!   and the enums of chapter 3, and how they map onto [`crate::TradeState`] / [`crate::Error`].
-//! - [`Client`]: the HTTP calls, one typed method per operation, and the [`crate::Gateway`] impl.
+//!   and the enums of chapter 3, and how they map onto [`crate::trade::TradeState`] / [`crate::error::Error`].
+//! - [`Client`]: the HTTP calls, one typed method per operation, and the [`crate::gateway::Gateway`] impl.
 //!
 //! Sunmi has no barcode payment, no cancel and no close: money comes in through card swipes on
 //! Sunmi's financial terminals (looked up with `swipeQuery`) and WeChat prepays (`jsApiPay`,
@@ -61,7 +61,7 @@ impl Credentials {
 }
 
 /// What went wrong with an answer, a key or a callback at the protocol level. Converted into the
-/// public [`crate::Error`] at the module boundary.
+/// public [`crate::error::Error`] at the module boundary.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProtocolError {
     /// No `sign` where one is required.

@@ -219,11 +219,11 @@ pub fn sign_callback(fields: &RawFields, key: &PrivateKey) -> RawFields {
 ///
 /// Every received field is kept in [`Notification::fields`], the refund-only `orig*` included;
 /// [`Callback::from_fields`] gives them typed.
-pub fn verify_notification(fields: &RawFields, key: &PublicKey) -> crate::Result<Notification> {
-    verify_callback(fields, key).map_err(|e| crate::Error::signature(format!("sunmi callback: {e}")))?;
+pub fn verify_notification(fields: &RawFields, key: &PublicKey) -> crate::error::Result<Notification> {
+    verify_callback(fields, key).map_err(|e| crate::error::Error::signature(format!("sunmi callback: {e}")))?;
     let cb = Callback::from_fields(fields)?;
     let order_no =
-        cb.subject_order_no().ok_or_else(|| crate::Error::invalid("orderId", "missing from the callback"))?;
+        cb.subject_order_no().ok_or_else(|| crate::error::Error::invalid("orderId", "missing from the callback"))?;
     let amount = match cb.kind() {
         CallbackKind::Payment => cb.amount,
         CallbackKind::Refund | CallbackKind::Cancel | CallbackKind::Other => None,
@@ -349,7 +349,7 @@ mod tests {
             let v = f.get_mut(k).unwrap();
             v.push('1');
             assert_eq!(verify_callback(&f, &key), Err(ProtocolError::Mismatch), "{k} changed");
-            assert!(matches!(verify_notification(&f, &key), Err(crate::Error::SignatureInvalid { .. })), "{k}");
+            assert!(matches!(verify_notification(&f, &key), Err(crate::error::Error::SignatureInvalid { .. })), "{k}");
         }
         // A field added in transit, an empty field dropped, the sign removed or damaged.
         let mut added = seed_callback();

@@ -29,7 +29,7 @@ pub struct Tlinx {
 /// The TLinx client.
 pub type Client = crate::client::Client<Tlinx>;
 
-crate::operations!(Client {
+crate::operation::operations!(Client {
     PaylistRequest => paylist,
     OrderListRequest => order,
     OrderViewRequest => order_view,
@@ -345,13 +345,13 @@ impl Gateway for Client {
 mod tests {
     use super::*;
     use crate::money::Money;
-    use crate::registry::GatewayConfig;
+    type GatewayConfig = Config<Credentials>;
     use crate::secret::Secret;
 
     fn client(poll: Option<PollSchedule>) -> Client {
         let mut creds = Credentials::new("oid", Secret::new("0828e83720fdbe3685a7b94214af04f9"));
         creds.shop_pass = None;
-        let mut cfg = GatewayConfig::new("http://127.0.0.1:9", crate::registry::Credentials::Tlinx(creds));
+        let mut cfg = GatewayConfig::new("http://127.0.0.1:9", creds);
         cfg.allow_http = true;
         cfg.poll = poll;
         Client::new(cfg).unwrap()
@@ -375,10 +375,7 @@ mod tests {
 
     #[test]
     fn bad_keys_refused_at_construction() {
-        let cfg = GatewayConfig::new(
-            "https://x",
-            crate::registry::Credentials::Tlinx(Credentials::new("oid", Secret::new("short"))),
-        );
+        let cfg = GatewayConfig::new("https://x", Credentials::new("oid", Secret::new("short")));
         let e = Client::new(cfg).err().unwrap();
         assert!(matches!(e, Error::Configuration { .. }));
         assert!(!e.to_string().contains("short"));

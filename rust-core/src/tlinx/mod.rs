@@ -51,7 +51,7 @@ impl Credentials {
     }
 
     /// The `pmt_tag` for a barcode, told by the wallet's code prefix.
-    pub fn pmt_tag_for(&self, auth_code: &str) -> crate::Result<String> {
+    pub fn pmt_tag_for(&self, auth_code: &str) -> crate::error::Result<String> {
         let prefix: u32 = auth_code.get(..2).and_then(|p| p.parse().ok()).unwrap_or(0);
         let tag = match prefix {
             10..=15 => Some(self.pmt_tag_wechat.clone().unwrap_or_else(|| "Weixin".into())),
@@ -60,7 +60,7 @@ impl Credentials {
             _ => None,
         };
         tag.ok_or_else(|| {
-            crate::Error::invalid(
+            crate::error::Error::invalid(
                 "auth_code",
                 "cannot tell the wallet from the code's prefix: use invoke payorder with an explicit pmt_tag",
             )
@@ -76,13 +76,13 @@ impl Credentials {
 ///
 /// The timestamp is not held to the 600 s window: the platform retries the same notification
 /// for up to three hours, and a replay only repeats a fact about an order the merchant named.
-pub fn verify_notification(fields: &RawFields, open_key: &Secret) -> crate::Result<Notification> {
+pub fn verify_notification(fields: &RawFields, open_key: &Secret) -> crate::error::Result<Notification> {
     protocol::verify_sign(fields, open_key.expose())
-        .map_err(|e| crate::Error::signature(format!("tlinx notification: {e}")))?;
+        .map_err(|e| crate::error::Error::signature(format!("tlinx notification: {e}")))?;
     let out_no = fields
         .get("out_no")
         .filter(|v| !v.is_empty())
-        .ok_or_else(|| crate::Error::invalid("out_no", "missing from the notification"))?;
+        .ok_or_else(|| crate::error::Error::invalid("out_no", "missing from the notification"))?;
     let state = match fields.get("status").map(|s| s.trim()) {
         Some("1") => TradeState::Paid,
         // Only unpaid orders are ever cancelled (8012).
@@ -138,13 +138,16 @@ mod tests {
             let mut f = notification();
             f.insert(k.into(), v.into());
             let e = verify_notification(&f, &Secret::new(KEY)).unwrap_err();
-            assert!(matches!(e, crate::Error::SignatureInvalid { .. }), "{k}: {e:?}");
+            assert!(matches!(e, crate::error::Error::SignatureInvalid { .. }), "{k}: {e:?}");
         }
         let mut f = notification();
         f.remove("sign");
-        assert!(matches!(verify_notification(&f, &Secret::new(KEY)), Err(crate::Error::SignatureInvalid { .. })));
+        assert!(matches!(
+            verify_notification(&f, &Secret::new(KEY)),
+            Err(crate::error::Error::SignatureInvalid { .. })
+        ));
         let e = verify_notification(&notification(), &Secret::new("vCfnB1SvPQqUDa7q0AFpqdiGOCICGT92")).unwrap_err();
-        assert!(matches!(e, crate::Error::SignatureInvalid { .. }));
+        assert!(matches!(e, crate::error::Error::SignatureInvalid { .. }));
     }
 
     #[test]
@@ -159,7 +162,7 @@ mod tests {
         let s = protocol::sign(&f, KEY);
         f.insert("sign".into(), s);
         assert!(
-            matches!(verify_notification(&f, &key), Err(crate::Error::InvalidInput { field, .. }) if field == "out_no")
+            matches!(verify_notification(&f, &key), Err(crate::error::Error::InvalidInput { field, .. }) if field == "out_no")
         );
     }
 
@@ -169,7 +172,7 @@ mod tests {
         assert_eq!(c.pmt_tag_for("134567890120000").unwrap(), "Weixin");
         assert_eq!(c.pmt_tag_for("284567890120000").unwrap(), "Alipay");
         assert!(
-            matches!(c.pmt_tag_for("624567890120000"), Err(crate::Error::InvalidInput { field, .. }) if field == "auth_code")
+            matches!(c.pmt_tag_for("624567890120000"), Err(crate::error::Error::InvalidInput { field, .. }) if field == "auth_code")
         );
         assert!(c.pmt_tag_for("9").is_err());
         c.pmt_tag_wechat = Some("WeixinBERL".into());

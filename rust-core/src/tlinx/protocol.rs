@@ -14,7 +14,7 @@ use crate::trade::RawFields;
 /// Requests (and answers) more than this many seconds off the server clock are refused (2.2.9).
 pub const TIMESTAMP_WINDOW_SECS: u64 = 600;
 
-/// What went wrong in the protocol layer. Converted into the public [`crate::Error`] at the
+/// What went wrong in the protocol layer. Converted into the public [`crate::error::Error`] at the
 /// module boundary; the client turns failures on *received* data into `SignatureInvalid`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProtocolError {
@@ -40,21 +40,21 @@ pub enum ProtocolError {
     TimestampSkew { ts: u64, now: u64, skew: u64 },
 }
 
-impl From<ProtocolError> for crate::Error {
-    fn from(e: ProtocolError) -> crate::Error {
+impl From<ProtocolError> for crate::error::Error {
+    fn from(e: ProtocolError) -> crate::error::Error {
         match e {
-            ProtocolError::KeyLength { .. } => crate::Error::invalid("open_key", e.to_string()),
+            ProtocolError::KeyLength { .. } => crate::error::Error::invalid("open_key", e.to_string()),
             ProtocolError::NotHex
             | ProtocolError::BlockLength { .. }
             | ProtocolError::Padding
-            | ProtocolError::NotUtf8 => crate::Error::invalid("data", e.to_string()),
+            | ProtocolError::NotUtf8 => crate::error::Error::invalid("data", e.to_string()),
             ProtocolError::BadTimestamp(_) | ProtocolError::TimestampSkew { .. } => {
-                crate::Error::invalid("timestamp", e.to_string())
+                crate::error::Error::invalid("timestamp", e.to_string())
             }
             ProtocolError::Malformed(_) => {
-                crate::Error::Network { message: format!("unreadable answer: {e}"), outcome_unknown: true }
+                crate::error::Error::Network { message: format!("unreadable answer: {e}"), outcome_unknown: true }
             }
-            ProtocolError::MissingSign | ProtocolError::SignMismatch => crate::Error::signature(e.to_string()),
+            ProtocolError::MissingSign | ProtocolError::SignMismatch => crate::error::Error::signature(e.to_string()),
         }
     }
 }
@@ -118,13 +118,13 @@ pub(crate) fn aes_decrypt(open_key: &str, data: &str) -> Result<String, Protocol
 }
 
 /// AES-256-ECB with PKCS5 padding, key = the 32 ASCII bytes of `open_key`, upper-case hex (2.3).
-pub fn encrypt(open_key: &str, plaintext: &str) -> crate::Result<String> {
+pub fn encrypt(open_key: &str, plaintext: &str) -> crate::error::Result<String> {
     Ok(aes_encrypt(open_key, plaintext)?)
 }
 
 /// The inverse of [`encrypt`]; accepts either hex case. Bad hex, a length that is not whole
 /// blocks, bad padding (the usual sign of a wrong key) and non-UTF-8 text are errors naming `data`.
-pub fn decrypt(open_key: &str, data: &str) -> crate::Result<String> {
+pub fn decrypt(open_key: &str, data: &str) -> crate::error::Result<String> {
     Ok(aes_decrypt(open_key, data)?)
 }
 
@@ -457,7 +457,7 @@ mod tests {
     fn aes_refusals() {
         for key in ["short", "", "0828e83720fdbe3685a7b94214af04f9x", "0828e83720fdbe3685a7b94214af04f香"] {
             let e = encrypt(key, "x").unwrap_err();
-            assert!(matches!(e, crate::Error::InvalidInput { ref field, .. } if field == "open_key"), "{e:?}");
+            assert!(matches!(e, crate::error::Error::InvalidInput { ref field, .. } if field == "open_key"), "{e:?}");
             assert!(decrypt(key, "00").is_err());
         }
         assert_eq!(aes_decrypt(SEED_KEY, "XYZ1"), Err(ProtocolError::NotHex));
@@ -470,7 +470,7 @@ mod tests {
             .encrypt_padded_vec_mut::<Pkcs7>(&[0xff, 0xfe]);
         assert_eq!(aes_decrypt(SEED_KEY, &hex::encode(ct)), Err(ProtocolError::NotUtf8));
         let e = decrypt(SEED_KEY, "XYZ1").unwrap_err();
-        assert!(matches!(e, crate::Error::InvalidInput { ref field, .. } if field == "data"));
+        assert!(matches!(e, crate::error::Error::InvalidInput { ref field, .. } if field == "data"));
     }
 
     #[test]
