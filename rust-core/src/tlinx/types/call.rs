@@ -1,0 +1,58 @@
+//! What every TLinx operation declares: its endpoint path ([`path`]), the number rules, the JSON
+//! encrypted into `data` and the check of its answer ([`Call`], [`same_order`]).
+
+use super::records::OrderRef;
+use crate::error::{Error, Result};
+use crate::ids::NumberRule;
+use crate::operation::Operation;
+
+/// Endpoint paths under the base URL.
+pub mod path {
+    pub const PAYLIST: &str = "/mct1/paylist";
+    pub const ORDER: &str = "/mct1/order";
+    pub const ORDER_VIEW: &str = "/mct1/order/view";
+    pub const PAYORDER: &str = "/mct1/payorder";
+    pub const PAYSTATUS: &str = "/mct1/paystatus";
+    pub const PAYCANCEL: &str = "/mct1/paycancel";
+    pub const PAYREFUND: &str = "/mct1/payrefund";
+}
+
+/// `out_no` (4.4: up to 64, "digits and letters only") and `refund_out_no` (4.7: up to 64).
+pub const OUT_NO_RULE: NumberRule = NumberRule::new(1, 64, "");
+/// The platform's `ord_no` (25 digits since V1.0.2; 4.6 allows 32).
+pub const ORD_NO_RULE: NumberRule = NumberRule::new(1, 32, "");
+
+/// The wire half of an operation's declaration at TLinx: its path and the JSON encrypted into
+/// `data`.
+pub trait Call: Operation<Answer: serde::de::DeserializeOwned> {
+    const PATH: &'static str;
+
+    /// The JSON that goes, encrypted, into `data`.
+    fn payload(&self, creds: &crate::tlinx::Credentials) -> Result<String> {
+        let _ = creds;
+        serde_json::to_string(self).map_err(|e| Error::internal(e.to_string()))
+    }
+
+    /// Checks the answer is about what was asked (a replayed answer is not trusted).
+    fn check(&self, answer: &Self::Answer) -> Result<()> {
+        let _ = answer;
+        Ok(())
+    }
+}
+
+/// A verified answer about another order than the one asked about (a replayed answer) is not
+/// trusted.
+pub fn same_order(asked: &OrderRef, out_no: Option<&str>, ord_no: Option<&str>) -> Result<()> {
+    let differs = |a: &Option<String>, b: Option<&str>| match (a, b) {
+        (Some(a), Some(b)) if !b.is_empty() => a != b,
+        _ => false,
+    };
+    if differs(&asked.out_no, out_no) || differs(&asked.ord_no, ord_no) {
+        return Err(Error::signature(format!(
+            "tlinx answer is about order {} / {}, not the one asked for",
+            out_no.unwrap_or("-"),
+            ord_no.unwrap_or("-")
+        )));
+    }
+    Ok(())
+}
