@@ -1,67 +1,33 @@
 //! Chaoying over real HTTP against the sandbox simulator: every operation, every scenario of the
 //! table through `pay_and_wait`, notifications, tampered answers, and input refused before sending.
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+mod kit;
+
+use kit::{barcode, config, fake_gateway, fen, merchant_receiver, new_no, schedule, sim, Events, Received};
 use posgate_core::chaoying::{self, *};
 use posgate_core::Operations as _;
 use posgate_core::{
-    pay_and_wait, Error, Gateway, GatewayConfig, GatewayId, Money, PayRequest, PaymentEvent, PollSchedule, RawFields,
-    RefundRequest, RefundState, Secret, TradeState,
+    pay_and_wait, Error, Gateway, GatewayConfig, GatewayId, PayRequest, PaymentEvent, RawFields, RefundRequest,
+    RefundState, Secret, TradeState,
 };
 use posgate_sandbox::{Sandbox, SandboxOptions};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
-
-fn fen(n: i64) -> Money {
-    Money::from_fen(n, "amount").unwrap()
-}
-
-fn order_no() -> String {
-    posgate_core::ids::new_order_no("CY")
-}
-
-/// A WeChat-looking payment code ending in the scenario's four digits.
-fn code(tail: &str) -> String {
-    format!("13456789012{tail}")
-}
 
 fn pay_request(order_no: &str, amount: i64, tail: &str) -> PayRequest {
     PayRequest {
-        order_no: order_no.into(),
-        amount: fen(amount),
-        auth_code: code(tail),
-        subject: "posgate test".into(),
         terminal_id: Some("T01".into()),
         store_id: Some("S01".into()),
+        ..kit::pay_request("posgate test", order_no, tail, amount)
     }
 }
 
-fn config(sb: &Sandbox) -> GatewayConfig {
-    sb.config(GatewayId::Chaoying).expect("the sandbox simulates chaoying")
-}
-
 async fn setup() -> (Sandbox, chaoying::Client) {
-    let sb = Sandbox::start().await.unwrap();
-    let client = chaoying::Client::new(config(&sb)).unwrap();
-    (sb, client)
+    kit::setup(GatewayId::Chaoying, chaoying::Client::new).await
 }
 
 fn charges(sb: &Sandbox, order_no: &str) -> u32 {
-    sb.orders().iter().find(|o| o.gateway == "chaoying" && o.order_no == order_no).map(|o| o.charges).unwrap_or(0)
-}
-
-type Events = Arc<Mutex<Vec<PaymentEvent>>>;
-
-fn listener() -> (Events, impl Fn(PaymentEvent) + Send + Sync) {
-    let events: Events = Arc::default();
-    let sink = events.clone();
-    (events, move |e| sink.lock().unwrap().push(e))
-}
-
-fn polls(events: &Events) -> usize {
-    events.lock().unwrap().iter().filter(|e| matches!(e, PaymentEvent::Poll { .. })).count()
+    sim(sb, GatewayId::Chaoying, order_no).map(|o| o.charges).unwrap_or(0)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -70,61 +36,61 @@ fn polls(events: &Events) -> usize {
 #[tokio::test]
 async fn scenario_0000_paid_at_once() {
     let (sb, client) = setup().await;
-    let no = order_no();
-    let (events, l) = listener();
-    let r = pay_and_wait(&client, &pay_request(&no, 1580, "0000"), &l).await.unwrap();
+    let no = new_no("CY");
+    let events = Events::default();
+    let r = pay_and_wait(&client, &pay_request(&no, 1580, "0000"), &events).await.unwrap();
     assert_eq!(r.state, TradeState::Paid);
     assert_eq!(r.amount, Some(fen(1580)));
     assert_eq!(r.channel.as_deref(), Some("WECHAT"));
     assert_eq!(r.gateway_code.as_deref(), Some("10000"));
     assert!(r.gateway_trade_no.is_some());
-    assert_eq!(polls(&events), 0);
+    assert_eq!(events.polls(), 0);
     assert_eq!(charges(&sb, &no), 1);
 }
 
 #[tokio::test]
 async fn scenario_1002_paying_then_paid() {
     let (sb, client) = setup().await;
-    let no = order_no();
+    let no = new_no("CY");
     let first = client.pay(&pay_request(&no, 100, "1002")).await.unwrap();
     assert_eq!(first.state, TradeState::Paying);
     assert_eq!(first.gateway_code.as_deref(), Some("10001"));
 
-    let no = order_no();
-    let (events, l) = listener();
-    let r = pay_and_wait(&client, &pay_request(&no, 100, "1002"), &l).await.unwrap();
+    let no = new_no("CY");
+    let events = Events::default();
+    let r = pay_and_wait(&client, &pay_request(&no, 100, "1002"), &events).await.unwrap();
     assert_eq!(r.state, TradeState::Paid);
-    assert!(polls(&events) >= 2, "{:?}", events.lock().unwrap());
-    assert!(events.lock().unwrap().iter().any(|e| matches!(e, PaymentEvent::Paying { .. })));
+    assert!(events.polls() >= 2, "{:?}", events.0.lock().unwrap());
+    assert!(events.0.lock().unwrap().iter().any(|e| matches!(e, PaymentEvent::Paying { .. })));
     assert_eq!(charges(&sb, &no), 1);
 }
 
 #[tokio::test]
 async fn scenario_2002_paying_then_failed() {
     let (sb, client) = setup().await;
-    let no = order_no();
-    let (events, l) = listener();
-    let r = pay_and_wait(&client, &pay_request(&no, 100, "2002"), &l).await.unwrap();
+    let no = new_no("CY");
+    let events = Events::default();
+    let r = pay_and_wait(&client, &pay_request(&no, 100, "2002"), &events).await.unwrap();
     assert_eq!(r.state, TradeState::Failed);
     assert_eq!(r.gateway_code.as_deref(), Some("10006"));
-    assert!(polls(&events) >= 2);
+    assert!(events.polls() >= 2);
     assert_eq!(charges(&sb, &no), 0);
 }
 
 #[tokio::test]
 async fn scenario_3001_declined_and_3002_invalid_code() {
     let (sb, client) = setup().await;
-    let no = order_no();
+    let no = new_no("CY");
     let e = client.pay(&pay_request(&no, 100, "3001")).await.unwrap_err();
     assert!(matches!(&e, Error::GatewayRejected { code, message } if code == "10006" && message.contains("余额不足")));
 
-    let no = order_no();
+    let no = new_no("CY");
     let r = pay_and_wait(&client, &pay_request(&no, 100, "3001"), &posgate_core::payment::NoListener).await.unwrap();
     assert_eq!(r.state, TradeState::Failed);
     assert_eq!(r.gateway_code.as_deref(), Some("10006"));
     assert_eq!(charges(&sb, &no), 0);
 
-    let no = order_no();
+    let no = new_no("CY");
     let r = pay_and_wait(&client, &pay_request(&no, 100, "3002"), &posgate_core::payment::NoListener).await.unwrap();
     assert_eq!(r.state, TradeState::Failed);
     assert_eq!(r.gateway_code.as_deref(), Some("20004"));
@@ -134,62 +100,57 @@ async fn scenario_3001_declined_and_3002_invalid_code() {
 #[tokio::test]
 async fn scenario_4001_system_error_resolved_by_query() {
     let (sb, client) = setup().await;
-    let no = order_no();
+    let no = new_no("CY");
     let first = client.pay(&pay_request(&no, 100, "4001")).await.unwrap();
     assert_eq!(first.state, TradeState::Unknown);
     assert_eq!(first.gateway_code.as_deref(), Some("20006"));
     assert_eq!(client.query(&no).await.unwrap().state, TradeState::Paid);
 
-    let no = order_no();
-    let (events, l) = listener();
-    let r = pay_and_wait(&client, &pay_request(&no, 100, "4001"), &l).await.unwrap();
+    let no = new_no("CY");
+    let events = Events::default();
+    let r = pay_and_wait(&client, &pay_request(&no, 100, "4001"), &events).await.unwrap();
     assert_eq!(r.state, TradeState::Paid);
-    assert!(polls(&events) >= 1);
+    assert!(events.polls() >= 1);
     assert_eq!(charges(&sb, &no), 1);
 }
 
 #[tokio::test]
 async fn scenario_4002_no_answer_resolved_by_query() {
     let sb = Sandbox::start_with(0, SandboxOptions { hang: Duration::from_secs(3) }).await.unwrap();
-    let mut cfg = config(&sb);
+    let mut cfg = config(&sb, GatewayId::Chaoying);
     cfg.request_timeout = Duration::from_secs(1);
     let client = chaoying::Client::new(cfg).unwrap();
 
-    let no = order_no();
+    let no = new_no("CY");
     let e = client.pay(&pay_request(&no, 100, "4002")).await.unwrap_err();
     assert!(matches!(e, Error::Network { outcome_unknown: true, .. }), "{e:?}");
 
-    let no = order_no();
-    let (events, l) = listener();
-    let r = pay_and_wait(&client, &pay_request(&no, 100, "4002"), &l).await.unwrap();
+    let no = new_no("CY");
+    let events = Events::default();
+    let r = pay_and_wait(&client, &pay_request(&no, 100, "4002"), &events).await.unwrap();
     assert_eq!(r.state, TradeState::Paid);
-    assert!(polls(&events) >= 1);
+    assert!(events.polls() >= 1);
     assert_eq!(charges(&sb, &no), 1);
 }
 
 #[tokio::test]
 async fn scenario_5001_bad_signature_needs_attention() {
     let sb = Sandbox::start().await.unwrap();
-    let mut cfg = config(&sb);
-    cfg.poll = Some(PollSchedule {
-        first_query_after: Duration::from_millis(200),
-        interval: Duration::from_millis(200),
-        deadline: Duration::from_secs(1),
-        earliest_reverse: Duration::from_secs(1),
-    });
+    let mut cfg = config(&sb, GatewayId::Chaoying);
+    cfg.poll = Some(schedule(1000, 1000));
     let client = chaoying::Client::new(cfg).unwrap();
 
-    let no = order_no();
+    let no = new_no("CY");
     let e = client.pay(&pay_request(&no, 100, "5001")).await.unwrap_err();
     assert!(matches!(e, Error::SignatureInvalid { .. }), "{e:?}");
     assert!(matches!(client.query(&no).await, Err(Error::SignatureInvalid { .. })));
 
-    let no = order_no();
-    let (events, l) = listener();
-    let r = pay_and_wait(&client, &pay_request(&no, 100, "5001"), &l).await.unwrap();
+    let no = new_no("CY");
+    let events = Events::default();
+    let r = pay_and_wait(&client, &pay_request(&no, 100, "5001"), &events).await.unwrap();
     // Nothing about this order can be trusted, not even the reverse's answer: a person must look.
     assert_eq!(r.state, TradeState::NeedsAttention);
-    assert!(polls(&events) >= 2);
+    assert!(events.polls() >= 2);
     assert_eq!(charges(&sb, &no), 1);
 }
 
@@ -212,11 +173,11 @@ fn goods() -> Vec<GoodsDetail> {
 #[tokio::test]
 async fn typed_pay_with_goods_and_orderquery() {
     let (_sb, client) = setup().await;
-    let no = order_no();
+    let no = new_no("CY");
     let req = BarcodePayRequest {
         out_trade_no: no.clone(),
         total_fee: fen(1000),
-        auth_code: code("0000").into(),
+        auth_code: barcode("0000").into(),
         body: "超赢支付".into(),
         attach: Some("till 3".into()),
         goods_tag: Some("CY_PROMOTION_001".into()),
@@ -292,7 +253,7 @@ async fn facepay_and_getfaceauth() {
         goods_tag: None,
         goods_detail: goods(),
     };
-    let no = order_no();
+    let no = new_no("CY");
     let r = client.face_pay(&face(&no, "0000")).await.unwrap();
     assert_eq!(r.status.pay_verdict(), Verdict::State(TradeState::Paid));
     assert_eq!(r.trade_type.as_deref(), Some("FACEPAY"));
@@ -300,7 +261,7 @@ async fn facepay_and_getfaceauth() {
     assert_eq!(client.query(&no).await.unwrap().state, TradeState::Paid);
     assert_eq!(charges(&sb, &no), 1);
 
-    let no = order_no();
+    let no = new_no("CY");
     let e = client.face_pay(&face(&no, "3001")).await.unwrap_err();
     assert!(matches!(&e, Error::GatewayRejected { code, .. } if code == Code::PayError.as_str()), "{e:?}");
     assert_eq!(charges(&sb, &no), 0);
@@ -309,7 +270,7 @@ async fn facepay_and_getfaceauth() {
 #[tokio::test]
 async fn refund_partial_full_and_refundquery() {
     let (sb, client) = setup().await;
-    let no = order_no();
+    let no = new_no("CY");
     assert_eq!(client.pay(&pay_request(&no, 1000, "0000")).await.unwrap().state, TradeState::Paid);
 
     let r1 = RefundRequest {
@@ -375,7 +336,7 @@ async fn refund_partial_full_and_refundquery() {
 #[tokio::test]
 async fn cancel_reverses_a_paid_order() {
     let (sb, client) = setup().await;
-    let no = order_no();
+    let no = new_no("CY");
     assert_eq!(client.pay(&pay_request(&no, 500, "0000")).await.unwrap().state, TradeState::Paid);
     let c = client.cancel(&no).await.unwrap();
     assert_eq!(c.state, TradeState::Reversed);
@@ -385,12 +346,12 @@ async fn cancel_reverses_a_paid_order() {
     assert_eq!(view.state, posgate_sandbox::SimState::Reversed);
 
     // A paying order stops; a refunded one cannot be cancelled; an unknown one is refused.
-    let no = order_no();
+    let no = new_no("CY");
     assert_eq!(client.pay(&pay_request(&no, 500, "1030")).await.unwrap().state, TradeState::Paying);
     assert_eq!(client.cancel(&no).await.unwrap().state, TradeState::Reversed);
     assert_eq!(charges(&sb, &no), 0);
 
-    let no = order_no();
+    let no = new_no("CY");
     client.pay(&pay_request(&no, 500, "0000")).await.unwrap();
     let refund = RefundRequest {
         order_no: no.clone(),
@@ -407,58 +368,9 @@ async fn cancel_reverses_a_paid_order() {
 // ---------------------------------------------------------------------------------------------
 // Pre-orders and notifications
 
-async fn read_request(sock: &mut TcpStream) -> String {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    loop {
-        let n = sock.read(&mut chunk).await.unwrap();
-        if n == 0 {
-            break;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-        let text = String::from_utf8_lossy(&buf);
-        if let Some(end) = text.find("\r\n\r\n") {
-            let len = text[..end]
-                .lines()
-                .find_map(|l| {
-                    let (name, value) = l.split_once(':')?;
-                    name.eq_ignore_ascii_case("content-length").then(|| value.trim().parse::<usize>().ok())?
-                })
-                .unwrap_or(0);
-            if buf.len() >= end + 4 + len {
-                return String::from_utf8_lossy(&buf[end + 4..end + 4 + len]).into_owned();
-            }
-        }
-    }
-    String::new()
-}
-
-async fn write_response(sock: &mut TcpStream, content_type: &str, body: &str) {
-    let head = format!(
-        "HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
-        body.len()
-    );
-    sock.write_all(head.as_bytes()).await.unwrap();
-    sock.write_all(body.as_bytes()).await.unwrap();
-    sock.shutdown().await.ok();
-}
-
-/// A merchant's notify_url: takes one notification, verifies it, answers the ack (or `fail`).
-async fn notify_receiver(key: Secret) -> (String, tokio::task::JoinHandle<RawFields>) {
-    let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/pay/notify", l.local_addr().unwrap());
-    let task = tokio::spawn(async move {
-        let (mut sock, _) = l.accept().await.unwrap();
-        let body = read_request(&mut sock).await;
-        let fields: RawFields = form_urlencoded::parse(body.as_bytes()).into_owned().collect();
-        let ack = match chaoying::verify_notification(&fields, &key) {
-            Ok(n) => n.ack,
-            Err(_) => "fail".to_string(),
-        };
-        write_response(&mut sock, "text/plain", &ack).await;
-        fields
-    });
-    (url, task)
+/// A merchant's notify_url: verifies each notification, answers the ack (or `fail`).
+async fn notify_receiver(key: Secret) -> (String, Received) {
+    merchant_receiver("/pay/notify", move |fields| chaoying::verify_notification(fields, &key)).await
 }
 
 fn sandbox_key() -> Secret {
@@ -492,7 +404,7 @@ fn wechat_preorder_request(no: &str, trade_type: TradeType, notify_url: Option<S
 async fn wechat_preorder_paid_and_notified() {
     let (sb, client) = setup().await;
     let (url, received) = notify_receiver(sandbox_key()).await;
-    let no = order_no();
+    let no = new_no("CY");
     let r = client.wechat_pre_order(&wechat_preorder_request(&no, TradeType::Native, Some(url))).await.unwrap();
     assert!(r.status.is_success());
     assert!(r.code_url.as_deref().is_some_and(|u| u.starts_with("weixin://")));
@@ -501,7 +413,7 @@ async fn wechat_preorder_paid_and_notified() {
 
     let ack = sb.pay_preorder(GatewayId::Chaoying, &no).await.unwrap();
     assert_eq!(ack.as_deref(), Some("success"));
-    let fields = received.await.unwrap();
+    let fields = received.wait_for(1).await[0].0.clone();
     let n = client.verify_notification(&fields).unwrap();
     assert_eq!(n.order_no, no);
     assert_eq!(n.state, TradeState::Paid);
@@ -520,7 +432,7 @@ async fn wechat_preorder_paid_and_notified() {
     assert!(matches!(client.verify_notification(&forged), Err(Error::SignatureInvalid { .. })));
 
     // JSPAY gives the parameters that start WeChat Pay in the page.
-    let no = order_no();
+    let no = new_no("CY");
     let r = client.wechat_pre_order(&wechat_preorder_request(&no, TradeType::Jspay, None)).await.unwrap();
     let info = r.pay_info.as_ref().and_then(JsonText::parsed).expect("pay_info parsed");
     assert_eq!(info.app_id.as_deref(), Some("wxaee08d155d9de0c5"));
@@ -537,7 +449,7 @@ async fn wechat_preorder_paid_and_notified() {
 async fn alipay_preorder_paid_and_notified() {
     let (sb, client) = setup().await;
     let (url, received) = notify_receiver(sandbox_key()).await;
-    let no = order_no();
+    let no = new_no("CY");
     let req = AlipayPreOrderRequest {
         device_info: Some("device_info_yzq_01".into()),
         body: "超赢支付聚合支付".into(),
@@ -562,7 +474,7 @@ async fn alipay_preorder_paid_and_notified() {
     assert!(r.pay_url.is_some());
 
     assert_eq!(sb.pay_preorder(GatewayId::Chaoying, &no).await.unwrap().as_deref(), Some("success"));
-    let fields = received.await.unwrap();
+    let fields = received.wait_for(1).await[0].0.clone();
     let n = chaoying::verify_notification(&fields, &sandbox_key()).unwrap();
     assert_eq!((n.order_no.as_str(), n.state, n.amount), (no.as_str(), TradeState::Paid, Some(fen(1))));
     assert_eq!(fields.get("buyer_user_id").map(String::as_str), Some("2088822494428872"));
@@ -575,7 +487,7 @@ async fn alipay_preorder_paid_and_notified() {
     assert_eq!((q.state, q.channel.as_deref()), (TradeState::Paid, Some("ALIPAY")));
 
     // NATIVE: a QR code.
-    let no = order_no();
+    let no = new_no("CY");
     let native = AlipayPreOrderRequest {
         out_trade_no: no,
         trade_type: TradeType::Native,
@@ -654,16 +566,19 @@ async fn merchant_operations() {
 async fn invoke_dispatches_every_operation() {
     use serde_json::json;
     let (sb, client) = setup().await;
-    let paid = order_no();
-    let to_cancel = order_no();
-    let face = order_no();
+    let paid = new_no("CY");
+    let to_cancel = new_no("CY");
+    let face = new_no("CY");
     let ops: Vec<(&str, serde_json::Value)> = vec![
         (
             "barcode_pay",
-            json!({"out_trade_no": paid, "total_fee": 300, "auth_code": code("0000"), "body": "x",
+            json!({"out_trade_no": paid, "total_fee": 300, "auth_code": barcode("0000"), "body": "x",
                        "goods_detail": [{"goods_id": "G1", "quantity": 1, "price": 300}]}),
         ),
-        ("BARCODE_PAY", json!({"out_trade_no": to_cancel, "total_fee": 100, "auth_code": code("0000"), "body": "x"})),
+        (
+            "BARCODE_PAY",
+            json!({"out_trade_no": to_cancel, "total_fee": 100, "auth_code": barcode("0000"), "body": "x"}),
+        ),
         (
             "face_pay",
             json!({"paytype": "WECHAT", "openid": "o1", "out_trade_no": face, "total_fee": 1,
@@ -684,10 +599,13 @@ async fn invoke_dispatches_every_operation() {
         ("trade_cancel", json!({"paytype": "WECHAT", "out_trade_no": to_cancel})),
         (
             "wechat_pre_order",
-            json!({"body": "x", "out_trade_no": order_no(), "total_fee": 1, "trade_type": "NATIVE",
+            json!({"body": "x", "out_trade_no": new_no("CY"), "total_fee": 1, "trade_type": "NATIVE",
                                    "product_id": "p1"}),
         ),
-        ("alipay_pre_order", json!({"body": "x", "out_trade_no": order_no(), "total_fee": 1, "trade_type": "NATIVE"})),
+        (
+            "alipay_pre_order",
+            json!({"body": "x", "out_trade_no": new_no("CY"), "total_fee": 1, "trade_type": "NATIVE"}),
+        ),
         ("mch_reg", json!({"key1": "aaa"})),
         ("get_mch_sms_valid", json!({"mobile": "13800000000"})),
         ("get_mch_id", json!({"username": "sandbox", "password": "12345678"})),
@@ -727,19 +645,6 @@ async fn invoke_dispatches_every_operation() {
 
 // ---------------------------------------------------------------------------------------------
 // Untrusted answers and bad input
-
-/// A fake gateway that answers every request with `body`.
-async fn fake_gateway(body: String) -> String {
-    let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", l.local_addr().unwrap());
-    tokio::spawn(async move {
-        while let Ok((mut sock, _)) = l.accept().await {
-            read_request(&mut sock).await;
-            write_response(&mut sock, "application/json", &body).await;
-        }
-    });
-    url
-}
 
 fn signed_answer(pairs: &[(&str, &str)], key: &str) -> RawFields {
     let mut f: RawFields = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
@@ -809,12 +714,12 @@ async fn tampered_and_unsigned_answers_are_rejected() {
 #[tokio::test]
 async fn wrong_key_is_refused_by_the_sandbox_and_its_answer_not_trusted() {
     let sb = Sandbox::start().await.unwrap();
-    let mut cfg = config(&sb);
+    let mut cfg = config(&sb, GatewayId::Chaoying);
     let mut creds = posgate_sandbox::chaoying::test_credentials();
     creds.key = Secret::new("WRONG-KEY");
     cfg.credentials = posgate_core::Credentials::Chaoying(creds);
     let client = chaoying::Client::new(cfg).unwrap();
-    let no = order_no();
+    let no = new_no("CY");
     let e = client.pay(&pay_request(&no, 100, "0000")).await.unwrap_err();
     // The sandbox answered 20002 signed with its own key, which this client cannot verify.
     assert!(matches!(&e, Error::SignatureInvalid { detail } if detail.contains("20002")), "{e:?}");
@@ -824,7 +729,7 @@ async fn wrong_key_is_refused_by_the_sandbox_and_its_answer_not_trusted() {
 #[tokio::test]
 async fn bad_input_is_refused_before_anything_is_sent() {
     let sb = Sandbox::start().await.unwrap();
-    let mut cfg = config(&sb);
+    let mut cfg = config(&sb, GatewayId::Chaoying);
     // Nothing listens here: any request that went out would fail as a network error.
     cfg.base_url = "http://127.0.0.1:9/chaoying".into();
     cfg.connect_timeout = Duration::from_millis(500);
@@ -880,16 +785,16 @@ async fn bad_input_is_refused_before_anything_is_sent() {
 #[tokio::test]
 async fn a_fresh_client_finds_the_wallet_of_an_order_it_did_not_start() {
     let sb = Sandbox::start().await.unwrap();
-    let first = chaoying::Client::new(config(&sb)).unwrap();
-    let no = order_no();
+    let first = chaoying::Client::new(config(&sb, GatewayId::Chaoying)).unwrap();
+    let no = new_no("CY");
     let mut req = pay_request(&no, 700, "0000");
     req.auth_code = format!("28{}", &req.auth_code[2..]); // an Alipay code
     assert_eq!(first.pay(&req).await.unwrap().state, TradeState::Paid);
 
-    let fresh = chaoying::Client::new(config(&sb)).unwrap();
+    let fresh = chaoying::Client::new(config(&sb, GatewayId::Chaoying)).unwrap();
     let q = fresh.query(&no).await.unwrap();
     assert_eq!(q.state, TradeState::Paid, "{q:?}");
     assert_eq!(q.channel.as_deref(), Some("ALIPAY"));
-    let again = chaoying::Client::new(config(&sb)).unwrap();
+    let again = chaoying::Client::new(config(&sb, GatewayId::Chaoying)).unwrap();
     assert_eq!(again.cancel(&no).await.unwrap().state, TradeState::Reversed);
 }

@@ -43,7 +43,7 @@ async fn operations_are_listed_once_with_their_effect() {
 #[tokio::test]
 async fn bad_input_is_refused_before_sending() {
     let sb = Sandbox::start().await.unwrap();
-    let seen = Seen::install(&sb);
+    let seen = Requests::install(&sb);
     for &g in GATEWAYS {
         let gw = client(&sb, g);
         let engine = engine(gw.clone());
@@ -76,7 +76,7 @@ async fn bad_input_is_refused_before_sending() {
         let sent = engine.journal().get(EntryKind::Payment, g, &no).unwrap();
         assert!(sent.as_ref().is_none_or(|e| e.attempts == 0 || e.state == EntryState::Failed), "{g}: {sent:?}");
     }
-    assert_eq!(seen.count(), 0, "nothing reached any gateway");
+    assert_eq!(seen.total(), 0, "nothing reached any gateway");
 }
 
 /// The sandbox's scenario table holds on every gateway: paid at once, paying then paid,
@@ -125,7 +125,7 @@ async fn tampered_notifications_are_rejected() {
         let (op, params, _) = preorder(g, &no, 100, &url);
         gw.invoke(op, params).await.unwrap();
         sb.pay_preorder(g, &no).await.unwrap();
-        let genuine = seen.lock().unwrap().first().cloned().expect("the sandbox posted a notification");
+        let genuine = seen.fields().first().cloned().expect("the sandbox posted a notification");
         assert!(gw.verify_notification(&genuine).is_ok(), "{g}: the genuine notification verifies");
         for key in genuine.keys().filter(|k| !k.contains("sign")) {
             let mut t = genuine.clone();

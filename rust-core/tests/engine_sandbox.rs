@@ -3,95 +3,30 @@
 //! Every test runs once per gateway in `posgate_sandbox::GATEWAYS`, the gateways concurrently.
 
 use std::future::Future;
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 mod kit;
 
-use kit::{notify_server, preorder};
+use kit::{
+    barcode, barcode_charge, client_with, engine_on, fen, field_of, journal_path, new_no, notify_server, pay_request,
+    payment, preorder, remove_journal, schedule, sim, Doomed, Events, Requests, REFUND_CALLS, REFUND_QUERIES,
+};
 use posgate_core::engine::Engine;
-use posgate_core::journal::{Begin, Entry, EntryKind, EntryState, Journal, NOT_SENT};
+use posgate_core::journal::{Begin, EntryKind, EntryState, Journal, NOT_SENT};
 use posgate_core::payment::begin_payment;
 use posgate_core::{
-    Error, Gateway, GatewayId, Money, PayRequest, PaymentEvent, PaymentListener, PollSchedule, RawFields,
-    RefundRequest, RefundState, TradeState,
+    Error, GatewayId, PayRequest, PaymentEvent, PollSchedule, RawFields, RefundRequest, RefundState, TradeState,
 };
-use posgate_sandbox::faults::{Fault, FaultPlan};
+use posgate_sandbox::faults::Fault;
 use posgate_sandbox::{OrderView, Sandbox, SandboxOptions, SimState, GATEWAYS};
 use serde_json::json;
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-fn fen(n: i64) -> Money {
-    Money::from_fen(n, "amount").unwrap()
-}
-
-/// A WeChat-looking barcode ending in the scenario's four digits.
-fn code(last4: &str) -> String {
-    format!("13456789012{last4}")
-}
-
-fn new_no() -> String {
-    posgate_core::ids::new_order_no("E")
-}
-
 fn pay_req(order_no: &str, last4: &str, amount: i64) -> PayRequest {
-    PayRequest {
-        order_no: order_no.into(),
-        amount: fen(amount),
-        auth_code: code(last4),
-        subject: "engine test".into(),
-        terminal_id: None,
-        store_id: None,
-    }
-}
-
-/// A quick schedule: first query after 200 ms, then every 200 ms, up to `deadline_ms`.
-fn schedule(deadline_ms: u64, earliest_reverse_ms: u64) -> PollSchedule {
-    PollSchedule {
-        first_query_after: Duration::from_millis(200),
-        interval: Duration::from_millis(200),
-        deadline: Duration::from_millis(deadline_ms),
-        earliest_reverse: Duration::from_millis(earliest_reverse_ms),
-    }
-}
-
-fn client(sb: &Sandbox, gateway: GatewayId, poll: PollSchedule) -> Arc<dyn Gateway> {
-    let mut cfg = sb.config(gateway).unwrap();
-    cfg.poll = Some(poll);
-    posgate_core::connect(cfg).unwrap()
-}
-
-fn engine(gw: Arc<dyn Gateway>, journal: Journal) -> Arc<Engine> {
-    Engine::on_current_runtime(gw, Arc::new(journal)).unwrap()
-}
-
-fn sim(sb: &Sandbox, gateway: GatewayId, order_no: &str) -> Option<OrderView> {
-    sb.orders().into_iter().find(|o| o.gateway == gateway.as_str() && o.order_no == order_no)
-}
-
-fn payment(journal: &Journal, gateway: GatewayId, order_no: &str) -> Entry {
-    journal.get(EntryKind::Payment, gateway, order_no).unwrap().expect("payment in the journal")
-}
-
-fn field_of(e: &Error) -> &str {
-    match e {
-        Error::InvalidInput { field, .. } => field,
-        other => panic!("expected InvalidInput, got {other:?}"),
-    }
-}
-
-/// A journal file in a fresh temp directory.
-fn journal_path(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "posgate-engine-{tag}-{}-{}",
-        std::process::id(),
-        posgate_core::ids::new_order_no("")
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join("journal.db")
+    pay_request("engine test", order_no, last4, amount)
 }
 
 /// Runs `case` for every simulated gateway, concurrently; a panic in any fails the test.
@@ -122,86 +57,6 @@ async fn wait_for(what: &str, limit: Duration, mut cond: impl FnMut() -> bool) {
     }
 }
 
-/// Records every event it receives.
-#[derive(Default)]
-struct Recorder(Mutex<Vec<PaymentEvent>>);
-
-impl Recorder {
-    fn of(&self, order_no: &str) -> Vec<PaymentEvent> {
-        self.0.lock().unwrap().iter().filter(|e| e.order_no() == order_no).cloned().collect()
-    }
-
-    fn final_state(&self, order_no: &str) -> Option<TradeState> {
-        self.of(order_no).iter().find_map(|e| match e {
-            PaymentEvent::Final { state, .. } => Some(*state),
-            _ => None,
-        })
-    }
-}
-
-impl PaymentListener for Recorder {
-    fn on_event(&self, event: PaymentEvent) {
-        self.0.lock().unwrap().push(event);
-    }
-}
-
-/// A fault plan that remembers every gateway request, to count what was sent, and faults only
-/// the requests set as traps (each trap once, in order).
-#[derive(Default)]
-struct Requests {
-    seen: Mutex<Vec<String>>,
-    traps: Mutex<std::collections::VecDeque<(&'static [&'static str], Fault)>>,
-}
-
-const PAY_CALLS: &[&str] = &["chaoying/UnifiedPay/Gateway?method=pay", "tlinx/mct1/payorder"];
-const REFUND_CALLS: &[&str] = &["chaoying/UnifiedPay/Gateway?method=refund", "tlinx/mct1/payrefund"];
-/// The first request of a refund query.
-const REFUND_QUERIES: &[&str] = &["chaoying/UnifiedPay/Gateway?method=refundquery", "tlinx/mct1/order/view"];
-
-impl Requests {
-    fn install(sb: &Sandbox) -> Arc<Requests> {
-        let r = Arc::new(Requests::default());
-        sb.set_faults(Some(r.clone() as Arc<dyn FaultPlan>));
-        r
-    }
-
-    /// Faults the next request to one of `paths` with `fault`.
-    fn trap(&self, paths: &'static [&'static str], fault: Fault) {
-        self.traps.lock().unwrap().push_back((paths, fault));
-    }
-
-    fn count(&self, paths: &[&str]) -> usize {
-        self.seen.lock().unwrap().iter().filter(|p| paths.contains(&p.as_str())).count()
-    }
-
-    /// Barcode pay calls sent.
-    fn pays(&self) -> usize {
-        self.count(PAY_CALLS)
-    }
-
-    /// Refund calls sent.
-    fn refunds(&self) -> usize {
-        self.count(REFUND_CALLS)
-    }
-}
-
-impl FaultPlan for Requests {
-    fn next(&self, gateway: &str, path: &str) -> Option<Fault> {
-        let request = format!("{gateway}{path}");
-        let mut traps = self.traps.lock().unwrap();
-        let fault = match traps.front() {
-            Some((paths, fault)) if paths.contains(&request.as_str()) => {
-                let f = *fault;
-                traps.pop_front();
-                Some(f)
-            }
-            _ => None,
-        };
-        self.seen.lock().unwrap().push(request);
-        fault
-    }
-}
-
 /// What a cancel of a still-paying order ends as: Chaoying reverses it, TLinx closes it.
 fn unpaid_cancel_states() -> [TradeState; 2] {
     [TradeState::Reversed, TradeState::Closed]
@@ -220,9 +75,9 @@ async fn paying_then_paid_is_polled_in_order() {
         let sb = Sandbox::start().await.unwrap();
         let sent = Requests::install(&sb);
         let journal = Arc::new(Journal::in_memory().unwrap());
-        let engine = Engine::on_current_runtime(client(&sb, g, schedule(3000, 500)), journal.clone()).unwrap();
-        let no = new_no();
-        let events = Arc::new(Recorder::default());
+        let engine = Engine::on_current_runtime(client_with(&sb, g, schedule(3000, 500)), journal.clone()).unwrap();
+        let no = new_no("E");
+        let events = Arc::new(Events::default());
         let r = engine.pay(pay_req(&no, "1001", 1234), Some(events.clone())).await.unwrap();
         assert_eq!(r.state, TradeState::Paid, "{g}: {r:?}");
 
@@ -247,7 +102,7 @@ async fn paying_then_paid_is_polled_in_order() {
         let e = payment(&journal, g, &no);
         assert_eq!((e.state, e.attempts, e.amount), (EntryState::Paid, 1, fen(1234)), "{g}: {e:?}");
         assert!(e.first_sent_at_ms.is_some());
-        assert!(!e.request.contains(&code("1001")), "{g}: the barcode is masked: {}", e.request);
+        assert!(!e.request.contains(&barcode("1001")), "{g}: the barcode is masked: {}", e.request);
         let o = sim(&sb, g, &no).unwrap();
         assert_eq!((o.charges, o.state), (1, SimState::Paid), "{g}: {o:?}");
         assert_eq!(sent.pays(), 1, "{g}");
@@ -263,9 +118,9 @@ async fn paying_past_the_deadline_is_reversed() {
     each_gateway(|g| async move {
         let sb = Sandbox::start().await.unwrap();
         let journal = Arc::new(Journal::in_memory().unwrap());
-        let engine = Engine::on_current_runtime(client(&sb, g, schedule(1500, 500)), journal.clone()).unwrap();
-        let no = new_no();
-        let events = Arc::new(Recorder::default());
+        let engine = Engine::on_current_runtime(client_with(&sb, g, schedule(1500, 500)), journal.clone()).unwrap();
+        let no = new_no("E");
+        let events = Arc::new(Events::default());
         let started = Instant::now();
         let r = engine.pay(pay_req(&no, "1060", 800), Some(events.clone())).await.unwrap();
         assert!(unpaid_cancel_states().contains(&r.state), "{g}: {r:?}");
@@ -299,8 +154,8 @@ async fn no_answer_although_charged_is_paid_once() {
         cfg.poll = Some(schedule(3000, 500));
         let journal = Arc::new(Journal::in_memory().unwrap());
         let engine = Engine::on_current_runtime(posgate_core::connect(cfg).unwrap(), journal.clone()).unwrap();
-        let no = new_no();
-        let events = Arc::new(Recorder::default());
+        let no = new_no("E");
+        let events = Arc::new(Events::default());
         let r = engine.pay(pay_req(&no, "4002", 900), Some(events.clone())).await.unwrap();
         assert_eq!(r.state, TradeState::Paid, "{g}: {r:?}");
         assert!(events.of(&no).iter().any(|e| matches!(e, PaymentEvent::Poll { .. })), "{g}");
@@ -318,8 +173,8 @@ async fn system_error_although_charged_is_paid_by_query() {
         let sb = Sandbox::start().await.unwrap();
         let sent = Requests::install(&sb);
         let journal = Arc::new(Journal::in_memory().unwrap());
-        let engine = Engine::on_current_runtime(client(&sb, g, schedule(3000, 500)), journal.clone()).unwrap();
-        let no = new_no();
+        let engine = Engine::on_current_runtime(client_with(&sb, g, schedule(3000, 500)), journal.clone()).unwrap();
+        let no = new_no("E");
         let r = engine.pay(pay_req(&no, "4001", 700), None).await.unwrap();
         assert_eq!(r.state, TradeState::Paid, "{g}: {r:?}");
         assert_eq!(payment(&journal, g, &no).state, EntryState::Paid, "{g}");
@@ -338,13 +193,13 @@ async fn retries_never_charge_or_refund_twice() {
         let sb = Sandbox::start().await.unwrap();
         let sent = Requests::install(&sb);
         let journal = Arc::new(Journal::in_memory().unwrap());
-        let engine = Engine::on_current_runtime(client(&sb, g, schedule(4000, 500)), journal.clone()).unwrap();
-        let no = new_no();
+        let engine = Engine::on_current_runtime(client_with(&sb, g, schedule(4000, 500)), journal.clone()).unwrap();
+        let no = new_no("E");
 
         // In flight: the retry attaches to the running payment.
         let first = engine.start_payment(pay_req(&no, "1001", 1000), None).unwrap();
         tokio::time::sleep(Duration::from_millis(300)).await;
-        let second_events = Arc::new(Recorder::default());
+        let second_events = Arc::new(Events::default());
         let second = engine.start_payment(pay_req(&no, "1001", 1000), Some(second_events.clone())).unwrap();
         let (a, b) = (first.result().await.unwrap(), second.result().await.unwrap());
         assert_eq!(a.state, TradeState::Paid, "{g}: {a:?}");
@@ -375,7 +230,7 @@ async fn retries_never_charge_or_refund_twice() {
 
         // Many tills retrying at the same instant (threads racing into the journal and the
         // running set): one send, one result.
-        let racing = new_no();
+        let racing = new_no("E");
         let handles: Vec<_> = std::thread::scope(|s| {
             let spawned: Vec<_> = (0..4)
                 .map(|_| s.spawn(|| engine.start_payment(pay_req(&racing, "1001", 777), None).unwrap()))
@@ -428,12 +283,12 @@ async fn a_dropped_caller_never_abandons_the_payment() {
         let sb = Sandbox::start().await.unwrap();
         let sent = Requests::install(&sb);
         let journal = Arc::new(Journal::in_memory().unwrap());
-        let engine = Engine::on_current_runtime(client(&sb, g, schedule(4000, 500)), journal.clone()).unwrap();
-        let reporter = Arc::new(Recorder::default());
+        let engine = Engine::on_current_runtime(client_with(&sb, g, schedule(4000, 500)), journal.clone()).unwrap();
+        let reporter = Arc::new(Events::default());
         engine.set_reporter(Some(reporter.clone()));
 
-        let no = new_no();
-        let listener = Arc::new(Recorder::default());
+        let no = new_no("E");
+        let listener = Arc::new(Events::default());
         let gave_up = tokio::time::timeout(
             Duration::from_millis(300),
             engine.pay(pay_req(&no, "1002", 500), Some(listener.clone())),
@@ -450,8 +305,8 @@ async fn a_dropped_caller_never_abandons_the_payment() {
         assert_eq!(sim(&sb, g, &no).unwrap().charges, 1, "{g}");
 
         // stop_watching: no more events to that listener; the payment still ends paid.
-        let no = new_no();
-        let listener = Arc::new(Recorder::default());
+        let no = new_no("E");
+        let listener = Arc::new(Events::default());
         let handle = engine.start_payment(pay_req(&no, "1002", 600), Some(listener.clone())).unwrap();
         wait_for("a first poll", Duration::from_secs(5), || {
             listener.of(&no).iter().any(|e| matches!(e, PaymentEvent::Poll { .. }))
@@ -471,8 +326,8 @@ async fn a_dropped_caller_never_abandons_the_payment() {
         assert_eq!(sent.pays(), 2, "{g}");
 
         // A reporter set after the payment started still hears how it ends.
-        let late = Arc::new(Recorder::default());
-        let no = new_no();
+        let late = Arc::new(Events::default());
+        let no = new_no("E");
         let handle = engine.start_payment(pay_req(&no, "1001", 700), None).unwrap();
         engine.set_reporter(Some(late.clone()));
         assert_eq!(handle.result().await.unwrap().state, TradeState::Paid, "{g}");
@@ -493,12 +348,12 @@ async fn cashier_cancel_reverses_after_earliest_reverse() {
         let earliest = Duration::from_millis(1500);
         let deadline = 20_000;
         let engine = Engine::on_current_runtime(
-            client(&sb, g, schedule(deadline, earliest.as_millis() as u64)),
+            client_with(&sb, g, schedule(deadline, earliest.as_millis() as u64)),
             journal.clone(),
         )
         .unwrap();
-        let no = new_no();
-        let events = Arc::new(Recorder::default());
+        let no = new_no("E");
+        let events = Arc::new(Events::default());
         let started = Instant::now();
         let handle = engine.start_payment(pay_req(&no, "1030", 300), Some(events.clone())).unwrap();
         wait_for("a first poll", Duration::from_secs(5), || {
@@ -524,7 +379,7 @@ async fn cashier_cancel_reverses_after_earliest_reverse() {
         assert_eq!(o.charges, 0, "{g}: {o:?}");
 
         // Engine::cancel of a settled, paid order reverses it (TLinx: by a full refund).
-        let paid = new_no();
+        let paid = new_no("E");
         assert_eq!(engine.pay(pay_req(&paid, "0000", 250), None).await.unwrap().state, TradeState::Paid);
         let c = engine.cancel(&paid).await.unwrap();
         assert_eq!(c.state, TradeState::Reversed, "{g}: {c:?}");
@@ -536,7 +391,7 @@ async fn cashier_cancel_reverses_after_earliest_reverse() {
         // The cashier cancels while the pay call is still out, and it comes back paid: the
         // cancel still stands (reversed), through the handle and through Engine::cancel.
         for via_engine in [false, true] {
-            let no = new_no();
+            let no = new_no("E");
             let handle = engine.start_payment(pay_req(&no, "0000", 260), None).unwrap();
             let r = if via_engine {
                 engine.cancel(&no).await.unwrap()
@@ -558,37 +413,17 @@ async fn cashier_cancel_reverses_after_earliest_reverse() {
 // ---------------------------------------------------------------------------------------------
 // 8. Recovery after a crash
 
-/// An engine on a runtime of its own, which the test kills (`shutdown_background`) mid-payment.
-struct Doomed {
-    rt: tokio::runtime::Runtime,
-    engine: Arc<Engine>,
-}
-
-impl Doomed {
-    fn new(gw: Arc<dyn Gateway>, path: &PathBuf) -> Doomed {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-        let engine = Engine::new(gw, Arc::new(Journal::open(path).unwrap()), rt.handle().clone());
-        Doomed { rt, engine }
-    }
-
-    /// The crash: every task of the runtime stops where it stands.
-    fn crash(self) {
-        drop(self.engine);
-        self.rt.shutdown_background();
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn recovery_after_a_crash() {
     each_gateway(|g| async move {
         let sb = Sandbox::start().await.unwrap();
         let sent = Requests::install(&sb);
-        let path = journal_path(g.as_str());
+        let path = journal_path(&format!("engine-{g}"));
 
         // (1) Paying when the process dies; recovered while still paying: ends paid, never re-sent.
         let slow = schedule(8000, 500);
-        let doomed = Doomed::new(client(&sb, g, slow), &path);
-        let no = new_no();
+        let doomed = Doomed::new(client_with(&sb, g, slow), &path);
+        let no = new_no("E");
         doomed.engine.start_payment(pay_req(&no, "1003", 1500), None).unwrap();
         let watch = Journal::open(&path).unwrap();
         wait_for("the journal to show paying", Duration::from_secs(5), || {
@@ -599,8 +434,8 @@ async fn recovery_after_a_crash() {
         let after = Journal::open(&path).unwrap();
         let open: Vec<_> = after.unsettled().unwrap().into_iter().map(|e| e.number).collect();
         assert_eq!(open, vec![no.clone()], "{g}: the crash left it unsettled");
-        let recovering = engine(client(&sb, g, slow), Journal::open(&path).unwrap());
-        let reporter = Arc::new(Recorder::default());
+        let recovering = engine_on(client_with(&sb, g, slow), Journal::open(&path).unwrap());
+        let reporter = Arc::new(Events::default());
         recovering.set_reporter(Some(reporter.clone()));
         let rec = recovering.recover().await.unwrap();
         assert_eq!(rec.len(), 1, "{g}: {rec:?}");
@@ -614,8 +449,8 @@ async fn recovery_after_a_crash() {
 
         // (2) Paying when the process dies; recovered after its deadline: reversed.
         let short = schedule(1500, 500);
-        let doomed = Doomed::new(client(&sb, g, short), &path);
-        let late = new_no();
+        let doomed = Doomed::new(client_with(&sb, g, short), &path);
+        let late = new_no("E");
         doomed.engine.start_payment(pay_req(&late, "1060", 2500), None).unwrap();
         wait_for("the journal to show paying", Duration::from_secs(5), || {
             watch.get(EntryKind::Payment, g, &late).unwrap().is_some_and(|e| e.state == EntryState::Paying)
@@ -628,7 +463,7 @@ async fn recovery_after_a_crash() {
         while posgate_core::journal::now_ms() < past {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        let recovering = engine(client(&sb, g, short), Journal::open(&path).unwrap());
+        let recovering = engine_on(client_with(&sb, g, short), Journal::open(&path).unwrap());
         let rec = recovering.recover().await.unwrap();
         assert_eq!(rec.len(), 1, "{g}: {rec:?}");
         assert!(matches!(rec[0].state, EntryState::Reversed | EntryState::Closed), "{g}: {rec:?}");
@@ -639,15 +474,15 @@ async fn recovery_after_a_crash() {
 
         // (2b) Dead while waiting to reverse (the journal says reversing): recovery reverses it.
         let slow_reverse = schedule(800, 3000);
-        let doomed = Doomed::new(client(&sb, g, slow_reverse), &path);
-        let reversing = new_no();
+        let doomed = Doomed::new(client_with(&sb, g, slow_reverse), &path);
+        let reversing = new_no("E");
         doomed.engine.start_payment(pay_req(&reversing, "1060", 2600), None).unwrap();
         wait_for("the journal to show reversing", Duration::from_secs(5), || {
             watch.get(EntryKind::Payment, g, &reversing).unwrap().is_some_and(|e| e.state == EntryState::Reversing)
         })
         .await;
         doomed.crash();
-        let recovering = engine(client(&sb, g, slow_reverse), Journal::open(&path).unwrap());
+        let recovering = engine_on(client_with(&sb, g, slow_reverse), Journal::open(&path).unwrap());
         let rec = recovering.recover().await.unwrap();
         assert_eq!(rec.len(), 1, "{g}: {rec:?}");
         assert!(matches!(rec[0].state, EntryState::Reversed | EntryState::Closed), "{g}: {rec:?}");
@@ -658,11 +493,11 @@ async fn recovery_after_a_crash() {
         assert_eq!(sent.pays(), 3, "{g}");
 
         // (3) Journalled, never sent: recovered as failed (not sent), and may then be sent.
-        let gw = client(&sb, g, short);
-        let unsent = new_no();
+        let gw = client_with(&sb, g, short);
+        let unsent = new_no("E");
         let req = pay_req(&unsent, "0000", 100);
         assert!(matches!(begin_payment(&after, gw.as_ref(), &req).unwrap(), Begin::New(_)));
-        let recovering = engine(gw, Journal::open(&path).unwrap());
+        let recovering = engine_on(gw, Journal::open(&path).unwrap());
         let rec = recovering.recover().await.unwrap();
         assert_eq!(rec.len(), 1, "{g}: {rec:?}");
         assert_eq!((rec[0].state, rec[0].note.as_deref()), (EntryState::Failed, Some(NOT_SENT)), "{g}: {rec:?}");
@@ -675,11 +510,11 @@ async fn recovery_after_a_crash() {
 
         // (4) Journalled, never sent, and the cashier retries before any recovery: it is sent
         // (once), not polled as if it might have left.
-        let gw = client(&sb, g, short);
-        let retried = new_no();
+        let gw = client_with(&sb, g, short);
+        let retried = new_no("E");
         let req = pay_req(&retried, "0000", 120);
         assert!(matches!(begin_payment(&after, gw.as_ref(), &req).unwrap(), Begin::New(_)));
-        let live = engine(gw, Journal::open(&path).unwrap());
+        let live = engine_on(gw, Journal::open(&path).unwrap());
         assert_eq!(live.pay(req, None).await.unwrap().state, TradeState::Paid, "{g}");
         let e = payment(&after, g, &retried);
         assert_eq!((e.state, e.attempts), (EntryState::Paid, 1), "{g}: {e:?}");
@@ -687,7 +522,7 @@ async fn recovery_after_a_crash() {
         assert_eq!(sent.pays(), 5, "{g}");
 
         assert!(after.unsettled().unwrap().is_empty(), "{g}");
-        let _ = std::fs::remove_dir_all(path.parent().unwrap());
+        remove_journal(&path);
     })
     .await;
 }
@@ -695,31 +530,15 @@ async fn recovery_after_a_crash() {
 // ---------------------------------------------------------------------------------------------
 // A charge by name through invoke runs through the journal and the machine too
 
-/// The gateway's barcode charge by name, as `invoke` takes it.
-fn barcode_op(g: GatewayId, no: &str, last4: &str, amount: i64) -> (&'static str, serde_json::Value) {
-    match g {
-        GatewayId::Chaoying => (
-            "barcode_pay",
-            json!({"out_trade_no": no, "total_fee": amount, "auth_code": code(last4), "body": "engine test"}),
-        ),
-        GatewayId::Tlinx => (
-            "payorder",
-            json!({"scenario": "barcode", "out_no": no, "pmt_tag": "Weixin", "original_amount": amount,
-                   "trade_amount": amount, "auth_code": code(last4)}),
-        ),
-        other => panic!("{other}: add its barcode operation to barcode_op"),
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invoke_charges_are_journalled_and_settled() {
     each_gateway(|g| async move {
         let sb = Sandbox::start().await.unwrap();
         let sent = Requests::install(&sb);
         let journal = Arc::new(Journal::in_memory().unwrap());
-        let engine = Engine::on_current_runtime(client(&sb, g, schedule(3000, 500)), journal.clone()).unwrap();
-        let no = new_no();
-        let (op, params) = barcode_op(g, &no, "1001", 640);
+        let engine = Engine::on_current_runtime(client_with(&sb, g, schedule(3000, 500)), journal.clone()).unwrap();
+        let no = new_no("E");
+        let (op, params) = barcode_charge(g, &no, "1001", 640, "engine test");
         let v = engine.invoke(op, params.clone()).await.unwrap();
         assert_eq!(v["state"], "paid", "{g}: {v}");
         let e = payment(&journal, g, &no);
@@ -729,7 +548,7 @@ async fn invoke_charges_are_journalled_and_settled() {
         assert_eq!(engine.invoke(op, params).await.unwrap()["state"], "paid", "{g}");
         assert_eq!(sent.pays(), 1, "{g}");
         // Another amount under the same number: refused unsent.
-        let (op, params) = barcode_op(g, &no, "1001", 641);
+        let (op, params) = barcode_charge(g, &no, "1001", 641, "engine test");
         assert_eq!(field_of(&engine.invoke(op, params).await.unwrap_err()), "order_no", "{g}");
         assert_eq!(sent.pays(), 1, "{g}");
     })
@@ -743,8 +562,8 @@ async fn recovery_settles_unknown_refunds() {
     each_gateway(|g| async move {
         let sb = Sandbox::start().await.unwrap();
         let sent = Requests::install(&sb);
-        let path = journal_path(&format!("refund-{g}"));
-        let engine = engine(client(&sb, g, schedule(3000, 500)), Journal::open(&path).unwrap());
+        let path = journal_path(&format!("engine-refund-{g}"));
+        let engine = engine_on(client_with(&sb, g, schedule(3000, 500)), Journal::open(&path).unwrap());
         let journal = Journal::open(&path).unwrap();
         let refund = |order_no: &str, amount: i64| RefundRequest {
             order_no: order_no.into(),
@@ -755,7 +574,7 @@ async fn recovery_settles_unknown_refunds() {
         };
 
         // (1) The refund never reached the gateway, and its queries find nothing.
-        let lost = new_no();
+        let lost = new_no("E");
         assert_eq!(engine.pay(pay_req(&lost, "0000", 1000), None).await.unwrap().state, TradeState::Paid);
         sent.trap(REFUND_CALLS, Fault::ResetBeforeCommit);
         let req = refund(&lost, 400);
@@ -765,7 +584,7 @@ async fn recovery_settles_unknown_refunds() {
         assert_eq!(journal.unsettled().unwrap().len(), 1, "{g}");
 
         // (2) The refund went through, but its answer and every query of it were lost.
-        let done = new_no();
+        let done = new_no("E");
         assert_eq!(engine.pay(pay_req(&done, "0000", 1000), None).await.unwrap().state, TradeState::Paid);
         sent.trap(REFUND_CALLS, Fault::ResetAfterCommit);
         for _ in 0..3 {
@@ -786,7 +605,7 @@ async fn recovery_settles_unknown_refunds() {
         assert_eq!(sim(&sb, g, &lost).unwrap().refunded, 400, "{g}");
         assert_eq!(sim(&sb, g, &done).unwrap().refunded, 300, "{g}: never refunded twice");
         assert!(journal.unsettled().unwrap().is_empty(), "{g}");
-        let _ = std::fs::remove_dir_all(path.parent().unwrap());
+        remove_journal(&path);
     })
     .await;
 }
@@ -819,8 +638,8 @@ async fn notifications_are_checked_against_the_journal() {
     each_gateway(|g| async move {
         let sb = Sandbox::start().await.unwrap();
         let journal = Arc::new(Journal::in_memory().unwrap());
-        let engine = Engine::on_current_runtime(client(&sb, g, schedule(3000, 500)), journal.clone()).unwrap();
-        let no = new_no();
+        let engine = Engine::on_current_runtime(client_with(&sb, g, schedule(3000, 500)), journal.clone()).unwrap();
+        let no = new_no("E");
         let ack = preorder(g, &no, 0, "").2;
         let (url, seen) = notify_server(ack).await;
         let (op, params, _) = preorder(g, &no, 480, &url);
@@ -834,7 +653,7 @@ async fn notifications_are_checked_against_the_journal() {
         assert_eq!(field_of(&again), "order_no", "{g}: {again:?}");
 
         assert_eq!(sb.pay_preorder(g, &no).await.unwrap().as_deref(), Some(ack), "{g}");
-        let fields = seen.lock().unwrap().first().cloned().expect("a notification");
+        let fields = seen.fields().first().cloned().expect("a notification");
         let check = engine.check_notification(&fields).unwrap();
         assert!(!check.duplicate, "{g}");
         assert_eq!((check.notification.order_no.as_str(), check.notification.state), (no.as_str(), TradeState::Paid));
@@ -861,7 +680,7 @@ async fn notifications_are_checked_against_the_journal() {
         }
         // Signed correctly for an order the journal does not know.
         let order_field = if g == GatewayId::Chaoying { "out_trade_no" } else { "out_no" };
-        let stranger = new_no();
+        let stranger = new_no("E");
         let e = engine.check_notification(&resigned(g, &fields, &[(order_field, &stranger)])).unwrap_err();
         assert_eq!(field_of(&e), "order_no", "{g}: {e:?}");
         // Tampered.
@@ -890,15 +709,15 @@ async fn a_charge_paid_at_once_settles_without_a_query() {
             deadline: Duration::from_secs(120),
             earliest_reverse: Duration::from_secs(15),
         };
-        let engine = Engine::on_current_runtime(client(&sb, g, slow), journal.clone()).unwrap();
-        let no = new_no();
+        let engine = Engine::on_current_runtime(client_with(&sb, g, slow), journal.clone()).unwrap();
+        let no = new_no("E");
         let (op, params) = match g {
             GatewayId::Chaoying => (
                 "face_pay",
                 json!({"paytype": "WECHAT", "openid": "oFacePayer", "out_trade_no": no, "total_fee": 880,
                        "face_code": "1200610988280000", "body": "face test"}),
             ),
-            _ => barcode_op(g, &no, "0000", 880),
+            _ => barcode_charge(g, &no, "0000", 880, "engine test"),
         };
         let v =
             tokio::time::timeout(Duration::from_secs(20), engine.invoke(op, params)).await.expect("settled at once");
@@ -908,7 +727,7 @@ async fn a_charge_paid_at_once_settles_without_a_query() {
         assert_eq!((e.state, e.amount), (EntryState::Paid, fen(880)), "{g}: {e:?}");
         assert_eq!(sent.count(QUERIES), 0, "{g}: no query for a charge its answer settled");
         // The journal's copy of the request is masked: no face code, openid or barcode in it.
-        for secret in ["1200610988280000", "oFacePayer", &code("0000")] {
+        for secret in ["1200610988280000", "oFacePayer", &barcode("0000")] {
             assert!(!e.request.contains(secret), "{g}: journal holds {secret}: {}", e.request);
         }
     })
@@ -923,12 +742,12 @@ async fn query_refund_query_cancel_and_close_reach_the_journal() {
     each_gateway(|g| async move {
         let sb = Sandbox::start().await.unwrap();
         let journal = Arc::new(Journal::in_memory().unwrap());
-        let gw = client(&sb, g, schedule(3000, 500));
+        let gw = client_with(&sb, g, schedule(3000, 500));
         let engine = Engine::on_current_runtime(gw.clone(), journal.clone()).unwrap();
         let (url, _seen) = notify_server(preorder(g, "X", 0, "").2).await;
 
         // A pre-order the payer pays: the app's query settles the journal's open entry.
-        let no = new_no();
+        let no = new_no("E");
         let (op, params, _) = preorder(g, &no, 500, &url);
         engine.invoke(op, params).await.unwrap();
         assert_eq!(payment(&journal, g, &no).state, EntryState::Paying, "{g}");
@@ -938,7 +757,7 @@ async fn query_refund_query_cancel_and_close_reach_the_journal() {
 
         // A refund a crash left unknown (journalled and sent, no answer recorded): the app's
         // refund query settles it.
-        let refund_no = new_no();
+        let refund_no = new_no("E");
         let req = RefundRequest {
             order_no: no.clone(),
             refund_no: refund_no.clone(),
@@ -964,7 +783,7 @@ async fn query_refund_query_cancel_and_close_reach_the_journal() {
         );
 
         // An unpaid pre-order cancelled by name: journalled as a cancel, the order closed.
-        let open = new_no();
+        let open = new_no("E");
         let (op, params, _) = preorder(g, &open, 300, &url);
         engine.invoke(op, params).await.unwrap();
         let (op, params) = match g {

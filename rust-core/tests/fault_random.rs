@@ -7,10 +7,12 @@
 //! Reproduce a run with `POSGATE_FAULT_SEEDS=7,8 cargo test -p posgate-core --test fault_random -- --nocapture`.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod kit;
+
+use kit::{journal_path, pay_request, remove_journal, schedule, Doomed};
 use posgate_core::engine::{Engine, PaymentHandle};
 use posgate_core::journal::{now_ms, Entry, EntryKind, EntryState, Journal};
 use posgate_core::{Error, Gateway, GatewayId, Money, PayRequest, PollSchedule, RefundRequest, TradeState};
@@ -37,14 +39,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_millis(400);
 
 /// The deadline falls right when `1002` turns paid, so some payments are charged just as they
 /// are reversed.
-fn schedule() -> PollSchedule {
-    PollSchedule {
-        first_query_after: Duration::from_millis(200),
-        interval: Duration::from_millis(200),
-        deadline: Duration::from_millis(2000),
-        earliest_reverse: Duration::from_millis(500),
-    }
-}
+const SCHEDULE: PollSchedule = schedule(2000, 500);
 
 fn seeds() -> Vec<u64> {
     match std::env::var("POSGATE_FAULT_SEEDS") {
@@ -59,38 +54,12 @@ fn client(sb: &Sandbox, gateway: GatewayId) -> Arc<dyn Gateway> {
     let mut cfg = sb.config(gateway).unwrap();
     cfg.request_timeout = REQUEST_TIMEOUT;
     cfg.connect_timeout = REQUEST_TIMEOUT;
-    cfg.poll = Some(schedule());
+    cfg.poll = Some(SCHEDULE);
     posgate_core::connect(cfg).unwrap()
 }
 
 fn pay_req(order_no: &str, last4: &str, amount: i64) -> PayRequest {
-    PayRequest {
-        order_no: order_no.into(),
-        amount: Money::from_fen(amount, "amount").unwrap(),
-        auth_code: format!("13456789012{last4}"),
-        subject: "fault storm".into(),
-        terminal_id: None,
-        store_id: None,
-    }
-}
-
-/// An engine on a runtime of its own, killed (`shutdown_background`) at a random moment.
-struct Doomed {
-    rt: tokio::runtime::Runtime,
-    engine: Arc<Engine>,
-}
-
-impl Doomed {
-    fn new(gw: Arc<dyn Gateway>, path: &Path) -> Doomed {
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-        let engine = Engine::new(gw, Arc::new(Journal::open(path).unwrap()), rt.handle().clone());
-        Doomed { rt, engine }
-    }
-
-    fn crash(self) {
-        drop(self.engine);
-        self.rt.shutdown_background();
-    }
+    pay_request("fault storm", order_no, last4, amount)
 }
 
 /// One payment the test asked for.
@@ -119,9 +88,7 @@ async fn run_seed(gateway: GatewayId, seed: u64) -> Outcome {
     let sb = Sandbox::start_with(0, SandboxOptions { hang: HANG }).await.unwrap();
     let plan = Arc::new(RandomFaults::new(seed ^ salt, FAULT_RATE, &Fault::ALL));
     sb.set_faults(Some(plan.clone() as Arc<dyn FaultPlan>));
-    let dir = std::env::temp_dir().join(format!("posgate-fault-{gateway}-{seed}-{}-{}", std::process::id(), now_ms()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path: PathBuf = dir.join("journal.db");
+    let path = journal_path(&format!("fault-{gateway}-{seed}"));
     let engine = Engine::on_current_runtime(client(&sb, gateway), Arc::new(Journal::open(&path).unwrap())).unwrap();
 
     let mut out = Outcome::default();
@@ -251,7 +218,7 @@ async fn run_seed(gateway: GatewayId, seed: u64) -> Outcome {
     let last_sent =
         Journal::open(&path).unwrap().list().unwrap().iter().filter_map(|e| e.first_sent_at_ms).max().unwrap_or(0);
     // Past every deadline, so recovery queries once and reverses what is still paying.
-    while now_ms() < last_sent + schedule().deadline.as_millis() as i64 + 100 {
+    while now_ms() < last_sent + SCHEDULE.deadline.as_millis() as i64 + 100 {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let unsettled_before = Journal::open(&path).unwrap().unsettled().unwrap().len();
@@ -393,7 +360,7 @@ async fn run_seed(gateway: GatewayId, seed: u64) -> Outcome {
         println!("  PROBLEM {gateway} seed {seed}: {p}");
     }
     if problems.is_empty() {
-        let _ = std::fs::remove_dir_all(&dir);
+        remove_journal(&path);
     } else {
         println!("  journal kept at {}", path.display());
     }

@@ -3,48 +3,27 @@
 //! after "用户支付中", RSA-signed callbacks (verified, tampered ones rejected), answers that
 //! cannot be trusted, and input refused before sending.
 
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
+mod kit;
+
+use kit::{
+    code_of, config, engine, fake_gateway, fen, field_of, merchant_receiver, mini_pay_json, new_no, open_id, payment,
+    schedule, sim, Events, Received, Requests,
+};
 use posgate_core::engine::Engine;
-use posgate_core::journal::{EntryKind, EntryState, Journal};
+use posgate_core::journal::{EntryKind, EntryState};
 use posgate_core::sunmi::{self, *};
 use posgate_core::Operations as _;
 use posgate_core::{
-    Error, Gateway, GatewayConfig, GatewayId, Money, PaymentEvent, PollSchedule, RawFields, RefundRequest, RefundState,
-    TradeState,
+    Error, Gateway, GatewayConfig, GatewayId, PaymentEvent, RawFields, RefundRequest, RefundState, TradeState,
 };
-use posgate_sandbox::faults::{Fault, FaultPlan};
 use posgate_sandbox::{Sandbox, SandboxOptions, SimState};
 use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
-
-fn fen(n: i64) -> Money {
-    Money::from_fen(n, "amount").unwrap()
-}
-
-fn order_no() -> String {
-    posgate_core::ids::new_order_no("SM")
-}
-
-/// An openId ending in the scenario's four digits.
-fn open_id(tail: &str) -> String {
-    format!("oG-NZ5LHRuFlGF7bKEbXtj{tail}")
-}
-
-fn config(sb: &Sandbox) -> GatewayConfig {
-    sb.config(GatewayId::Sunmi).expect("the sandbox simulates sunmi")
-}
 
 async fn setup() -> (Sandbox, sunmi::Client) {
-    let sb = Sandbox::start().await.unwrap();
-    let client = sunmi::Client::new(config(&sb)).unwrap();
-    (sb, client)
-}
-
-fn sim(sb: &Sandbox, no: &str) -> Option<posgate_sandbox::OrderView> {
-    sb.orders().into_iter().find(|o| o.gateway == "sunmi" && o.order_no == no)
+    kit::setup(GatewayId::Sunmi, sunmi::Client::new).await
 }
 
 fn mini_pay(no: &str, amount: i64, open_id: &str) -> MiniPayRequest {
@@ -59,59 +38,8 @@ fn mini_pay(no: &str, amount: i64, open_id: &str) -> MiniPayRequest {
     }
 }
 
-fn mini_pay_json(no: &str, amount: i64, open_id: &str) -> serde_json::Value {
-    json!({"totalAmount": amount, "miniAppId": posgate_sandbox::sunmi::MINI_APP_ID, "openId": open_id, "orderId": no})
-}
-
-fn engine(gw: Arc<dyn Gateway>) -> Arc<Engine> {
-    Engine::on_current_runtime(gw, Arc::new(Journal::in_memory().unwrap())).unwrap()
-}
-
 fn journal_state(e: &Engine, no: &str) -> EntryState {
-    e.journal().get(EntryKind::Payment, GatewayId::Sunmi, no).unwrap().expect("journalled").state
-}
-
-type Events = Arc<Mutex<Vec<PaymentEvent>>>;
-
-fn listener() -> (Events, Arc<dyn posgate_core::PaymentListener>) {
-    let events: Events = Arc::default();
-    let sink = events.clone();
-    (events, Arc::new(move |e| sink.lock().unwrap().push(e)))
-}
-
-fn polls(events: &Events) -> usize {
-    events.lock().unwrap().iter().filter(|e| matches!(e, PaymentEvent::Poll { .. })).count()
-}
-
-fn code_of(e: &Error) -> &str {
-    match e {
-        Error::GatewayRejected { code, .. } => code,
-        other => panic!("not a rejection: {other:?}"),
-    }
-}
-
-fn field_of(e: &Error) -> &str {
-    match e {
-        Error::InvalidInput { field, .. } => field,
-        other => panic!("not invalid input: {other:?}"),
-    }
-}
-
-/// Records when each request reached the simulator; injects nothing.
-#[derive(Default)]
-struct Recorder(Mutex<Vec<(String, Instant)>>);
-
-impl FaultPlan for Recorder {
-    fn next(&self, _gateway: &str, path: &str) -> Option<Fault> {
-        self.0.lock().unwrap().push((path.to_string(), Instant::now()));
-        None
-    }
-}
-
-impl Recorder {
-    fn times(&self, path: &str) -> Vec<Instant> {
-        self.0.lock().unwrap().iter().filter(|(p, _)| p == path).map(|(_, t)| *t).collect()
-    }
+    payment(e.journal(), GatewayId::Sunmi, no).state
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -124,10 +52,10 @@ async fn prepay_and_wait(
     e: &Arc<Engine>,
     no: &str,
     tail: &str,
-) -> (posgate_core::Result<serde_json::Value>, posgate_core::Result<posgate_core::TradeResult>, Events) {
+) -> (posgate_core::Result<serde_json::Value>, posgate_core::Result<posgate_core::TradeResult>, Arc<Events>) {
     let first = e.invoke("mini_pay", mini_pay_json(no, 1580, &open_id(tail))).await;
-    let (events, l) = listener();
-    let settled = e.follow_preorder(no, Some(l)).await;
+    let events = Arc::new(Events::default());
+    let settled = e.follow_preorder(no, Some(events.clone())).await;
     (first, settled, events)
 }
 
@@ -135,7 +63,7 @@ async fn prepay_and_wait(
 async fn scenario_0000_paid_at_once() {
     let (sb, client) = setup().await;
     let e = engine(Arc::new(client));
-    let no = order_no();
+    let no = new_no("SM");
     let (first, settled, events) = prepay_and_wait(&e, &no, "0000").await;
     let first = first.unwrap();
     assert_eq!((first["state"].clone(), first["resultCode"].clone()), (json!(3), json!("T00")), "{first}");
@@ -145,9 +73,9 @@ async fn scenario_0000_paid_at_once() {
     assert_eq!(r.state, TradeState::Paid);
     assert_eq!(r.amount, Some(fen(1580)));
     assert_eq!(r.channel.as_deref(), Some("wxpay"));
-    assert_eq!(polls(&events), 1);
+    assert_eq!(events.polls(), 1);
     assert_eq!(journal_state(&e, &no), EntryState::Paid);
-    assert_eq!(sim(&sb, &no).unwrap().charges, 1);
+    assert_eq!(sim(&sb, GatewayId::Sunmi, &no).unwrap().charges, 1);
     // Settled: asked again, the journal answers.
     assert_eq!(e.follow_preorder(&no, None).await.unwrap().state, TradeState::Paid);
 }
@@ -156,7 +84,7 @@ async fn scenario_0000_paid_at_once() {
 async fn scenario_1002_paying_then_paid() {
     let (sb, client) = setup().await;
     let e = engine(Arc::new(client));
-    let no = order_no();
+    let no = new_no("SM");
     let (first, settled, events) = prepay_and_wait(&e, &no, "1002").await;
     let first = first.unwrap();
     // The seed's "用户支付中": state 1, resultCode T00.
@@ -166,44 +94,44 @@ async fn scenario_1002_paying_then_paid() {
     assert!(package.starts_with("prepay_id="), "{first}");
     let r = settled.unwrap();
     assert_eq!(r.state, TradeState::Paid);
-    assert!(polls(&events) >= 2, "{:?}", events.lock().unwrap());
+    assert!(events.polls() >= 2, "{:?}", events.0.lock().unwrap());
     assert_eq!(journal_state(&e, &no), EntryState::Paid);
-    assert_eq!(sim(&sb, &no).unwrap().charges, 1);
+    assert_eq!(sim(&sb, GatewayId::Sunmi, &no).unwrap().charges, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scenario_2002_paying_then_failed() {
     let (sb, client) = setup().await;
     let e = engine(Arc::new(client));
-    let no = order_no();
+    let no = new_no("SM");
     let (_, settled, events) = prepay_and_wait(&e, &no, "2002").await;
     let r = settled.unwrap();
     assert_eq!(r.state, TradeState::Failed);
     assert_eq!(r.gateway_code.as_deref(), Some("T07"));
-    assert!(polls(&events) >= 2);
+    assert!(events.polls() >= 2);
     assert_eq!(journal_state(&e, &no), EntryState::Failed);
-    assert_eq!(sim(&sb, &no).unwrap().charges, 0);
+    assert_eq!(sim(&sb, GatewayId::Sunmi, &no).unwrap().charges, 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scenario_3001_declined_and_3002_invalid() {
     let (sb, client) = setup().await;
     let e = engine(Arc::new(client));
-    let no = order_no();
+    let no = new_no("SM");
     let (first, settled, _) = prepay_and_wait(&e, &no, "3001").await;
     assert_eq!(first.unwrap()["state"], 5);
     let r = settled.unwrap();
     assert_eq!((r.state, r.gateway_code.as_deref()), (TradeState::Failed, Some("T02")));
     assert_eq!(r.message.as_deref(), Some("余额不足"));
     assert_eq!(journal_state(&e, &no), EntryState::Failed);
-    assert_eq!(sim(&sb, &no).unwrap().charges, 0);
+    assert_eq!(sim(&sb, GatewayId::Sunmi, &no).unwrap().charges, 0);
 
     // Refused outright: no order anywhere, the journal says failed.
-    let no = order_no();
+    let no = new_no("SM");
     let err = e.invoke("mini_pay", mini_pay_json(&no, 100, &open_id("3002"))).await.unwrap_err();
     assert_eq!(code_of(&err), "Q03");
     assert_eq!(journal_state(&e, &no), EntryState::Failed);
-    assert!(sim(&sb, &no).is_none());
+    assert!(sim(&sb, GatewayId::Sunmi, &no).is_none());
     let err = e.follow_preorder(&no, None).await.unwrap();
     assert_eq!(err.state, TradeState::Failed);
 }
@@ -212,22 +140,22 @@ async fn scenario_3001_declined_and_3002_invalid() {
 async fn scenario_4001_system_error_resolved_by_query() {
     let (sb, client) = setup().await;
     let e = engine(Arc::new(client));
-    let no = order_no();
+    let no = new_no("SM");
     let (first, settled, _) = prepay_and_wait(&e, &no, "4001").await;
     // S03 says nothing about the order: the answer is handed over, the journal keeps it paying.
     assert_eq!(first.unwrap()["sub_code"], "S03");
     assert_eq!(settled.unwrap().state, TradeState::Paid);
     assert_eq!(journal_state(&e, &no), EntryState::Paid);
-    assert_eq!(sim(&sb, &no).unwrap().charges, 1);
+    assert_eq!(sim(&sb, GatewayId::Sunmi, &no).unwrap().charges, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scenario_4002_no_answer_resolved_by_query() {
     let sb = Sandbox::start_with(0, SandboxOptions { hang: Duration::from_secs(3) }).await.unwrap();
-    let mut cfg = config(&sb);
+    let mut cfg = config(&sb, GatewayId::Sunmi);
     cfg.request_timeout = Duration::from_millis(800);
     let e = engine(posgate_core::connect(cfg).unwrap());
-    let no = order_no();
+    let no = new_no("SM");
     let (first, settled, _) = prepay_and_wait(&e, &no, "4002").await;
     let err = first.unwrap_err();
     assert!(err.outcome_unknown(), "{err:?}");
@@ -235,43 +163,37 @@ async fn scenario_4002_no_answer_resolved_by_query() {
     assert_eq!(journal_state(&e, &no), EntryState::Paid);
     let o = e.journal().get(EntryKind::Payment, GatewayId::Sunmi, &no).unwrap().unwrap();
     assert_eq!(o.attempts, 1, "never sent twice");
-    assert_eq!(sim(&sb, &no).unwrap().charges, 1);
+    assert_eq!(sim(&sb, GatewayId::Sunmi, &no).unwrap().charges, 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unpaid_prepay_past_the_deadline_needs_attention() {
     let sb = Sandbox::start().await.unwrap();
-    let mut cfg = config(&sb);
-    cfg.poll = Some(PollSchedule {
-        first_query_after: Duration::from_millis(200),
-        interval: Duration::from_millis(200),
-        deadline: Duration::from_millis(900),
-        earliest_reverse: Duration::from_millis(100),
-    });
+    let mut cfg = config(&sb, GatewayId::Sunmi);
+    cfg.poll = Some(schedule(900, 100));
     let e = engine(posgate_core::connect(cfg).unwrap());
-    let no = order_no();
+    let no = new_no("SM");
     // An openId without digits: waits for the payer, who never comes.
     e.invoke("mini_pay", mini_pay_json(&no, 300, "oSandboxPayerWhoNeverPays")).await.unwrap();
-    let (events, l) = listener();
-    let r = &e.follow_preorder(&no, Some(l)).await.unwrap();
+    let events = Arc::new(Events::default());
+    let r = &e.follow_preorder(&no, Some(events.clone())).await.unwrap();
     // Sunmi has no cancel: nothing to reverse with, a person looks at it.
     assert_eq!(r.state, TradeState::NeedsAttention, "{r:?}");
-    assert!(events.lock().unwrap().iter().any(|e| matches!(e, PaymentEvent::Reversing { .. })));
+    assert!(events.0.lock().unwrap().iter().any(|e| matches!(e, PaymentEvent::Reversing { .. })));
     assert_eq!(journal_state(&e, &no), EntryState::NeedsAttention);
-    assert_eq!(sim(&sb, &no).unwrap().state, SimState::Paying);
+    assert_eq!(sim(&sb, GatewayId::Sunmi, &no).unwrap().state, SimState::Paying);
 }
 
 /// SPEC-NOTES "Polling": after "用户支付中", the first query comes no sooner than 10 s later.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn first_query_no_sooner_than_10_s_after_paying() {
     let sb = Sandbox::start().await.unwrap();
-    let rec = Arc::new(Recorder::default());
-    sb.set_faults(Some(rec.clone()));
-    let mut cfg = config(&sb);
+    let rec = Requests::install(&sb);
+    let mut cfg = config(&sb, GatewayId::Sunmi);
     cfg.poll = None; // Sunmi's own schedule
     let e = engine(posgate_core::connect(cfg).unwrap());
     assert!(e.gateway().schedule().first_query_after >= Duration::from_secs(10));
-    let no = order_no();
+    let no = new_no("SM");
     let (first, settled, events) = prepay_and_wait(&e, &no, "1003").await;
     assert_eq!(first.unwrap()["resultMsg"], "用户支付中");
     assert_eq!(settled.unwrap().state, TradeState::Paid);
@@ -282,7 +204,7 @@ async fn first_query_no_sooner_than_10_s_after_paying() {
     let waited = queries[0] - prepaid[0];
     assert!(waited >= Duration::from_secs(10), "first query after {waited:?}");
     assert!(waited < Duration::from_secs(13), "first query after {waited:?}");
-    assert_eq!(polls(&events), 1);
+    assert_eq!(events.polls(), 1);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -292,7 +214,7 @@ async fn first_query_no_sooner_than_10_s_after_paying() {
 async fn official_account_binding_in_order_then_jsapi_pay_in_yuan() {
     let (sb, client) = setup().await;
     let account = "wxnewaccount0001";
-    let no = order_no();
+    let no = new_no("SM");
     let js = JsApiPayRequest {
         merchant_no: None,
         total_amount: fen(15800),
@@ -305,7 +227,7 @@ async fn official_account_binding_in_order_then_jsapi_pay_in_yuan() {
     // Not bound yet: refused, nothing created.
     let e = client.js_api_pay(&js).await.unwrap_err();
     assert_eq!(code_of(&e), "Q03");
-    assert!(sim(&sb, &no).is_none());
+    assert!(sim(&sb, GatewayId::Sunmi, &no).is_none());
 
     // The directory first is refused: the account must come first.
     let mut dir = PayBindRequest::new(ConfigType::PayUrl);
@@ -327,7 +249,7 @@ async fn official_account_binding_in_order_then_jsapi_pay_in_yuan() {
     let r = client.js_api_pay(&js).await.unwrap();
     // 158.00 yuan on the wire (the sandbox refuses fen here), 15800 fen everywhere else.
     assert_eq!(r.amount, Some(fen(15800)));
-    assert_eq!(sim(&sb, &no).unwrap().amount, 15800);
+    assert_eq!(sim(&sb, GatewayId::Sunmi, &no).unwrap().amount, 15800);
     assert_eq!(r.trade_state(), TradeState::Paid);
     assert_eq!(r.platform, Some(Platform::Wxpay));
     let info = r.cloud_pay_info.as_ref().and_then(JsonText::parsed).expect("cloudPayInfo object");
@@ -365,13 +287,13 @@ async fn official_account_binding_in_order_then_jsapi_pay_in_yuan() {
 #[tokio::test]
 async fn mini_pay_in_fen_and_unbound_mini_program() {
     let (sb, client) = setup().await;
-    let no = order_no();
+    let no = new_no("SM");
     let r = client.mini_pay(&mini_pay(&no, 1, &open_id("0000"))).await.unwrap();
     assert_eq!(r.amount, Some(fen(1)));
-    assert_eq!(sim(&sb, &no).unwrap().amount, 1);
+    assert_eq!(sim(&sb, GatewayId::Sunmi, &no).unwrap().amount, 1);
     assert_eq!(r.order_id.as_deref(), Some(no.as_str()));
     assert!(r.cloud_pay_info.as_ref().and_then(JsonText::parsed).is_some(), "a JSON string, parsed");
-    let mut unbound = mini_pay(&order_no(), 1, &open_id("0000"));
+    let mut unbound = mini_pay(&new_no("SM"), 1, &open_id("0000"));
     unbound.mini_app_id = "wxnotbound".into();
     assert_eq!(code_of(&client.mini_pay(&unbound).await.unwrap_err()), "Q03");
 }
@@ -382,7 +304,7 @@ async fn mini_pay_in_fen_and_unbound_mini_program() {
 #[tokio::test]
 async fn query_by_every_number_and_scope() {
     let (_sb, client) = setup().await;
-    let no = order_no();
+    let no = new_no("SM");
     let paid = client.mini_pay(&mini_pay(&no, 2000, &open_id("0000"))).await.unwrap();
     let mis = paid.mis_id.clone().unwrap();
     let platform = paid.platform_id.clone().unwrap();
@@ -419,7 +341,7 @@ async fn query_by_every_number_and_scope() {
     assert!(client.is_order_not_found(&e));
 
     // A waiting prepay reads paying ("订单未支付", state 2).
-    let waiting = order_no();
+    let waiting = new_no("SM");
     client.mini_pay(&mini_pay(&waiting, 100, "oSandboxWaitingPayer")).await.unwrap();
     let r = client.query(&waiting).await.unwrap();
     assert_eq!((r.state, r.gateway_code.as_deref()), (TradeState::Paying, Some("D08")));
@@ -431,7 +353,7 @@ async fn query_by_every_number_and_scope() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refund_partial_full_idempotent_and_refund_query() {
     let (sb, client) = setup().await;
-    let no = order_no();
+    let no = new_no("SM");
     let paid = client.mini_pay(&mini_pay(&no, 1000, &open_id("0000"))).await.unwrap();
     let refund = |refund_no: &str, amount: i64| RefundRequest {
         order_no: no.clone(),
@@ -450,7 +372,7 @@ async fn refund_partial_full_idempotent_and_refund_query() {
     // The same refund number again is the same refund, never a second one.
     let again = client.refund(&refund(&r1, 300)).await.unwrap();
     assert_eq!(again.gateway_refund_no, r.gateway_refund_no);
-    assert_eq!(sim(&sb, &no).unwrap().refunded, 300);
+    assert_eq!(sim(&sb, GatewayId::Sunmi, &no).unwrap().refunded, 300);
     assert_eq!(code_of(&client.refund(&refund(&r1, 301)).await.unwrap_err()), "Q03");
 
     let q = client.refund_query(&no, &r1).await.unwrap();
@@ -473,11 +395,11 @@ async fn refund_partial_full_idempotent_and_refund_query() {
     assert_eq!(typed.ori_order_id.as_deref(), Some(no.as_str()));
     assert_eq!(typed.business_id.as_deref(), Some("BIZ-2"));
     assert_eq!(client.query(&no).await.unwrap().state, TradeState::Refunded);
-    assert_eq!(sim(&sb, &no).unwrap().state, SimState::Refunded);
+    assert_eq!(sim(&sb, GatewayId::Sunmi, &no).unwrap().state, SimState::Refunded);
 
     // Nothing left (退款金额有误), and a refund looked up under another order is refused.
     assert_eq!(code_of(&client.refund(&refund(&format!("{no}R3"), 1)).await.unwrap_err()), "E22");
-    let other = order_no();
+    let other = new_no("SM");
     client.mini_pay(&mini_pay(&other, 500, &open_id("0000"))).await.unwrap();
     let e = client.refund_query(&other, &r1).await.unwrap_err();
     assert_eq!(field_of(&e), "refund_no");
@@ -499,7 +421,7 @@ async fn refund_partial_full_idempotent_and_refund_query() {
     assert_eq!(code_of(&client.trade_refund(&reused).await.unwrap_err()), "Q03");
 
     // Unpaid: refused (订单未支付). Through the device SN: cloud orders are not found (E19).
-    let waiting = order_no();
+    let waiting = new_no("SM");
     client.mini_pay(&mini_pay(&waiting, 100, "oSandboxWaitingPayer")).await.unwrap();
     let e = client
         .refund(&RefundRequest {
@@ -520,7 +442,7 @@ async fn refund_partial_full_idempotent_and_refund_query() {
 async fn journalled_refund_through_the_engine() {
     let (sb, client) = setup().await;
     let e = engine(Arc::new(client));
-    let no = order_no();
+    let no = new_no("SM");
     e.invoke("mini_pay", mini_pay_json(&no, 800, &open_id("0000"))).await.unwrap();
     assert_eq!(e.follow_preorder(&no, None).await.unwrap().state, TradeState::Paid);
     let req = RefundRequest {
@@ -533,7 +455,7 @@ async fn journalled_refund_through_the_engine() {
     assert_eq!(e.refund(&req).await.unwrap().state, RefundState::Success);
     // Retried: the journal answers, the gateway refunds once.
     assert_eq!(e.refund(&req).await.unwrap().state, RefundState::Success);
-    assert_eq!(sim(&sb, &no).unwrap().refunded, 800);
+    assert_eq!(sim(&sb, GatewayId::Sunmi, &no).unwrap().refunded, 800);
     let entry = e.journal().get(EntryKind::Refund, GatewayId::Sunmi, &req.refund_no).unwrap().unwrap();
     assert_eq!(entry.state, EntryState::Refunded);
     assert_eq!(e.query(&no).await.unwrap().state, TradeState::Refunded);
@@ -605,87 +527,25 @@ async fn swipe_query_card_trades() {
 // ---------------------------------------------------------------------------------------------
 // Callbacks
 
-async fn read_request(sock: &mut TcpStream) -> String {
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    loop {
-        let n = sock.read(&mut chunk).await.unwrap_or(0);
-        if n == 0 {
-            break;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-        let text = String::from_utf8_lossy(&buf);
-        if let Some(end) = text.find("\r\n\r\n") {
-            let len = text[..end]
-                .lines()
-                .find_map(|l| {
-                    let (name, value) = l.split_once(':')?;
-                    name.eq_ignore_ascii_case("content-length").then(|| value.trim().parse::<usize>().ok())?
-                })
-                .unwrap_or(0);
-            if buf.len() >= end + 4 + len {
-                return String::from_utf8_lossy(&buf[end + 4..end + 4 + len]).into_owned();
-            }
-        }
-    }
-    String::new()
-}
-
-async fn write_response(sock: &mut TcpStream, body: &str) {
-    let head = format!(
-        "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
-        body.len()
-    );
-    sock.write_all(head.as_bytes()).await.ok();
-    sock.write_all(body.as_bytes()).await.ok();
-    sock.shutdown().await.ok();
-}
-
-type Received = Arc<Mutex<Vec<(RawFields, String)>>>;
-
 /// A merchant's callback URL: verifies every callback with `client`'s key and answers the ack
 /// (`success`) or `fail`; keeps what it received and answered.
 async fn callback_receiver(client: Arc<sunmi::Client>) -> (String, Received) {
-    let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/sunmi/callback", l.local_addr().unwrap());
-    let seen: Received = Arc::default();
-    let sink = seen.clone();
-    tokio::spawn(async move {
-        while let Ok((mut sock, _)) = l.accept().await {
-            let body = read_request(&mut sock).await;
-            let fields: RawFields = form_urlencoded::parse(body.as_bytes()).into_owned().collect();
-            let ack = match client.verify_notification(&fields) {
-                Ok(n) => n.ack,
-                Err(_) => "fail".to_string(),
-            };
-            write_response(&mut sock, &ack).await;
-            sink.lock().unwrap().push((fields, ack));
-        }
-    });
-    (url, seen)
-}
-
-async fn wait_for(seen: &Received, n: usize) -> Vec<(RawFields, String)> {
-    let until = Instant::now() + Duration::from_secs(10);
-    while seen.lock().unwrap().len() < n && Instant::now() < until {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    seen.lock().unwrap().clone()
+    merchant_receiver("/sunmi/callback", move |fields| client.verify_notification(fields)).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn callbacks_signed_verified_and_checked_against_the_journal() {
     let sb = Sandbox::start().await.unwrap();
-    let client = Arc::new(sunmi::Client::new(config(&sb)).unwrap());
+    let client = Arc::new(sunmi::Client::new(config(&sb, GatewayId::Sunmi)).unwrap());
     let (url, seen) = callback_receiver(client.clone()).await;
     let e = engine(client.clone());
 
     // Paid after a second: the callback follows by itself.
-    let no = order_no();
+    let no = new_no("SM");
     let mut params = mini_pay_json(&no, 1200, &open_id("1001"));
     params["notifyUrl"] = json!(url);
     e.invoke("mini_pay", params).await.unwrap();
-    let got = wait_for(&seen, 1).await;
+    let got = seen.wait_for(1).await;
     let (fields, ack) = got[0].clone();
     assert_eq!(ack, "success");
     assert_eq!(fields["orderId"], no);
@@ -714,7 +574,7 @@ async fn callbacks_signed_verified_and_checked_against_the_journal() {
         reason: None,
     };
     e.refund(&refund).await.unwrap();
-    let got = wait_for(&seen, 2).await;
+    let got = seen.wait_for(2).await;
     let (fields, ack) = got[1].clone();
     assert_eq!(ack, "success");
     assert_eq!((fields["orderType"].as_str(), fields["orderId"].as_str()), ("1", refund.refund_no.as_str()));
@@ -728,22 +588,22 @@ async fn callbacks_signed_verified_and_checked_against_the_journal() {
     assert!(cb.orig_mis_id.is_some() && cb.orig_platform_id.is_some());
 
     // A prepay waiting for the payer: paid through the sandbox, which posts the callback.
-    let waiting = order_no();
+    let waiting = new_no("SM");
     let mut params = mini_pay_json(&waiting, 300, "oSandboxWaitingPayer");
     params["notifyUrl"] = json!(url);
     e.invoke("mini_pay", params).await.unwrap();
     assert_eq!(sb.pay_preorder(GatewayId::Sunmi, &waiting).await.unwrap().as_deref(), Some("success"));
-    let got = wait_for(&seen, 3).await;
+    let got = seen.wait_for(3).await;
     assert_eq!(got[2].0["orderId"], waiting);
     e.check_notification(&got[2].0).unwrap();
     assert_eq!(journal_state(&e, &waiting), EntryState::Paid);
 
     // 5001: the callback's signature is wrong; the merchant refuses it.
-    let bad = order_no();
+    let bad = new_no("SM");
     let mut params = mini_pay_json(&bad, 100, &open_id("5001"));
     params["notifyUrl"] = json!(url);
     e.invoke("mini_pay", params).await.unwrap();
-    let got = wait_for(&seen, 4).await;
+    let got = seen.wait_for(4).await;
     assert_eq!(got[3].0["orderId"], bad);
     assert_eq!(got[3].1, "fail");
     assert!(matches!(e.check_notification(&got[3].0), Err(Error::SignatureInvalid { .. })));
@@ -769,7 +629,7 @@ async fn seed_sample_callback_needs_the_seeds_key() {
 #[tokio::test]
 async fn invoke_dispatches_every_operation() {
     let (_sb, client) = setup().await;
-    let no = order_no();
+    let no = new_no("SM");
     let calls = [
         ("swipe_query", json!({"orderId": "SWIPE0001"}), "\"cardGov\""),
         ("pay_bind", json!({"configType": "5"}), "\"config\""),
@@ -782,7 +642,7 @@ async fn invoke_dispatches_every_operation() {
         (
             "js_api_pay",
             json!({"totalAmount": 1, "miniAppId": posgate_sandbox::sunmi::OA_APP_ID, "openId": open_id("0000"),
-                   "orderId": order_no(), "walletType": "TX01"}),
+                   "orderId": new_no("SM"), "walletType": "TX01"}),
             "\"cloudPayInfo\"",
         ),
         ("trade_query", json!({"orderId": no}), "\"refunded\""),
@@ -800,25 +660,6 @@ async fn invoke_dispatches_every_operation() {
     let e = client.invoke("trade_refund", json!({"amount": "x"})).await.unwrap_err();
     assert_eq!(field_of(&e), "trade_refund.params");
     assert!(matches!(client.invoke("facepay", json!({})).await, Err(Error::Unsupported { .. })));
-}
-
-/// A fake gateway that answers every request with `body`.
-async fn fake_gateway(body: String) -> String {
-    let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", l.local_addr().unwrap());
-    tokio::spawn(async move {
-        while let Ok((mut sock, _)) = l.accept().await {
-            read_request(&mut sock).await;
-            let head = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
-                body.len()
-            );
-            sock.write_all(head.as_bytes()).await.ok();
-            sock.write_all(body.as_bytes()).await.ok();
-            sock.shutdown().await.ok();
-        }
-    });
-    url
 }
 
 async fn client_answered(body: &str) -> sunmi::Client {
@@ -865,7 +706,7 @@ async fn answers_that_settle_nothing_leave_the_outcome_unknown() {
 #[tokio::test]
 async fn wrong_credentials_are_refused_by_the_sandbox() {
     let sb = Sandbox::start().await.unwrap();
-    let mut cfg = config(&sb);
+    let mut cfg = config(&sb, GatewayId::Sunmi);
     if let posgate_core::Credentials::Sunmi(c) = &mut cfg.credentials {
         c.app_key = posgate_core::Secret::new("NOT-THE-KEY");
     }
@@ -883,7 +724,7 @@ async fn wrong_credentials_are_refused_by_the_sandbox() {
 async fn no_barcode_pay_and_no_cancel() {
     let (_sb, client) = setup().await;
     let req = posgate_core::PayRequest {
-        order_no: order_no(),
+        order_no: new_no("SM"),
         amount: fen(100),
         auth_code: "134567890120000".into(),
         subject: "x".into(),

@@ -1,85 +1,37 @@
 //! TLinx client against the sandbox simulator, over real HTTP on 127.0.0.1.
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+mod kit;
+
+use kit::{barcode, code_of, config, fen, merchant_receiver, new_no, schedule_every, sim, Events, Received};
 use posgate_core::tlinx::{self, protocol, OrderListRequest, OrderRef, PaylistRequest, PayrefundRequest};
 use posgate_core::transport::{Transport, TransportConfig};
 use posgate_core::Operations as _;
 use posgate_core::{
-    pay_and_wait, Error, Gateway, GatewayId, Money, PayRequest, PaymentEvent, RawFields, RefundRequest, RefundState,
-    Secret, TradeState,
+    pay_and_wait, Error, Gateway, GatewayId, Money, PayRequest, PaymentEvent, RefundRequest, RefundState, Secret,
+    TradeState,
 };
-use posgate_core::{GatewayConfig, PollSchedule};
 use posgate_sandbox::{Sandbox, SandboxOptions, SimState};
 use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-fn fen(n: i64) -> Money {
-    Money::from_fen(n, "amount").unwrap()
-}
-
-/// A WeChat-looking barcode ending in the scenario digits.
-fn code(last4: &str) -> String {
-    format!("13456789012{last4}")
-}
-
-fn order_no(tag: &str) -> String {
-    posgate_core::ids::new_order_no(tag)
-}
 
 fn pay_req(order_no: &str, last4: &str, amount: i64) -> PayRequest {
-    PayRequest {
-        order_no: order_no.into(),
-        amount: fen(amount),
-        auth_code: code(last4),
-        subject: "香烟啤酒饮料".into(),
-        terminal_id: None,
-        store_id: None,
-    }
-}
-
-fn config(sandbox: &Sandbox) -> GatewayConfig {
-    sandbox.config(GatewayId::Tlinx).unwrap()
+    kit::pay_request("香烟啤酒饮料", order_no, last4, amount)
 }
 
 async fn start() -> (Sandbox, tlinx::Client) {
-    let sandbox = Sandbox::start().await.unwrap();
-    let client = tlinx::Client::new(config(&sandbox)).unwrap();
-    (sandbox, client)
+    kit::setup(GatewayId::Tlinx, tlinx::Client::new).await
 }
 
 fn charges(sandbox: &Sandbox, order_no: &str) -> (u32, SimState, u64) {
-    let o = sandbox.orders().into_iter().find(|o| o.gateway == "tlinx" && o.order_no == order_no).unwrap();
+    let o = sim(sandbox, GatewayId::Tlinx, order_no).unwrap();
     (o.charges, o.state, o.refunded)
-}
-
-fn code_of(e: &Error) -> &str {
-    match e {
-        Error::GatewayRejected { code, .. } => code,
-        other => panic!("expected GatewayRejected, got {other:?}"),
-    }
-}
-
-#[derive(Default)]
-struct Events(Mutex<Vec<PaymentEvent>>);
-
-impl Events {
-    fn polls(&self) -> usize {
-        self.0.lock().unwrap().iter().filter(|e| matches!(e, PaymentEvent::Poll { .. })).count()
-    }
-}
-
-impl posgate_core::PaymentListener for Events {
-    fn on_event(&self, event: PaymentEvent) {
-        self.0.lock().unwrap().push(event);
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn paid_at_once_then_every_lookup() {
     let (sandbox, client) = start().await;
-    let no = order_no("T0");
+    let no = new_no("T0");
     let r = pay_and_wait(&client, &pay_req(&no, "0000", 1234), &Events::default()).await.unwrap();
     assert_eq!(r.state, TradeState::Paid);
     assert_eq!(r.amount, Some(fen(1234)));
@@ -129,7 +81,7 @@ async fn paylist_and_paged_order_list() {
 
     let mut nos = Vec::new();
     for _ in 0..3 {
-        let no = order_no("TL");
+        let no = new_no("TL");
         client.pay(&pay_req(&no, "0000", 10)).await.unwrap();
         nos.push(no);
     }
@@ -158,12 +110,12 @@ async fn paylist_and_paged_order_list() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn paying_then_paid_is_polled() {
     let (sandbox, client) = start().await;
-    let no = order_no("T1");
+    let no = new_no("T1");
     let first = client.pay(&pay_req(&no, "1002", 500)).await.unwrap();
     assert_eq!(first.state, TradeState::Paying);
     assert_eq!(first.gateway_code.as_deref(), Some("9"));
 
-    let no = order_no("T1");
+    let no = new_no("T1");
     let events = Events::default();
     let r = pay_and_wait(&client, &pay_req(&no, "1002", 500), &events).await.unwrap();
     assert_eq!(r.state, TradeState::Paid);
@@ -175,7 +127,7 @@ async fn paying_then_paid_is_polled() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn paying_then_failed_ends_cancelled() {
     let (sandbox, client) = start().await;
-    let no = order_no("T2");
+    let no = new_no("T2");
     let r = pay_and_wait(&client, &pay_req(&no, "2002", 500), &Events::default()).await.unwrap();
     // TLinx has no "failed" status: the payer's cancel leaves the order cancelled (4).
     assert_eq!(r.state, TradeState::Closed);
@@ -188,10 +140,10 @@ async fn paying_then_failed_ends_cancelled() {
 async fn declined_and_invalid_code_fail_with_the_gateway_code() {
     let (sandbox, client) = start().await;
     for (last4, needle) in [("3001", "NOTENOUGH"), ("3002", "AUTH_CODE_INVALID")] {
-        let no = order_no("T3");
+        let no = new_no("T3");
         let e = client.pay(&pay_req(&no, last4, 100)).await.unwrap_err();
         assert_eq!(code_of(&e), "8011");
-        let no = order_no("T3");
+        let no = new_no("T3");
         let events = Events::default();
         let r = pay_and_wait(&client, &pay_req(&no, last4, 100), &events).await.unwrap();
         assert_eq!(r.state, TradeState::Failed);
@@ -205,12 +157,12 @@ async fn declined_and_invalid_code_fail_with_the_gateway_code() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn system_error_is_resolved_by_query() {
     let (sandbox, client) = start().await;
-    let no = order_no("T4");
+    let no = new_no("T4");
     let first = client.pay(&pay_req(&no, "4001", 700)).await.unwrap();
     assert_eq!(first.state, TradeState::Unknown);
     assert_eq!(first.gateway_code.as_deref(), Some("-1"));
 
-    let no = order_no("T4");
+    let no = new_no("T4");
     let events = Events::default();
     let r = pay_and_wait(&client, &pay_req(&no, "4001", 700), &events).await.unwrap();
     assert_eq!(r.state, TradeState::Paid);
@@ -221,14 +173,14 @@ async fn system_error_is_resolved_by_query() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_answer_is_resolved_by_query() {
     let sandbox = Sandbox::start_with(0, SandboxOptions { hang: Duration::from_secs(3) }).await.unwrap();
-    let mut cfg = config(&sandbox);
+    let mut cfg = config(&sandbox, GatewayId::Tlinx);
     cfg.request_timeout = Duration::from_millis(800);
     let client = tlinx::Client::new(cfg).unwrap();
-    let no = order_no("T5");
+    let no = new_no("T5");
     let e = client.pay(&pay_req(&no, "4002", 900)).await.unwrap_err();
     assert!(matches!(e, Error::Network { outcome_unknown: true, .. }), "{e:?}");
 
-    let no = order_no("T5");
+    let no = new_no("T5");
     let events = Events::default();
     let r = pay_and_wait(&client, &pay_req(&no, "4002", 900), &events).await.unwrap();
     assert_eq!(r.state, TradeState::Paid);
@@ -239,22 +191,17 @@ async fn no_answer_is_resolved_by_query() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_signature_is_never_trusted() {
     let sandbox = Sandbox::start().await.unwrap();
-    let mut cfg = config(&sandbox);
-    cfg.poll = Some(PollSchedule {
-        first_query_after: Duration::from_millis(200),
-        interval: Duration::from_millis(300),
-        deadline: Duration::from_millis(1200),
-        earliest_reverse: Duration::from_millis(100),
-    });
+    let mut cfg = config(&sandbox, GatewayId::Tlinx);
+    cfg.poll = Some(schedule_every(300, 1200, 100));
     let client = tlinx::Client::new(cfg).unwrap();
-    let no = order_no("T6");
+    let no = new_no("T6");
     let e = client.pay(&pay_req(&no, "5001", 100)).await.unwrap_err();
     assert!(matches!(e, Error::SignatureInvalid { .. }), "{e:?}");
     assert!(matches!(client.query(&no).await, Err(Error::SignatureInvalid { .. })));
     let e = client.order(&OrderListRequest { out_no: Some(no.clone()), ..Default::default() }).await.unwrap_err();
     assert!(matches!(e, Error::SignatureInvalid { .. }));
 
-    let no = order_no("T6");
+    let no = new_no("T6");
     let events = Events::default();
     let r = pay_and_wait(&client, &pay_req(&no, "5001", 100), &events).await.unwrap();
     // Nothing about this order can be trusted, not even the reverse's answer: a person must look.
@@ -266,10 +213,10 @@ async fn wrong_signature_is_never_trusted() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn partial_refunds_and_refund_query() {
     let (sandbox, client) = start().await;
-    let no = order_no("TR");
+    let no = new_no("TR");
     assert_eq!(client.pay(&pay_req(&no, "0000", 1000)).await.unwrap().state, TradeState::Paid);
 
-    let refund_no = order_no("R");
+    let refund_no = new_no("R");
     let req = RefundRequest {
         order_no: no.clone(),
         refund_no: refund_no.clone(),
@@ -312,13 +259,13 @@ async fn partial_refunds_and_refund_query() {
         "8020"
     );
     // More than what is left after the first refund.
-    let over = RefundRequest { refund_no: order_no("R"), refund_amount: fen(701), ..req.clone() };
+    let over = RefundRequest { refund_no: new_no("R"), refund_amount: fen(701), ..req.clone() };
     assert_eq!(code_of(&client.refund(&over).await.unwrap_err()), "8021");
     // Wrong supervisor password given in the request.
     let wrong = PayrefundRequest {
         out_no: Some(no.clone()),
         ord_no: None,
-        refund_out_no: order_no("R"),
+        refund_out_no: new_no("R"),
         refund_ord_name: None,
         refund_amount: fen(1),
         remark: None,
@@ -327,7 +274,7 @@ async fn partial_refunds_and_refund_query() {
     assert_eq!(code_of(&client.payrefund(&wrong).await.unwrap_err()), "8017");
     // The rest, by the platform's order number, through invoke.
     let ord_no = client.query(&no).await.unwrap().gateway_trade_no.unwrap();
-    let rest_no = order_no("R");
+    let rest_no = new_no("R");
     let v = client
         .invoke(
             "payrefund",
@@ -344,7 +291,7 @@ async fn partial_refunds_and_refund_query() {
     assert_eq!(refunds.list.len(), 2);
 
     // A refund number that belongs to another order is not this order's refund.
-    let other = order_no("TR");
+    let other = new_no("TR");
     client.pay(&pay_req(&other, "0000", 50)).await.unwrap();
     let e = client.refund_query(&other, &refund_no).await.unwrap_err();
     assert!(matches!(e, Error::InvalidInput { ref field, .. } if field == "refund_no"), "{e:?}");
@@ -352,15 +299,15 @@ async fn partial_refunds_and_refund_query() {
     let e = client.refund_query(&no, &other).await.unwrap_err();
     assert!(matches!(e, Error::InvalidInput { ref field, .. } if field == "refund_no"), "{e:?}");
     // More than was paid at all.
-    let over = RefundRequest { order_no: other.clone(), refund_no: order_no("R"), refund_amount: fen(51), ..req };
+    let over = RefundRequest { order_no: other.clone(), refund_no: new_no("R"), refund_amount: fen(51), ..req };
     assert_eq!(code_of(&client.refund(&over).await.unwrap_err()), "8022");
     // Nothing to refund on an unpaid order.
-    let unpaid = order_no("TR");
+    let unpaid = new_no("TR");
     client.pay(&pay_req(&unpaid, "1100", 50)).await.unwrap();
     let e = client
         .refund(&RefundRequest {
             order_no: unpaid,
-            refund_no: order_no("R"),
+            refund_no: new_no("R"),
             refund_amount: fen(1),
             total_amount: None,
             reason: None,
@@ -373,7 +320,7 @@ async fn partial_refunds_and_refund_query() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn paycancel_unpaid_barcode_order() {
     let (sandbox, client) = start().await;
-    let no = order_no("TC");
+    let no = new_no("TC");
     assert_eq!(client.pay(&pay_req(&no, "1100", 400)).await.unwrap().state, TradeState::Paying);
     let c = client.cancel(&no).await.unwrap();
     assert_eq!(c.state, TradeState::Closed);
@@ -384,7 +331,7 @@ async fn paycancel_unpaid_barcode_order() {
     assert_eq!(client.cancel(&no).await.unwrap().state, TradeState::Closed);
     assert_eq!(code_of(&client.paycancel(&OrderRef::out_no(&no).into()).await.unwrap_err()), "8012");
     // A paid order cannot be cancelled at TLinx: cancel reverses it with a full refund, once.
-    let paid = order_no("TC");
+    let paid = new_no("TC");
     client.pay(&pay_req(&paid, "0000", 400)).await.unwrap();
     assert_eq!(code_of(&client.paycancel(&OrderRef::out_no(&paid).into()).await.unwrap_err()), "8012");
     let r = client.cancel(&paid).await.unwrap();
@@ -393,11 +340,11 @@ async fn paycancel_unpaid_barcode_order() {
     assert_eq!(client.cancel(&paid).await.unwrap().state, TradeState::Reversed);
     assert_eq!(charges(&sandbox, &paid), (1, SimState::Refunded, 400));
     // A partly refunded order is not silently refunded again in full.
-    let partly = order_no("TC");
+    let partly = new_no("TC");
     client.pay(&pay_req(&partly, "0000", 400)).await.unwrap();
     let refund = RefundRequest {
         order_no: partly.clone(),
-        refund_no: order_no("R"),
+        refund_no: new_no("R"),
         refund_amount: fen(100),
         total_amount: None,
         reason: None,
@@ -406,7 +353,7 @@ async fn paycancel_unpaid_barcode_order() {
     assert_eq!(code_of(&client.cancel(&partly).await.unwrap_err()), "8021");
     assert_eq!(charges(&sandbox, &partly), (1, SimState::PartiallyRefunded, 100));
     // By ord_no through invoke.
-    let no = order_no("TC");
+    let no = new_no("TC");
     let ord_no = client.pay(&pay_req(&no, "1100", 400)).await.unwrap().gateway_trade_no.unwrap();
     let v = client.invoke("paycancel", json!({"ord_no": ord_no})).await.unwrap().answer;
     assert_eq!(v["ord_status"], 4);
@@ -414,39 +361,8 @@ async fn paycancel_unpaid_barcode_order() {
 
 /// A merchant's notify endpoint: answers each request with the verification's ack and records
 /// what it received.
-async fn merchant_server(key: Secret) -> (String, Arc<Mutex<Vec<RawFields>>>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/notify", listener.local_addr().unwrap());
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let record = seen.clone();
-    tokio::spawn(async move {
-        while let Ok((mut sock, _)) = listener.accept().await {
-            let mut buf = Vec::new();
-            let mut chunk = [0u8; 4096];
-            while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
-                match sock.read(&mut chunk).await {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                }
-            }
-            let head = String::from_utf8_lossy(&buf).to_string();
-            let target = head.split_whitespace().nth(1).unwrap_or("").to_string();
-            let query = target.split_once('?').map(|(_, q)| q).unwrap_or("");
-            let fields: RawFields = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
-            let answer = match tlinx::verify_notification(&fields, &key) {
-                Ok(n) => n.ack,
-                Err(_) => "fail".to_string(),
-            };
-            record.lock().unwrap().push(fields);
-            let resp = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
-                answer.len()
-            );
-            let _ = sock.write_all(resp.as_bytes()).await;
-            let _ = sock.shutdown().await;
-        }
-    });
-    (url, seen)
+async fn merchant_server(key: Secret) -> (String, Received) {
+    merchant_receiver("/notify", move |fields| tlinx::verify_notification(fields, &key)).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -454,7 +370,7 @@ async fn qr_preorder_paid_and_notified() {
     let (sandbox, client) = start().await;
     let creds = posgate_sandbox::tlinx::test_credentials();
     let (notify_url, seen) = merchant_server(creds.open_key.clone()).await;
-    let no = order_no("TQ");
+    let no = new_no("TQ");
     let v = client
         .invoke(
             "payorder",
@@ -477,7 +393,7 @@ async fn qr_preorder_paid_and_notified() {
     let http = Transport::new(TransportConfig { allow_http: true, ..Default::default() }).unwrap();
     let ack = http.post_form(&format!("{}/_sandbox/pay/tlinx/{no}", sandbox.root_url()), &[]).await.unwrap();
     assert_eq!(ack, "notify_success");
-    let received = seen.lock().unwrap().clone();
+    let received = seen.fields();
     assert_eq!(received.len(), 1);
     let fields = &received[0];
     for name in ["ord_no", "timestamp", "rand_str", "out_no", "status", "sign"] {
@@ -491,11 +407,11 @@ async fn qr_preorder_paid_and_notified() {
 
     // A tampered notification is refused.
     let mut forged = fields.clone();
-    forged.insert("out_no".into(), order_no("TQ"));
+    forged.insert("out_no".into(), new_no("TQ"));
     assert!(matches!(client.verify_notification(&forged), Err(Error::SignatureInvalid { .. })));
 
     // A QR pre-order cannot be cancelled through paycancel (barcode orders only: 8013).
-    let other = order_no("TQ");
+    let other = new_no("TQ");
     client
         .invoke(
             "payorder",
@@ -511,7 +427,7 @@ async fn qr_preorder_paid_and_notified() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn jsapi_and_mini_program_orders() {
     let (_sandbox, client) = start().await;
-    let base = |scenario: &str, tag: &str| json!({"scenario": scenario, "out_no": order_no("TJ"), "pmt_tag": tag, "original_amount": 100, "trade_amount": 100});
+    let base = |scenario: &str, tag: &str| json!({"scenario": scenario, "out_no": new_no("TJ"), "pmt_tag": tag, "original_amount": 100, "trade_amount": 100});
     let with = |mut v: serde_json::Value, extra: serde_json::Value| {
         for (k, x) in extra.as_object().unwrap() {
             v[k] = x.clone();
@@ -559,7 +475,7 @@ async fn jsapi_and_mini_program_orders() {
 
     // A barcode through invoke, with a Diy method name.
     let bar = client
-        .invoke("payorder", with(base("barcode", "Weixin"), json!({"auth_code": code("0000")})))
+        .invoke("payorder", with(base("barcode", "Weixin"), json!({"auth_code": barcode("0000")})))
         .await
         .unwrap()
         .answer;
@@ -571,7 +487,7 @@ async fn jsapi_and_mini_program_orders() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invoke_reaches_every_operation() {
     let (_sandbox, client) = start().await;
-    let no = order_no("TI");
+    let no = new_no("TI");
     client.pay(&pay_req(&no, "0000", 100)).await.unwrap();
     let calls = [
         ("paylist", json!({"pmt_type": "2,3"})),
@@ -579,11 +495,11 @@ async fn invoke_reaches_every_operation() {
         ("order_view", json!({"out_no": no})),
         (
             "payorder",
-            json!({"scenario": "qr", "out_no": order_no("TI"), "pmt_tag": "Weixin", "original_amount": 1, "trade_amount": 1}),
+            json!({"scenario": "qr", "out_no": new_no("TI"), "pmt_tag": "Weixin", "original_amount": 1, "trade_amount": 1}),
         ),
         ("paystatus", json!({"out_no": no})),
         ("paycancel", json!({"out_no": no})),
-        ("payrefund", json!({"out_no": no, "refund_out_no": order_no("R"), "refund_amount": 1})),
+        ("payrefund", json!({"out_no": no, "refund_out_no": new_no("R"), "refund_amount": 1})),
     ];
     let names: Vec<_> = posgate_core::Operations::operations(&client).iter().map(|o| o.name).collect();
     assert_eq!(names, calls.iter().map(|(n, _)| *n).collect::<Vec<_>>());
@@ -631,7 +547,7 @@ async fn stale_timestamp_bad_sign_and_unknown_store_are_refused() {
     assert_eq!(send(vec![("timestamp".into(), now.to_string())]).await.errcode, "8");
 
     // A client with the wrong key is refused by the platform (signature error 5).
-    let mut cfg = config(&sandbox);
+    let mut cfg = config(&sandbox, GatewayId::Tlinx);
     let mut wrong = creds.clone();
     wrong.open_key = Secret::new("0828e83720fdbe3685a7b94214af04f9");
     cfg.credentials = posgate_core::Credentials::Tlinx(wrong);
@@ -643,7 +559,7 @@ async fn stale_timestamp_bad_sign_and_unknown_store_are_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_is_refused_before_sending() {
     let sandbox = Sandbox::start().await.unwrap();
-    let mut cfg = config(&sandbox);
+    let mut cfg = config(&sandbox, GatewayId::Tlinx);
     // A closed port: anything that is sent fails with Network, so InvalidInput proves nothing was.
     cfg.base_url = "http://127.0.0.1:9/tlinx".into();
     let client = tlinx::Client::new(cfg).unwrap();

@@ -1,19 +1,40 @@
-//! The shared test kit: what every gateway's conformance case needs, per gateway in one place
-//! (how to charge, pre-order and refund on it), so a gateway added to the registry and the
-//! sandbox is held to the whole suite by adding its arms here.
+//! The shared test kit: what the integration tests need in more than one test binary, in one
+//! place. Each binary takes it with `mod kit;` and uses a subset.
+//!
+//! - here: amounts, numbers and barcodes, poll schedules, clients and engines on the sandbox,
+//!   lookups in the sandbox's books and the journal, error fields, event recording, journal files
+//!   and an engine whose process can be killed;
+//! - [`ops`]: per gateway in one place, how to charge and pre-order on it by name, so a gateway
+//!   added to the registry and the sandbox is held to the whole suite by adding its arms there;
+//! - [`http`]: local HTTP endpoints (a merchant's notify URL, a fake gateway);
+//! - [`requests`]: counting (and trapping) the requests that reach the sandbox.
 
 #![allow(dead_code)]
 
+pub mod http;
+pub mod ops;
+pub mod requests;
+
+// Each binary uses a subset: a part it leaves alone is not an unused import.
+#[allow(unused_imports)]
+pub use http::*;
+#[allow(unused_imports)]
+pub use ops::*;
+#[allow(unused_imports)]
+pub use requests::*;
+
+use std::fmt::Debug;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use posgate_core::engine::Engine;
-use posgate_core::journal::Journal;
-use posgate_core::{Error, Gateway, GatewayId, Money, PollSchedule, RawFields};
-use posgate_sandbox::faults::{Fault, FaultPlan};
-use posgate_sandbox::Sandbox;
-use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use posgate_core::journal::{Entry, EntryKind, Journal};
+use posgate_core::{
+    Error, Gateway, GatewayConfig, GatewayId, Money, PayRequest, PaymentEvent, PaymentListener, PollSchedule,
+    TradeState,
+};
+use posgate_sandbox::{OrderView, Sandbox};
 
 /// Every gateway the sandbox simulates: the conformance suite runs over each.
 pub const GATEWAYS: &[GatewayId] = posgate_sandbox::SIMULATED;
@@ -22,160 +43,170 @@ pub fn fen(n: i64) -> Money {
     Money::from_fen(n, "amount").unwrap()
 }
 
+/// A fresh order (or refund) number starting with `prefix`.
 pub fn new_no(prefix: &str) -> String {
     posgate_core::ids::new_order_no(prefix)
 }
 
-/// A quick schedule: first query after 200 ms, then every 200 ms, up to `deadline_ms`.
-pub fn schedule(deadline_ms: u64) -> PollSchedule {
-    PollSchedule {
-        first_query_after: Duration::from_millis(200),
-        interval: Duration::from_millis(200),
-        deadline: Duration::from_millis(deadline_ms),
-        earliest_reverse: Duration::from_millis(200),
+/// A WeChat-looking barcode ending in the sandbox scenario's four digits.
+pub fn barcode(last4: &str) -> String {
+    format!("13456789012{last4}")
+}
+
+/// A WeChat openId ending in the sandbox scenario's four digits (Sunmi's scenarios are keyed on
+/// the payer).
+pub fn open_id(last4: &str) -> String {
+    format!("oG-NZ5LHRuFlGF7bKEbXtj{last4}")
+}
+
+/// A barcode payment of `amount` fen for the scenario `last4`, described as `subject`, with no
+/// terminal or store.
+pub fn pay_request(subject: &str, order_no: &str, last4: &str, amount: i64) -> PayRequest {
+    PayRequest {
+        order_no: order_no.into(),
+        amount: fen(amount),
+        auth_code: barcode(last4),
+        subject: subject.into(),
+        terminal_id: None,
+        store_id: None,
     }
 }
 
+/// A quick schedule: first query after 200 ms, then every 200 ms, up to `deadline_ms`; no
+/// reverse before `earliest_reverse_ms`.
+pub const fn schedule(deadline_ms: u64, earliest_reverse_ms: u64) -> PollSchedule {
+    schedule_every(200, deadline_ms, earliest_reverse_ms)
+}
+
+/// As [`schedule`], querying every `interval_ms` after the first.
+pub const fn schedule_every(interval_ms: u64, deadline_ms: u64, earliest_reverse_ms: u64) -> PollSchedule {
+    PollSchedule {
+        first_query_after: Duration::from_millis(200),
+        interval: Duration::from_millis(interval_ms),
+        deadline: Duration::from_millis(deadline_ms),
+        earliest_reverse: Duration::from_millis(earliest_reverse_ms),
+    }
+}
+
+/// The sandbox's configuration of gateway `g`.
+pub fn config(sb: &Sandbox, g: GatewayId) -> GatewayConfig {
+    sb.config(g).unwrap_or_else(|| panic!("the sandbox simulates {g}"))
+}
+
+/// A fresh sandbox and a typed client of gateway `g` on it, made by `new` (e.g.
+/// `chaoying::Client::new`).
+pub async fn setup<C, E: Debug>(g: GatewayId, new: impl FnOnce(GatewayConfig) -> Result<C, E>) -> (Sandbox, C) {
+    let sb = Sandbox::start().await.unwrap();
+    let client = new(config(&sb, g)).unwrap();
+    (sb, client)
+}
+
+/// A client of gateway `g` on the sandbox, polling on a quick schedule (3 s deadline).
 pub fn client(sb: &Sandbox, g: GatewayId) -> Arc<dyn Gateway> {
-    let mut cfg = sb.config(g).unwrap();
-    cfg.poll = Some(schedule(3000));
+    client_with(sb, g, schedule(3000, 200))
+}
+
+/// A client of gateway `g` on the sandbox, polling on `poll`.
+pub fn client_with(sb: &Sandbox, g: GatewayId, poll: PollSchedule) -> Arc<dyn Gateway> {
+    let mut cfg = config(sb, g);
+    cfg.poll = Some(poll);
     posgate_core::connect(cfg).unwrap()
 }
 
+/// An engine on the current runtime with an in-memory journal.
 pub fn engine(gw: Arc<dyn Gateway>) -> Arc<Engine> {
-    Engine::on_current_runtime(gw, Arc::new(Journal::in_memory().unwrap())).unwrap()
+    engine_on(gw, Journal::in_memory().unwrap())
+}
+
+/// An engine on the current runtime writing to `journal`.
+pub fn engine_on(gw: Arc<dyn Gateway>, journal: Journal) -> Arc<Engine> {
+    Engine::on_current_runtime(gw, Arc::new(journal)).unwrap()
+}
+
+/// The sandbox's view of order `order_no` on gateway `g`, if it has one.
+pub fn sim(sb: &Sandbox, g: GatewayId, order_no: &str) -> Option<OrderView> {
+    sb.orders().into_iter().find(|o| o.gateway == g.as_str() && o.order_no == order_no)
+}
+
+/// The journal's payment entry of `order_no` on gateway `g`; panics if there is none.
+pub fn payment(journal: &Journal, g: GatewayId, order_no: &str) -> Entry {
+    journal.get(EntryKind::Payment, g, order_no).unwrap().expect("payment in the journal")
 }
 
 /// The field an `InvalidInput` names; panics on any other error.
-pub fn field_of(e: &Error) -> String {
+pub fn field_of(e: &Error) -> &str {
     match e {
-        Error::InvalidInput { field, .. } => field.clone(),
+        Error::InvalidInput { field, .. } => field,
         other => panic!("expected InvalidInput, got {other:?}"),
     }
 }
 
-/// The operation (and its params) that takes money from the payer on gateway `g` for the
-/// sandbox's scenario `last4`: a barcode charge, or (Sunmi, which has none) a prepay whose
-/// payer is the scenario's openId. The boolean says whether it is a pre-order to follow.
-pub fn charge(g: GatewayId, no: &str, last4: &str, amount: i64) -> (&'static str, serde_json::Value, bool) {
-    let barcode = format!("13456789012{last4}");
-    match g {
-        GatewayId::Chaoying => (
-            "barcode_pay",
-            json!({"out_trade_no": no, "total_fee": amount, "auth_code": barcode, "body": "conformance"}),
-            false,
-        ),
-        GatewayId::Tlinx => (
-            "payorder",
-            json!({"scenario": "barcode", "out_no": no, "pmt_tag": "Weixin", "original_amount": amount,
-                   "trade_amount": amount, "auth_code": barcode}),
-            false,
-        ),
-        GatewayId::Sunmi => (
-            "mini_pay",
-            json!({"totalAmount": amount, "miniAppId": posgate_sandbox::sunmi::MINI_APP_ID,
-                   "openId": format!("oG-NZ5LHRuFlGF7bKEbXtj{last4}"), "orderId": no}),
-            true,
-        ),
-        other => panic!("{other}: add its charge to the test kit"),
+/// The gateway's code of a `GatewayRejected`; panics on any other error.
+pub fn code_of(e: &Error) -> &str {
+    match e {
+        Error::GatewayRejected { code, .. } => code,
+        other => panic!("expected GatewayRejected, got {other:?}"),
     }
 }
 
-/// A pre-order on gateway `g` that notifies `notify_url` when paid, and the text the merchant
-/// answers the notification with.
-pub fn preorder(
-    g: GatewayId,
-    no: &str,
-    amount: i64,
-    notify_url: &str,
-) -> (&'static str, serde_json::Value, &'static str) {
-    match g {
-        GatewayId::Chaoying => (
-            "wechat_pre_order",
-            json!({"body": "conformance", "out_trade_no": no, "total_fee": amount, "trade_type": "NATIVE",
-                   "product_id": "p1", "notify_url": notify_url}),
-            "success",
-        ),
-        GatewayId::Tlinx => (
-            "payorder",
-            json!({"scenario": "qr", "out_no": no, "pmt_tag": "Weixin", "original_amount": amount,
-                   "trade_amount": amount, "notify_url": notify_url}),
-            "notify_success",
-        ),
-        GatewayId::Sunmi => (
-            "mini_pay",
-            json!({"totalAmount": amount, "miniAppId": posgate_sandbox::sunmi::MINI_APP_ID,
-                   "openId": "oG-NZ5LHRuFlGF7bKEbXtj9999", "orderId": no, "notifyUrl": notify_url}),
-            "success",
-        ),
-        other => panic!("{other}: add its pre-order to the test kit"),
-    }
-}
-
-/// Counts every request that reaches the sandbox's simulators.
+/// Records every payment event it hears, as a listener or the engine's reporter.
 #[derive(Default)]
-pub struct Seen(Mutex<Vec<String>>);
+pub struct Events(pub Mutex<Vec<PaymentEvent>>);
 
-impl Seen {
-    pub fn install(sb: &Sandbox) -> Arc<Seen> {
-        let s = Arc::new(Seen::default());
-        sb.set_faults(Some(s.clone() as Arc<dyn FaultPlan>));
-        s
+impl Events {
+    /// How many polls it heard.
+    pub fn polls(&self) -> usize {
+        self.0.lock().unwrap().iter().filter(|e| matches!(e, PaymentEvent::Poll { .. })).count()
     }
 
-    pub fn count(&self) -> usize {
-        self.0.lock().unwrap().len()
+    /// The events about `order_no`, in order.
+    pub fn of(&self, order_no: &str) -> Vec<PaymentEvent> {
+        self.0.lock().unwrap().iter().filter(|e| e.order_no() == order_no).cloned().collect()
+    }
+
+    /// How `order_no` ended, once it has.
+    pub fn final_state(&self, order_no: &str) -> Option<TradeState> {
+        self.of(order_no).iter().find_map(|e| match e {
+            PaymentEvent::Final { state, .. } => Some(*state),
+            _ => None,
+        })
     }
 }
 
-impl FaultPlan for Seen {
-    fn next(&self, gateway: &str, path: &str) -> Option<Fault> {
-        self.0.lock().unwrap().push(format!("{gateway}{path}"));
-        None
+impl PaymentListener for Events {
+    fn on_event(&self, event: PaymentEvent) {
+        self.0.lock().unwrap().push(event);
     }
 }
 
-/// A local HTTP server that records the notifications posted to it and answers `ack`.
-pub async fn notify_server(ack: &'static str) -> (String, Arc<Mutex<Vec<RawFields>>>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/notify", listener.local_addr().unwrap());
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let record = seen.clone();
-    tokio::spawn(async move {
-        while let Ok((mut sock, _)) = listener.accept().await {
-            let mut buf = Vec::new();
-            let mut chunk = [0u8; 4096];
-            let body = loop {
-                match sock.read(&mut chunk).await {
-                    Ok(0) | Err(_) => break None,
-                    Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                }
-                let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else { continue };
-                let head = String::from_utf8_lossy(&buf[..end]).to_string();
-                let len = head
-                    .lines()
-                    .find_map(|l| {
-                        let (k, v) = l.split_once(':')?;
-                        k.eq_ignore_ascii_case("content-length").then(|| v.trim().parse::<usize>().ok())?
-                    })
-                    .unwrap_or(0);
-                if buf.len() >= end + 4 + len {
-                    break Some((head, buf[end + 4..end + 4 + len].to_vec()));
-                }
-            };
-            let Some((head, body)) = body else { continue };
-            let target = head.split_whitespace().nth(1).unwrap_or("").to_string();
-            let query = target.split_once('?').map(|(_, q)| q).unwrap_or("");
-            let mut fields: RawFields = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
-            fields.extend(form_urlencoded::parse(&body).into_owned());
-            record.lock().unwrap().push(fields);
-            let resp = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{ack}",
-                ack.len()
-            );
-            let _ = sock.write_all(resp.as_bytes()).await;
-            let _ = sock.shutdown().await;
-        }
-    });
-    (url, seen)
+/// A journal file in a fresh directory of its own, `posgate-{name}-…` in the temp directory.
+pub fn journal_path(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("posgate-{name}-{}-{}", std::process::id(), new_no("")));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("journal.db")
+}
+
+/// Removes the directory [`journal_path`] made for `path`, if it is still there.
+pub fn remove_journal(path: &Path) {
+    let _ = std::fs::remove_dir_all(path.parent().unwrap());
+}
+
+/// An engine on a runtime of its own, which the test kills (`shutdown_background`) mid-payment.
+pub struct Doomed {
+    pub rt: tokio::runtime::Runtime,
+    pub engine: Arc<Engine>,
+}
+
+impl Doomed {
+    pub fn new(gw: Arc<dyn Gateway>, path: &Path) -> Doomed {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+        let engine = Engine::new(gw, Arc::new(Journal::open(path).unwrap()), rt.handle().clone());
+        Doomed { rt, engine }
+    }
+
+    /// The crash: every task of the runtime stops where it stands.
+    pub fn crash(self) {
+        drop(self.engine);
+        self.rt.shutdown_background();
+    }
 }
