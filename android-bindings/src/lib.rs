@@ -99,7 +99,7 @@ impl PosGate {
     /// when the gateway gave no final answer in time (query it later with the same order number).
     pub async fn pay(
         &self,
-        request: PaymentRequest,
+        request: PayRequest,
         listener: Option<Arc<dyn PaymentListener>>,
     ) -> Result<TradeResult, PosGateError> {
         let handle = self.start_payment(request, listener)?;
@@ -109,7 +109,7 @@ impl PosGate {
     /// Starts a barcode payment and returns at once; it is journalled before this returns.
     pub fn start_payment(
         &self,
-        request: PaymentRequest,
+        request: PayRequest,
         listener: Option<Arc<dyn PaymentListener>>,
     ) -> Result<Arc<PaymentHandle>, PosGateError> {
         let req = request.into_core()?;

@@ -244,7 +244,7 @@ impl PosGateConfig {
 /// A barcode payment. Leave `order_no` empty to have one generated; to retry, pass the
 /// `order_no` of the earlier attempt, never a new one.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct PaymentRequest {
+pub struct PayRequest {
     pub amount_fen: i64,
     pub auth_code: String,
     #[uniffi(default = None)]
@@ -257,7 +257,7 @@ pub struct PaymentRequest {
     pub store_id: Option<String>,
 }
 
-impl PaymentRequest {
+impl PayRequest {
     pub fn into_core(self) -> Result<core::PayRequest, PosGateError> {
         Ok(core::PayRequest {
             order_no: self.order_no.filter(|s| !s.is_empty()).unwrap_or_else(|| core::ids::new_order_no("PG")),

@@ -143,6 +143,22 @@ pub enum Begin {
 
 pub use crate::clock::now_ms;
 
+/// Runs `f` again while SQLite answers "database is locked" at once (see `Journal::init`), for
+/// as long as the busy timeout.
+fn retry_locked<T>(mut f: impl FnMut() -> rusqlite::Result<T>) -> Result<T, Error> {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        match f() {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy && std::time::Instant::now() < until =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            other => return other.map_err(db_err),
+        }
+    }
+}
+
 fn db_err(e: rusqlite::Error) -> Error {
     Error::internal(format!("journal: {e}"))
 }
@@ -210,7 +226,10 @@ impl Journal {
         conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(db_err)?;
         // WAL: readers never block the writer and a crash mid-write rolls back cleanly;
         // synchronous=FULL: a committed entry survives power loss, which is the whole point.
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(db_err)?;
+        // Switching a new file to WAL takes an exclusive lock that SQLite does not wait for
+        // through the busy handler: another connection opening the same file at that instant
+        // gets "database is locked" at once, so the switch is retried within the same timeout.
+        retry_locked(|| conn.pragma_update(None, "journal_mode", "WAL"))?;
         conn.pragma_update(None, "synchronous", "FULL").map_err(db_err)?;
         // The version is read and migrated under one write lock, so two connections opening a
         // new file at once do not both create the tables.
@@ -230,9 +249,12 @@ impl Journal {
         Ok(Journal { conn: Mutex::new(conn) })
     }
 
-    fn with<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T, Error> {
+    /// Runs one statement on the connection. A statement SQLite refuses with "database is
+    /// locked" did not apply, so it is run again (within the busy timeout): another process's
+    /// connection to the same file must never cost a payment its journal write.
+    fn with<T>(&self, f: impl Fn(&Connection) -> rusqlite::Result<T>) -> Result<T, Error> {
         let conn = self.conn.lock().map_err(|_| Error::internal("journal lock poisoned"))?;
-        f(&conn).map_err(db_err)
+        retry_locked(|| f(&conn))
     }
 
     pub fn schema_version(&self) -> Result<i64, Error> {

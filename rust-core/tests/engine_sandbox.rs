@@ -826,8 +826,9 @@ async fn typed_operations_are_journalled_by_their_effect() {
     let sent = Requests::install(&sb);
     let journal = Arc::new(Journal::in_memory().unwrap());
     let engine =
-        Engine::on_current_runtime(client(&sb, GatewayId::Chaoying, schedule(3000, 500)), journal.clone()).unwrap();
-    let no = new_no();
+        Engine::on_current_runtime(client_with(&sb, GatewayId::Chaoying, schedule(3000, 500)), journal.clone())
+            .unwrap();
+    let no = new_no("E");
     let face = FacePayRequest {
         paytype: PayType::Wechat,
         openid: "oTypedPayer".into(),
@@ -856,7 +857,7 @@ async fn typed_operations_are_journalled_by_their_effect() {
     assert_eq!(engine.charge(face, None).unwrap().result().await.unwrap().state, TradeState::Paid);
     assert_eq!(sim(&sb, GatewayId::Chaoying, &no).unwrap().charges, 1);
 
-    let pre = new_no();
+    let pre = new_no("E");
     let req: WechatPreOrderRequest = serde_json::from_value(json!({"body": "typed", "out_trade_no": pre,
         "total_fee": 300, "trade_type": "NATIVE", "product_id": "p1"}))
     .unwrap();
@@ -878,9 +879,9 @@ async fn an_indefinite_refusal_of_a_charge_is_queried_not_failed() {
     let sb = Sandbox::start().await.unwrap();
     let journal = Arc::new(Journal::in_memory().unwrap());
     let engine =
-        Engine::on_current_runtime(client(&sb, GatewayId::Tlinx, schedule(3000, 500)), journal.clone()).unwrap();
-    let no = new_no();
-    let (op, params) = barcode_op(GatewayId::Tlinx, &no, "4001", 450);
+        Engine::on_current_runtime(client_with(&sb, GatewayId::Tlinx, schedule(3000, 500)), journal.clone()).unwrap();
+    let no = new_no("E");
+    let (op, params) = barcode_charge(GatewayId::Tlinx, &no, "4001", 450, "engine test");
     let v = engine.invoke(op, params).await.unwrap();
     assert_eq!(v["state"], "paid", "{v}");
     assert_eq!(payment(&journal, GatewayId::Tlinx, &no).state, EntryState::Paid);

@@ -48,7 +48,7 @@ class BindingsTest {
     fun `barcode payment with a paying phase ends paid, events in order`() = runBlocking {
         for (gateway in sandbox.barcodeGateways()) {
             val rec = Recorder()
-            val r = gate(gateway).pay(PaymentRequest(amountFen = 1580, authCode = "134567890123451001"), rec)
+            val r = gate(gateway).pay(PayRequest(amountFen = 1580, authCode = "134567890123451001"), rec)
             assertEquals(TradeState.PAID, r.state, "$gateway: $r")
             val events = rec.events.toList()
             assertIs<PaymentEvent.Submitted>(events.first(), "$gateway: $events")
@@ -75,7 +75,7 @@ class BindingsTest {
     @Test
     fun `declined barcode is a failed payment with the gateway's code`() = runBlocking {
         for (gateway in sandbox.barcodeGateways()) {
-            val r = gate(gateway).pay(PaymentRequest(amountFen = 100, authCode = "134567890123453001"), null)
+            val r = gate(gateway).pay(PayRequest(amountFen = 100, authCode = "134567890123453001"), null)
             assertEquals(TradeState.FAILED, r.state, "$gateway: $r")
             assertTrue(!r.gatewayCode.isNullOrEmpty(), "$gateway: code expected in $r")
         }
@@ -85,7 +85,7 @@ class BindingsTest {
     fun `refund and refund query`() = runBlocking {
         for (gateway in sandbox.barcodeGateways()) {
             val g = gate(gateway)
-            val paid = g.pay(PaymentRequest(amountFen = 2000, authCode = "134567890123450000"), null)
+            val paid = g.pay(PayRequest(amountFen = 2000, authCode = "134567890123450000"), null)
             assertEquals(TradeState.PAID, paid.state)
             val refund = g.refund(RefundRequest(orderNo = paid.orderNo, refundAmountFen = 500, totalAmountFen = 2000))
             assertTrue(refund.state == RefundState.SUCCESS || refund.state == RefundState.PROCESSING, "$refund")
@@ -100,7 +100,7 @@ class BindingsTest {
     fun `bad input is refused with the field named`() = runBlocking {
         val g = gate(Gateway.TLINX)
         val zero = assertFailsWith<PosGateException.InvalidInput> {
-            g.pay(PaymentRequest(amountFen = 0, authCode = "134567890123450000"), null)
+            g.pay(PayRequest(amountFen = 0, authCode = "134567890123450000"), null)
         }
         assertEquals("amount_fen", zero.field)
         val negative = assertFailsWith<PosGateException.InvalidInput> {
@@ -110,7 +110,7 @@ class BindingsTest {
         val json = assertFailsWith<PosGateException.InvalidInput> { g.invoke("paystatus", "{not json") }
         assertEquals("params_json", json.field)
         val order = assertFailsWith<PosGateException.InvalidInput> {
-            g.pay(PaymentRequest(amountFen = 100, authCode = "134567890123450000", orderNo = "bad order no!"), null)
+            g.pay(PayRequest(amountFen = 100, authCode = "134567890123450000", orderNo = "bad order no!"), null)
         }
         assertTrue(order.field.contains("no"), "field named: ${order.field}")
         assertFailsWith<PosGateException.InvalidInput> { yuanToFen("1.001") }
@@ -122,7 +122,7 @@ class BindingsTest {
     fun `each exception type carries its code`() = runBlocking {
         // InvalidInput before sending: refunding more than the order's total.
         val g = gate(Gateway.CHAOYING)
-        val paid = g.pay(PaymentRequest(amountFen = 300, authCode = "134567890123450000"), null)
+        val paid = g.pay(PayRequest(amountFen = 300, authCode = "134567890123450000"), null)
         assertFailsWith<PosGateException.InvalidInput> {
             g.refund(RefundRequest(orderNo = paid.orderNo, refundAmountFen = 301, totalAmountFen = 300))
         }
@@ -146,7 +146,7 @@ class BindingsTest {
         // SignatureInvalid: the sandbox signs answers about a 5001 order wrongly.
         val quick = PollSettings(firstQueryAfterMs = 100, intervalMs = 100, deadlineMs = 600, earliestReverseMs = 100)
         for (gateway in sandbox.barcodeGateways()) {
-            val r = gate(gateway, quick).pay(PaymentRequest(amountFen = 100, authCode = "134567890123455001"), null)
+            val r = gate(gateway, quick).pay(PayRequest(amountFen = 100, authCode = "134567890123455001"), null)
             // Not even the reverse's answer can be trusted: a person must look at it.
             assertEquals(TradeState.NEEDS_ATTENTION, r.state, "$gateway: an untrusted answer is not a result")
             assertFailsWith<PosGateException.SignatureInvalid> { gate(gateway).query(r.orderNo) }
@@ -173,7 +173,7 @@ class BindingsTest {
         val throwing = object : PaymentListener {
             override fun onEvent(event: PaymentEvent) = throw IllegalStateException("UI gone")
         }
-        val r = gate(Gateway.TLINX).pay(PaymentRequest(amountFen = 100, authCode = "134567890123451001"), throwing)
+        val r = gate(Gateway.TLINX).pay(PayRequest(amountFen = 100, authCode = "134567890123451001"), throwing)
         assertEquals(TradeState.PAID, r.state)
     }
 
@@ -182,7 +182,7 @@ class BindingsTest {
         val results = sandbox.barcodeGateways().flatMap { gateway ->
             (1..4).map { i ->
                 async(Dispatchers.Default) {
-                    gate(gateway).pay(PaymentRequest(amountFen = 100L + i, authCode = "13456789012345100$i"), null)
+                    gate(gateway).pay(PayRequest(amountFen = 100L + i, authCode = "13456789012345100$i"), null)
                 }
             }
         }.awaitAll()

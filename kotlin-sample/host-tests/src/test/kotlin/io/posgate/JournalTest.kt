@@ -49,7 +49,7 @@ class JournalTest {
             val listener = Recorder()
             val orderNo = newOrderNo("KC")
             val job = launch(Dispatchers.Default) {
-                gate.pay(PaymentRequest(amountFen = 880, authCode = "134567890123451003", orderNo = orderNo), listener)
+                gate.pay(PayRequest(amountFen = 880, authCode = "134567890123451003", orderNo = orderNo), listener)
             }
             withTimeout(10_000) {
                 while (listener.events.none { it is PaymentEvent.Poll }) delay(20)
@@ -72,12 +72,12 @@ class JournalTest {
     fun `a retry reuses the order number and never charges twice`() = runBlocking {
         val gate = journalled(Gateway.TLINX)
         val orderNo = newOrderNo("KR")
-        val first = gate.pay(PaymentRequest(amountFen = 500, authCode = "134567890123450000", orderNo = orderNo), null)
-        val again = gate.pay(PaymentRequest(amountFen = 500, authCode = "134567890123450000", orderNo = orderNo), null)
+        val first = gate.pay(PayRequest(amountFen = 500, authCode = "134567890123450000", orderNo = orderNo), null)
+        val again = gate.pay(PayRequest(amountFen = 500, authCode = "134567890123450000", orderNo = orderNo), null)
         assertEquals(TradeState.PAID, first.state)
         assertEquals(TradeState.PAID, again.state)
         val other = assertFailsWith<PosGateException.InvalidInput> {
-            gate.pay(PaymentRequest(amountFen = 501, authCode = "134567890123450000", orderNo = orderNo), null)
+            gate.pay(PayRequest(amountFen = 501, authCode = "134567890123450000", orderNo = orderNo), null)
         }
         assertEquals("order_no", other.field)
         val entry = Regex("\\{[^}]*\"order_no\":\"$orderNo\"[^}]*\\}").find(sandbox.ordersJson())?.value
@@ -88,7 +88,7 @@ class JournalTest {
     fun `stop watching, cashier cancel and recovery are reachable`() = runBlocking {
         val gate = journalled(Gateway.CHAOYING)
         val listener = Recorder()
-        val handle = gate.startPayment(PaymentRequest(amountFen = 300, authCode = "134567890123451030"), listener)
+        val handle = gate.startPayment(PayRequest(amountFen = 300, authCode = "134567890123451030"), listener)
         withTimeout(10_000) {
             while (listener.events.none { it is PaymentEvent.Poll }) delay(20)
         }
@@ -98,12 +98,41 @@ class JournalTest {
         assertTrue(listener.events.any { it is PaymentEvent.Reversing })
 
         val quiet = Recorder()
-        val h2 = gate.startPayment(PaymentRequest(amountFen = 300, authCode = "134567890123451001"), quiet)
+        val h2 = gate.startPayment(PayRequest(amountFen = 300, authCode = "134567890123451001"), quiet)
         h2.stopWatching()
         assertEquals(TradeState.PAID, h2.result().state)
         assertTrue(quiet.events.none { it is PaymentEvent.Final }, "no events after stopWatching: ${quiet.events}")
 
         assertEquals(emptyList(), gate.recover(), "nothing left to recover")
         assertTrue(gate.journalEntries().all { it.state in setOf("paid", "reversed", "failed", "closed", "refunded") })
+    }
+
+    /** Query and close from Kotlin go through the engine: the journal hears their answers. */
+    @Test
+    fun `query and close from Kotlin reach the journal`() = runBlocking {
+        for (gateway in sandbox.barcodeGateways()) {
+            val gate = journalled(gateway)
+            val orderNo = newOrderNo("KQ")
+            val (op, params) = when (gateway) {
+                Gateway.CHAOYING -> "wechat_pre_order" to
+                    """{"body":"k","out_trade_no":"$orderNo","total_fee":300,"trade_type":"NATIVE","product_id":"p1"}"""
+                else -> "payorder" to
+                    """{"scenario":"qr","out_no":"$orderNo","pmt_tag":"Weixin","original_amount":300,"trade_amount":300}"""
+            }
+            gate.invoke(op, params)
+            assertEquals("paying", gate.journalEntries().single { it.orderNo == orderNo && it.kind == "payment" }.state)
+            sandbox.payPreorder(gateway, orderNo)
+            assertEquals(TradeState.PAID, gate.query(orderNo).state, "$gateway")
+            assertEquals(
+                "paid",
+                gate.journalEntries().single { it.orderNo == orderNo && it.kind == "payment" }.state,
+                "$gateway: the query's answer settled the journal entry",
+            )
+            // Close: written before it is sent; these gateways have no close, and the refusal is recorded.
+            assertFailsWith<PosGateException> { gate.close(orderNo) }
+            val close = gate.journalEntries().single { it.orderNo == orderNo && it.kind == "cancel" }
+            assertEquals(1L, close.attempts, "$gateway: $close")
+            assertEquals("failed", close.state, "$gateway: $close")
+        }
     }
 }

@@ -95,7 +95,7 @@ class SunmiTest {
     fun `no barcode payment and no cancel`() = runBlocking {
         val g = gate()
         assertFailsWith<PosGateException.Unsupported> {
-            g.pay(PaymentRequest(amountFen = 100, authCode = "134567890123450000"), null)
+            g.pay(PayRequest(amountFen = 100, authCode = "134567890123450000"), null)
         }
         val bad = assertFailsWith<PosGateException.InvalidInput> {
             g.invoke("mini_pay", """{"totalAmount":0,"miniAppId":"wx1","openId":"o1","orderId":"A1"}""")

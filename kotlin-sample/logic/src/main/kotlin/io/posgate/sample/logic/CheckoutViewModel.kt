@@ -3,7 +3,7 @@ package io.posgate.sample.logic
 import io.posgate.Gateway
 import io.posgate.PaymentEvent
 import io.posgate.PaymentListener
-import io.posgate.PaymentRequest
+import io.posgate.PayRequest
 import io.posgate.PosGateException
 import io.posgate.TradeResult
 import io.posgate.newOrderNo
@@ -147,7 +147,7 @@ class CheckoutViewModel(
                 throw PosGateException.Unsupported(noBarcodeMessage(gateway))
             }
             open.gate.pay(
-                PaymentRequest(
+                PayRequest(
                     amountFen = start.amountFen,
                     authCode = code,
                     orderNo = start.orderNo,

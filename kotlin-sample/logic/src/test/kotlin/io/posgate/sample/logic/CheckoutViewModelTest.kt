@@ -2,7 +2,7 @@ package io.posgate.sample.logic
 
 import io.posgate.NoHandle
 import io.posgate.PaymentListener
-import io.posgate.PaymentRequest
+import io.posgate.PayRequest
 import io.posgate.PosGate
 import io.posgate.PosGateException
 import io.posgate.TradeResult
@@ -145,7 +145,7 @@ class CheckoutViewModelTest {
         val paid = Collections.synchronizedList(mutableListOf<String>())
         val queried = Collections.synchronizedList(mutableListOf<String>())
 
-        override suspend fun pay(request: PaymentRequest, listener: PaymentListener?): TradeResult {
+        override suspend fun pay(request: PayRequest, listener: PaymentListener?): TradeResult {
             paid.add(request.orderNo!!)
             throw PosGateException.Network("read timed out", outcomeUnknown = true)
         }
@@ -211,7 +211,7 @@ class CheckoutViewModelTest {
     @Test
     fun `a payment that needs attention keeps the till blocked`() = runBlocking {
         val gate = object : PosGate(NoHandle) {
-            override suspend fun pay(request: PaymentRequest, listener: PaymentListener?): TradeResult {
+            override suspend fun pay(request: PayRequest, listener: PaymentListener?): TradeResult {
                 listener?.onEvent(io.posgate.PaymentEvent.Submitted(request.orderNo!!))
                 listener?.onEvent(io.posgate.PaymentEvent.Reversing(request.orderNo!!))
                 listener?.onEvent(io.posgate.PaymentEvent.NeedsAttention(request.orderNo!!, "reverse unanswered"))

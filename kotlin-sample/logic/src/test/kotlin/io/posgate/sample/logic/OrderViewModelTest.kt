@@ -1,6 +1,6 @@
 package io.posgate.sample.logic
 
-import io.posgate.PaymentRequest
+import io.posgate.PayRequest
 import io.posgate.RefundState
 import io.posgate.TradeResult
 import io.posgate.TradeState
@@ -24,7 +24,7 @@ class OrderViewModelTest {
     fun stop() = demo.close()
 
     private fun paid(fen: Long): TradeResult = runBlocking {
-        demo.open().gate.pay(PaymentRequest(amountFen = fen, authCode = Codes.PAID), null).also {
+        demo.open().gate.pay(PayRequest(amountFen = fen, authCode = Codes.PAID), null).also {
             assertEquals(TradeState.PAID, it.state)
         }
     }

@@ -5,7 +5,7 @@ import io.posgate.GatewayCredentials
 import io.posgate.GatewayEnvironment
 import io.posgate.NoHandle
 import io.posgate.PaymentListener
-import io.posgate.PaymentRequest
+import io.posgate.PayRequest
 import io.posgate.PosGate
 import io.posgate.PosGateException
 import io.posgate.TradeResult
@@ -124,7 +124,7 @@ class SunmiSettingsTest {
     private class RecordingGate : PosGate(NoHandle) {
         val paid = Collections.synchronizedList(mutableListOf<String>())
 
-        override suspend fun pay(request: PaymentRequest, listener: PaymentListener?): TradeResult {
+        override suspend fun pay(request: PayRequest, listener: PaymentListener?): TradeResult {
             paid.add(request.orderNo!!)
             throw PosGateException.Unsupported("library")
         }
@@ -162,7 +162,7 @@ class SunmiSettingsTest {
             assertEquals(Gateway.SUNMI, open.gate.gateway())
             // What `pay` throws on Sunmi, before anything is sent or journalled.
             assertFailsWith<PosGateException.Unsupported> {
-                open.gate.pay(PaymentRequest(amountFen = 100, authCode = Codes.PAID, orderNo = "PGSUNMI1", subject = "x"), null)
+                open.gate.pay(PayRequest(amountFen = 100, authCode = Codes.PAID, orderNo = "PGSUNMI1", subject = "x"), null)
             }
             assertTrue(open.gate.journalEntries().none { it.orderNo == "PGSUNMI1" })
 
