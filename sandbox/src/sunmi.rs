@@ -234,6 +234,16 @@ fn status(o: &SimOrder) -> (u8, &'static str, &'static str) {
     }
 }
 
+/// Sunmi's platform number of a refund, from the store's refund number.
+fn refund_platform_id(gateway_refund_no: &str) -> String {
+    format!("5000{}", crate::sim::digits(gateway_refund_no))
+}
+
+/// The merchant's `businessId` of a refund, kept with the order.
+fn refund_business_id(o: &crate::store::SimOrder, r: &crate::store::SimRefund) -> String {
+    o.extra(&format!("refundBusinessId:{}", r.refund_no)).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

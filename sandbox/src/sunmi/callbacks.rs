@@ -7,8 +7,7 @@ use std::time::Duration;
 use posgate_core::sunmi::{protocol, PrivateKey};
 use posgate_core::RawFields;
 
-use super::orders::{refund_business_id, refund_platform_id};
-use super::{status, GW, PRIVATE_KEY_PEM};
+use super::{refund_business_id, refund_platform_id, status, GW, PRIVATE_KEY_PEM};
 use crate::scenario::Scenario;
 use crate::sim::{deliver, Notification};
 use crate::store::SimOrder;

@@ -5,19 +5,10 @@ use posgate_core::{Money, RawFields};
 use serde_json::{json, Value};
 
 use super::callbacks::{callback_later, refund_callback};
-use super::{refused, scope, status, too_long, Answer, Scope, GW, MERCHANT_NO};
-use crate::sim::{digits, field};
-use crate::store::{SimOrder, SimRefund, StoreError, Trade};
+use super::{refund_business_id, refund_platform_id, refused, scope, status, too_long, Answer, Scope, GW, MERCHANT_NO};
+use crate::sim::field;
+use crate::store::{SimOrder, StoreError, Trade};
 use crate::Ctx;
-
-pub(super) fn refund_platform_id(gateway_refund_no: &str) -> String {
-    format!("5000{}", digits(gateway_refund_no))
-}
-
-/// The merchant's `businessId` of a refund, kept with the order.
-pub(super) fn refund_business_id(o: &SimOrder, r: &SimRefund) -> String {
-    o.extra(&format!("refundBusinessId:{}", r.refund_no)).to_string()
-}
 
 /// The payment or refund named by one of its numbers: `ids` are the names of the mis, order and
 /// platform numbers in the request.

@@ -1,7 +1,6 @@
 //! What every TLinx operation declares: its endpoint path ([`path`]), the number rules, the JSON
-//! encrypted into `data` and the check of its answer ([`Call`], [`same_order`]).
+//! encrypted into `data` and the check of its answer ([`Call`]).
 
-use super::records::OrderRef;
 use crate::error::{Error, Result};
 use crate::ids::NumberRule;
 use crate::operation::Operation;
@@ -38,21 +37,4 @@ pub trait Call: Operation<Answer: serde::de::DeserializeOwned> {
         let _ = answer;
         Ok(())
     }
-}
-
-/// A verified answer about another order than the one asked about (a replayed answer) is not
-/// trusted.
-pub fn same_order(asked: &OrderRef, out_no: Option<&str>, ord_no: Option<&str>) -> Result<()> {
-    let differs = |a: &Option<String>, b: Option<&str>| match (a, b) {
-        (Some(a), Some(b)) if !b.is_empty() => a != b,
-        _ => false,
-    };
-    if differs(&asked.out_no, out_no) || differs(&asked.ord_no, ord_no) {
-        return Err(Error::signature(format!(
-            "tlinx answer is about order {} / {}, not the one asked for",
-            out_no.unwrap_or("-"),
-            ord_no.unwrap_or("-")
-        )));
-    }
-    Ok(())
 }

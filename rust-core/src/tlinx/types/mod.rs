@@ -6,7 +6,7 @@
 //! `1` for the same field) and keep every field they do not name in `extra`.
 //!
 //! One file per concern, all re-exported here: `codes` (the errcode table, order status and type,
-//! the state mapping), `call` (the endpoint paths, the number rules, [`Call`], [`same_order`]),
+//! the state mapping), `call` (the endpoint paths, the number rules, [`Call`]), `records` (incl. [`same_order`]),
 //! `checks` (the field checks requests share), `flex` (the lenient answer readers), `records`
 //! ([`OrderRef`], [`OrderInfo`]), and the operations by family, each request with its declaration
 //! and answer: `list` (paylist, the order list), `order` (order/view, paystatus, paycancel),

@@ -4,8 +4,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::call::{path, same_order, Call};
+use super::call::{path, Call};
 use super::flex;
+use super::records::same_order;
 use super::records::{OrderInfo, OrderRef};
 use crate::error::Result;
 use crate::money::Money;

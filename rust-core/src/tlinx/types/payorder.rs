@@ -5,10 +5,11 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::call::{path, same_order, Call, OUT_NO_RULE};
+use super::call::{path, Call, OUT_NO_RULE};
 use super::checks::{check_auth_code, check_len, check_opt_len, check_positive, check_url};
 use super::codes::trade_state;
 use super::flex;
+use super::records::same_order;
 use super::records::OrderRef;
 use crate::error::{Error, Result};
 use crate::ids::require;

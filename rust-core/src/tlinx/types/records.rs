@@ -114,6 +114,23 @@ impl OrderInfo {
     }
 }
 
+/// A verified answer about another order than the one asked about (a replayed answer) is not
+/// trusted.
+pub fn same_order(asked: &OrderRef, out_no: Option<&str>, ord_no: Option<&str>) -> Result<()> {
+    let differs = |a: &Option<String>, b: Option<&str>| match (a, b) {
+        (Some(a), Some(b)) if !b.is_empty() => a != b,
+        _ => false,
+    };
+    if differs(&asked.out_no, out_no) || differs(&asked.ord_no, ord_no) {
+        return Err(Error::signature(format!(
+            "tlinx answer is about order {} / {}, not the one asked for",
+            out_no.unwrap_or("-"),
+            ord_no.unwrap_or("-")
+        )));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_support::*;
