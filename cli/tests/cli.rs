@@ -504,3 +504,58 @@ fn debug_log_names_fields_never_values() {
         assert!(!log.to_ascii_lowercase().contains("sign="), "{g}: a signature value in the log: {log}");
     }
 }
+
+/// POSTs to the served sandbox's `/_sandbox/pay/<gateway>/<order>` (the payer pays a pre-order).
+fn sandbox_pays(root: &str, gateway: &str, order: &str) {
+    use std::io::{Read, Write};
+    let host = root.trim_start_matches("http://");
+    let mut s = std::net::TcpStream::connect(host).unwrap();
+    write!(s, "POST /_sandbox/pay/{gateway}/{order} HTTP/1.1\r\nhost: {host}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+        .unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}
+
+/// Query and close from the CLI go through the engine: with `--journal`, the journal hears their
+/// answers (a paid pre-order settles; a close is written before it is sent, its refusal recorded).
+#[test]
+fn query_and_close_reach_the_journal() {
+    let (_server, urls) = serve();
+    for (g, url) in barcode(&urls) {
+        let root = url.trim_end_matches(&format!("/{g}")).to_string();
+        let journal = temp_journal(&format!("qc-{g}"));
+        let journal_s = journal.to_str().unwrap();
+        let order = format!("CLIQ{}{}", g.len(), std::process::id());
+        let (op, params) = match g.as_str() {
+            "chaoying" => (
+                "wechat_pre_order",
+                format!(
+                    r#"{{"body":"x","out_trade_no":"{order}","total_fee":300,"trade_type":"NATIVE","product_id":"p1"}}"#
+                ),
+            ),
+            _ => (
+                "payorder",
+                format!(
+                    r#"{{"scenario":"qr","out_no":"{order}","pmt_tag":"Weixin","original_amount":300,"trade_amount":300}}"#
+                ),
+            ),
+        };
+        let call =
+            posgate(&["--sandbox", &root, "call", "--gateway", g, op, "--params", &params, "--journal", journal_s]);
+        assert!(call.status.success(), "{g}: {call:?}");
+        let row = |kind: &str| {
+            let list = posgate(&["journal", "list", "--journal", journal_s]);
+            stdout(&list).lines().find(|l| l.contains(&order) && l.contains(kind)).map(str::to_string)
+        };
+        assert!(row("payment").unwrap().contains("paying"), "{g}");
+        sandbox_pays(&root, g, &order);
+        let q = posgate(&["--sandbox", &root, "query", "--gateway", g, "--order-no", &order, "--journal", journal_s]);
+        assert_eq!(last_line(&q), format!("state: {order} paid"), "{g}: {q:?}");
+        assert!(row("payment").unwrap().contains(" paid "), "{g}: the query's answer reached the journal");
+        let c = posgate(&["--sandbox", &root, "close", "--gateway", g, "--order-no", &order, "--journal", journal_s]);
+        assert!(!c.status.success(), "{g}: these gateways have no close: {c:?}");
+        let close = row("cancel").unwrap_or_else(|| panic!("{g}: the close is journalled"));
+        assert!(close.contains("failed"), "{g}: {close}");
+    }
+}
