@@ -20,6 +20,9 @@ cargo test --workspace --locked 2>&1 | tee -a "$log"
 echo "== Android targets (cargo check, no NDK needed)"
 ./scripts/check-android.sh
 
+echo "== production library size (release build, stripped; no sandbox)"
+./scripts/check-size.sh
+
 echo "== build-android.sh refuses clearly without an NDK"
 if msg="$(env -u ANDROID_NDK_HOME -u ANDROID_NDK_ROOT -u ANDROID_HOME ./build-android.sh 2>&1)"; then
   echo "build-android.sh succeeded without an NDK?" >&2
