@@ -5,11 +5,24 @@ set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-Usage: ./build-android.sh [--debug] [--api LEVEL] [--abi ABI]... [--out DIR] [--help]
+Usage: ./build-android.sh [--flavor production|demo|both] [--debug] [--api LEVEL] [--abi ABI]...
+                          [--help]
 
 Builds posgate-android (libposgate.so) with cargo-ndk for arm64-v8a, armeabi-v7a, x86 and
 x86_64, and generates the Kotlin bindings (package io.posgate) from the built library.
 
+Flavours (a library and its bindings always come from the same flavour: the Kotlin bindings
+of one flavour do not load with the other's library):
+  production  the library cashier apps ship: no sandbox (default features). Outputs:
+                dist/android/production/jniLibs/<abi>/libposgate.so
+                dist/android/production/kotlin/io/posgate/posgate.kt
+  demo        --features sandbox: adds the embedded gateway simulators (EmbeddedSandbox,
+              startSandbox()) for demo mode; what the sample app (kotlin-sample/) needs.
+              Outputs:
+                kotlin-sample/app/src/main/jniLibs/<abi>/libposgate.so
+                kotlin-sample/generated/uniffi/io/posgate/posgate.kt
+
+  --flavor F    production (default), demo or both
   --debug       unoptimised build with debug info (default: the size-optimised
                 release-android profile: opt-level z, LTO, one codegen unit,
                 debug info stripped, panic = unwind)
@@ -17,8 +30,13 @@ x86_64, and generates the Kotlin bindings (package io.posgate) from the built li
                 stack allows: rustls-platform-verifier's Android part needs 22;
                 Sunmi fleets run 5.1 to 11)
   --abi ABI     build only this ABI (repeatable)
-  --out DIR     jniLibs directory (default kotlin-sample/app/src/main/jniLibs)
   --help        this text
+
+The .so files in the output directories are stripped of their symbol table (llvm-strip
+--strip-all; the dynamic symbols the app calls stay). The bindings are generated from the
+unstripped library in cargo's target directory (target/<triple>/<profile>/libposgate.so),
+because uniffi-bindgen's library mode reads the symbol table; keep that file for symbolicating
+native crashes.
 
 Requirements:
   - the Android NDK (r26 or newer), found through ANDROID_NDK_HOME (or ANDROID_NDK_ROOT,
@@ -29,9 +47,7 @@ Requirements:
   - the Rust targets: rustup target add aarch64-linux-android armv7-linux-androideabi \
       i686-linux-android x86_64-linux-android
 
-Outputs:
-  <out>/<abi>/libposgate.so                         (16 KB page aligned)
-  kotlin-sample/generated/uniffi/io/posgate/posgate.kt
+The libraries are 16 KB page aligned.
 USAGE
 }
 
@@ -40,19 +56,25 @@ cd "$here"
 profile=release-android
 api=22
 abis=()
-out="kotlin-sample/app/src/main/jniLibs"
+flavor=production
 while [ $# -gt 0 ]; do
   case "$1" in
     --help|-h) usage; exit 0 ;;
+    --flavor) flavor="${2:?--flavor needs production, demo or both}"; shift ;;
+    --flavor=*) flavor="${1#--flavor=}" ;;
     --debug) profile=dev ;;
     --api) api="${2:?--api needs a level}"; shift ;;
     --abi) abis+=("${2:?--abi needs an ABI}"); shift ;;
-    --out) out="${2:?--out needs a directory}"; shift ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
 [ ${#abis[@]} -gt 0 ] || abis=(arm64-v8a armeabi-v7a x86 x86_64)
+case "$flavor" in
+  production|demo) flavors=("$flavor") ;;
+  both) flavors=(production demo) ;;
+  *) echo "unknown flavor $flavor (production, demo or both)" >&2; exit 2 ;;
+esac
 
 # Find the NDK before anything else: without it nothing below can work.
 ndk="${ANDROID_NDK_HOME:-${ANDROID_NDK_ROOT:-}}"
@@ -85,25 +107,52 @@ for abi in "${abis[@]}"; do
   rustup target add "${triple[$abi]}" >/dev/null
 done
 
+target_dir="$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
+profile_dir=$([ "$profile" = dev ] && echo debug || echo "$profile")
+strip_tool="$(ls "$ndk"/toolchains/llvm/prebuilt/*/bin/llvm-strip 2>/dev/null | head -n1 || true)"
+[ -x "$strip_tool" ] || { echo "error: no llvm-strip in $ndk/toolchains/llvm/prebuilt/*/bin" >&2; exit 1; }
+
+echo "== uniffi-bindgen (host)"
+cargo build --locked -p posgate-android --features bindgen --bin uniffi-bindgen
+bindgen="$target_dir/debug/uniffi-bindgen"
+
 # 16 KB pages: Android 15 devices may use them; a library aligned to 4 KB will not load there.
 export RUSTFLAGS="${RUSTFLAGS:-} -C link-arg=-Wl,-z,max-page-size=16384"
 
-echo "== cargo ndk (${abis[*]}, API $api, profile $profile)"
-mkdir -p "$out"
-cargo ndk "${targets[@]}" --platform "$api" -o "$out" build --locked -p posgate-android --profile "$profile"
+sizes=()
+for f in "${flavors[@]}"; do
+  if [ "$f" = production ]; then
+    features=()
+    out="dist/android/production/jniLibs"
+    gen="dist/android/production/kotlin"
+  else
+    features=(--features sandbox)
+    out="kotlin-sample/app/src/main/jniLibs"
+    gen="kotlin-sample/generated/uniffi"
+  fi
 
-echo "== Kotlin bindings (library mode, from the built .so)"
-# Read the library in target/, not the copy in jniLibs (cargo-ndk may strip that one): the
-# release-android profile strips debug info but keeps the symbol table uniffi reads.
-cargo build --locked -p posgate-android --features bindgen --bin uniffi-bindgen
-profile_dir=$([ "$profile" = dev ] && echo debug || echo "$profile")
-lib="target/${triple[${abis[0]}]}/$profile_dir/libposgate.so"
-gen="kotlin-sample/generated/uniffi"
-rm -rf "$gen"
-./target/debug/uniffi-bindgen generate --library "$lib" --language kotlin --config uniffi.toml \
-  --no-format --out-dir "$gen"
+  echo "== $f: cargo ndk (${abis[*]}, API $api, profile $profile${features:+, ${features[*]}})"
+  mkdir -p "$out"
+  cargo ndk "${targets[@]}" --platform "$api" -o "$out" build --locked -p posgate-android \
+    --profile "$profile" "${features[@]}"
 
-for abi in "${abis[@]}"; do
-  printf '%-12s %s\n' "$abi" "$(du -h "$out/$abi/libposgate.so" | cut -f1)"
+  echo "== $f: Kotlin bindings (library mode, from the unstripped library in $target_dir)"
+  # Read the library in the target directory, never a stripped copy: uniffi-bindgen's library
+  # mode finds the interface in the symbol table, which the copies below no longer have. Built
+  # just above with this flavour's features, so the bindings match exactly this library.
+  lib="$target_dir/${triple[${abis[0]}]}/$profile_dir/libposgate.so"
+  rm -rf "$gen"
+  "$bindgen" generate --library "$lib" --language kotlin --config uniffi.toml --no-format --out-dir "$gen"
+
+  for abi in "${abis[@]}"; do
+    so="$out/$abi/libposgate.so"
+    # --debug builds keep their symbols, for the debugger.
+    [ "$profile" = dev ] || "$strip_tool" --strip-all "$so"
+    bytes=$(stat -c %s "$so")
+    sizes+=("$(printf '%-10s %-12s %9d bytes (%s MB)  %s' "$f" "$abi" "$bytes" "$(awk -v b="$bytes" 'BEGIN { printf "%.2f", b / 1000000 }')" "$so")")
+  done
+  sizes+=("$(printf '%-10s %-12s %s' "$f" bindings "$gen/io/posgate/posgate.kt")")
 done
-echo "bindings: $gen/io/posgate/posgate.kt"
+
+echo "== built (stripped sizes; the production budget is 5 MB, see README \"Library size\")"
+printf '%s\n' "${sizes[@]}"

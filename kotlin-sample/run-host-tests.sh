@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Host-JVM tests of the Kotlin bindings: builds libposgate.so for this machine, generates the
-# Kotlin bindings from it (library mode), compiles them with the sample's plain-Kotlin logic and
-# all host tests using kotlinc, and runs them with the JUnit 5 console launcher through JNA.
+# Host-JVM tests of the Kotlin bindings: builds libposgate.so for this machine (the demo flavour,
+# with the embedded sandbox the tests pay against), generates the Kotlin bindings from it
+# (library mode), compiles them with the sample's plain-Kotlin logic and all host tests using
+# kotlinc, and runs them with the JUnit 5 console launcher through JNA.
 # Ends with the plain line `kotlin: N passed, M failed`.
 #
 # Needs: kotlinc (npm package kotlin-compiler; $KOTLINC or on PATH), JNA and the JUnit console
@@ -20,13 +21,17 @@ for f in "$jna" "$junit"; do [ -f "$f" ] || { echo "missing $f (apt-get install 
 coroutines="$(ls "$kotlin_lib"/kotlinx-coroutines-core-jvm*.jar | head -n1)"
 kotlin_test="$kotlin_lib/kotlin-test.jar:$kotlin_lib/kotlin-test-junit5.jar"
 
-echo "== building libposgate.so (debug: uniffi-bindgen reads its symbol table)"
-cargo build --locked -p posgate-android
-cargo build --locked -p posgate-android --features bindgen --bin uniffi-bindgen
+# The demo flavour (--features sandbox): the tests run against the embedded sandbox. One build
+# of the library and uniffi-bindgen with the same features, so that the bindings are generated
+# from exactly the library the tests load (debug: uniffi-bindgen reads its symbol table).
+echo "== building libposgate.so (debug, --features sandbox)"
+cargo build --locked -p posgate-android --features sandbox,bindgen
+target_dir="$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
 gen="$here/generated/uniffi"
 rm -rf "$gen"
-./target/debug/uniffi-bindgen generate --library target/debug/libposgate.so --language kotlin \
+"$target_dir/debug/uniffi-bindgen" generate --library "$target_dir/debug/libposgate.so" --language kotlin \
   --config uniffi.toml --no-format --out-dir "$gen" >/dev/null
+grep -q 'class EmbeddedSandbox' "$gen/io/posgate/posgate.kt" || { echo "the bindings have no EmbeddedSandbox: was libposgate.so built without --features sandbox?" >&2; exit 1; }
 
 out="$here/build/host-tests"
 rm -rf "$out" && mkdir -p "$out"
@@ -40,7 +45,7 @@ echo "== kotlinc"
 
 echo "== junit"
 set +e
-java -Djna.library.path="$root/target/debug" -jar "$junit" --disable-banner --details=tree \
+java -Djna.library.path="$target_dir/debug" -jar "$junit" --disable-banner --details=tree \
   -cp "$out/tests.jar:$jna:$coroutines:$kotlin_test:$kotlin_lib/kotlin-stdlib.jar" \
   --scan-classpath "$out/tests.jar" >"$out/junit.log" 2>&1
 status=$?

@@ -2,8 +2,9 @@
 // everything testable without a device. Open this directory in Android Studio.
 //
 // Before the first build, from the repository root (one level up):
-//   ./build-android.sh    # libposgate.so for four ABIs -> app/src/main/jniLibs/<abi>/
-//                         # Kotlin bindings            -> generated/uniffi/io/posgate/posgate.kt
+//   ./build-android.sh --flavor demo   # libposgate.so with the embedded sandbox (demo mode)
+//                                      #   for four ABIs -> app/src/main/jniLibs/<abi>/
+//                                      # Kotlin bindings -> generated/uniffi/io/posgate/posgate.kt
 
 pluginManagement {
     repositories {

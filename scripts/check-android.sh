@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `cargo check` of posgate-android for the four Android ABIs without an NDK: Debian clang and
 # llvm-ar compile the C parts (ring) against clang's own headers. A real link needs the NDK:
-# use build-android.sh on a machine that has one.
+# use build-android.sh on a machine that has one. Each target is checked twice: the production
+# library (default features) and the demo one (--features sandbox); the second check only
+# re-checks posgate-android and the sandbox crates.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v clang >/dev/null && command -v llvm-ar >/dev/null || { echo "needs clang and llvm-ar (apt-get install clang llvm)" >&2; exit 1; }
@@ -27,8 +29,11 @@ for pair in "${targets[@]}"; do
     cflags="$cflags -idirafter $d"
   done
   [ "$target" = x86_64-linux-android ] && cflags="$cflags -D__MM_MALLOC_H"
-  echo "== cargo check --target $target"
-  env "CC_$t=clang" "AR_$t=llvm-ar" "CFLAGS_$t=$cflags" \
-    cargo check --locked -p posgate-android --target "$target"
-  echo "android check $target: ok"
+  for features in "" "--features sandbox"; do
+    echo "== cargo check --target $target $features"
+    # shellcheck disable=SC2086 # $features is empty or two words
+    env "CC_$t=clang" "AR_$t=llvm-ar" "CFLAGS_$t=$cflags" \
+      cargo check --locked -p posgate-android --target "$target" $features
+  done
+  echo "android check $target: ok (production and demo)"
 done

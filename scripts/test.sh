@@ -11,12 +11,17 @@ cargo fmt --all --check
 
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# posgate-android's sandbox feature (the demo flavour) is off in the workspace build above.
+cargo clippy -p posgate-android --all-targets --locked --features sandbox -- -D warnings
 
 echo "== cargo test"
 cargo test --workspace --locked 2>&1 | tee -a "$log"
 
 echo "== Android targets (cargo check, no NDK needed)"
 ./scripts/check-android.sh
+
+echo "== production library size (release build, stripped; no sandbox)"
+./scripts/check-size.sh
 
 echo "== build-android.sh refuses clearly without an NDK"
 if msg="$(env -u ANDROID_NDK_HOME -u ANDROID_NDK_ROOT -u ANDROID_HOME ./build-android.sh 2>&1)"; then

@@ -7,6 +7,7 @@ uniffi::setup_scaffolding!();
 
 mod error;
 mod runtime;
+#[cfg(feature = "sandbox")]
 mod sandbox;
 mod types;
 
@@ -19,6 +20,7 @@ use std::sync::Arc;
 use posgate_core as core;
 
 pub use error::PosGateError;
+#[cfg(feature = "sandbox")]
 pub use sandbox::{start_sandbox, EmbeddedSandbox};
 pub use types::*;
 

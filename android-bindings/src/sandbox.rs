@@ -1,4 +1,5 @@
-//! The embedded sandbox, for the sample app's demo mode and for tests.
+//! The embedded sandbox, for the sample app's demo mode and for tests. Compiled only with the
+//! `sandbox` feature: production builds of libposgate.so carry no simulator (no HTTP server).
 
 use std::sync::{Arc, Mutex};
 

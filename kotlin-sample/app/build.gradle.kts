@@ -23,8 +23,9 @@ android {
         ndk { abiFilters += listOf("arm64-v8a", "armeabi-v7a", "x86", "x86_64") }
     }
 
-    // libposgate.so comes prebuilt: build-android.sh writes src/main/jniLibs/<abi>/libposgate.so
-    // (src/main/jniLibs is AGP's default location; git-ignored).
+    // libposgate.so comes prebuilt: `build-android.sh --flavor demo` writes
+    // src/main/jniLibs/<abi>/libposgate.so (src/main/jniLibs is AGP's default location;
+    // git-ignored). The demo flavour, because the sample's demo mode runs the embedded sandbox.
 
     buildTypes {
         release {

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The production library's size budget. Builds the production libposgate.so for this machine
+# (x86_64 Linux: the host proxy of the Android libraries; default features, so no sandbox) with
+# the release-android profile, strips it like build-android.sh strips the libraries it ships,
+# and fails if
+#   - the stripped library is larger than the budget (5 MB = 5,000,000 bytes; override with
+#     POSGATE_SIZE_BUDGET=<bytes>), or
+#   - any part of the sandbox got in: its uniffi exports (EmbeddedSandbox, start_sandbox), the
+#     posgate-sandbox crate or axum (the simulators' HTTP server).
+# A release LTO build: about 2 minutes from scratch on 2 cores, under a minute when only the
+# workspace crates changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+budget="${POSGATE_SIZE_BUDGET:-5000000}"
+mb() { awk -v b="$1" 'BEGIN { printf "%.2f MB", b / 1000000 }'; }
+
+echo "== cargo build -p posgate-android --profile release-android (production: default features)"
+start=$SECONDS
+cargo build --locked -p posgate-android --profile release-android
+target_dir="$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
+lib="$target_dir/release-android/libposgate.so"
+[ -f "$lib" ] || { echo "size: no $lib after the build" >&2; exit 1; }
+
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+stripped="$tmp/libposgate.so"
+strip --strip-all -o "$stripped" "$lib"
+full=$(stat -c %s "$lib")
+size=$(stat -c %s "$stripped")
+
+# Sandbox leftovers: exported uniffi symbols (uniffi_posgate_fn_func_start_sandbox,
+# UNIFFI_META_POSGATE_INTERFACE_EMBEDDEDSANDBOX, ...) and the crates' names or source paths in
+# the strings (panic locations, type names).
+leaks="$( { nm -D --defined-only "$stripped" | awk '{print $NF}' | grep -iE 'sandbox' || true
+           strings -a "$stripped" | grep -iE 'axum|posgate[-_]sandbox|sandbox/src/|embeddedsandbox|start_?sandbox' || true
+         } | cut -c1-120 | sort -u | head -n 20)"
+
+echo "size: libposgate.so (host x86_64, production, release-android): $full bytes ($(mb "$full")), stripped $size bytes ($(mb "$size")); budget $budget bytes ($(mb "$budget")); $((SECONDS - start)) s"
+status=0
+if [ -n "$leaks" ]; then
+  echo "size: the production library contains sandbox code:" >&2
+  sed 's/^/  /' <<<"$leaks" >&2
+  status=1
+fi
+if [ "$size" -gt "$budget" ]; then
+  echo "size: over budget by $((size - budget)) bytes: see README 'Library size' for where the bytes go" >&2
+  status=1
+fi
+[ "$status" -eq 0 ] && echo "size: ok ($((budget - size)) bytes under budget, no sandbox)"
+exit "$status"
