@@ -145,6 +145,12 @@ pub fn params<O: Operation>(value: serde_json::Value) -> Result<O> {
     serde_json::from_value(value).map_err(|e| Error::invalid(format!("{}.params", O::INFO.name), e.to_string()))
 }
 
+/// What a typed request would do, validated before anything is recorded or sent.
+pub fn describe<O: Operation>(req: &O) -> Result<Described> {
+    req.validate()?;
+    Ok(Described { info: O::INFO, effect: req.effect(), movement: req.movement(), journal_copy: journal_copy(req)? })
+}
+
 /// The journal's (masked) copy of a request.
 pub fn journal_copy<O: Serialize>(req: &O) -> Result<String> {
     serde_json::to_string(req).map_err(|e| Error::internal(e.to_string()))
@@ -222,13 +228,7 @@ macro_rules! operations {
                 $(
                     if name.eq_ignore_ascii_case(<$op>::INFO.name) {
                         let req: $op = $crate::operation::params(params.clone())?;
-                        req.validate()?;
-                        return Ok($crate::operation::Described {
-                            info: <$op>::INFO,
-                            effect: req.effect(),
-                            movement: req.movement(),
-                            journal_copy: $crate::operation::journal_copy(&req)?,
-                        });
+                        return $crate::operation::describe(&req);
                     }
                 )*
                 Err($crate::operation::unknown(

@@ -130,7 +130,8 @@ pub enum Dispatch {
     Charge(Charge),
 }
 
-fn entry_state(s: TradeState) -> EntryState {
+/// The journal state for a trade state (a partly refunded payment is paid).
+pub fn entry_state(s: TradeState) -> EntryState {
     match s {
         TradeState::Paying => EntryState::Paying,
         TradeState::Paid | TradeState::PartiallyRefunded => EntryState::Paid,

@@ -22,7 +22,7 @@ use crate::journal::{Begin, Entry, EntryState, Journal};
 use crate::payment::{
     begin_payment, recorded_result, Charge, Control, Dispatch, Machine, PaymentEvent, PaymentListener,
 };
-use crate::trade::{PayRequest, RefundResult, RefundState, TradeResult, TradeState};
+use crate::trade::{PayRequest, RefundResult, RefundState, TradeResult};
 
 /// A pre-order (QR, JSAPI) unpaid this long after it was created is closed by recovery.
 pub const PREORDER_TTL_MS: i64 = 2 * 60 * 60 * 1000;
@@ -225,14 +225,6 @@ impl Engine {
             None => None,
         };
         m.run(entry, dispatch).await
-    }
-}
-
-/// The journal state for a final trade state (a partly refunded payment is paid).
-fn entry_state_of(s: TradeState) -> EntryState {
-    match s {
-        TradeState::PartiallyRefunded => EntryState::Paid,
-        s => EntryState::parse(s.as_str()).unwrap_or(EntryState::Unknown),
     }
 }
 

@@ -1,10 +1,10 @@
 //! Notifications checked against the journal, after their signature.
 
-use super::{entry_state_of, Engine};
+use super::Engine;
 use crate::error::{Error, Result};
 use crate::gateway::Notification;
 use crate::journal::{EntryKind, EntryState};
-use crate::payment::trade_state;
+use crate::payment::{entry_state, trade_state};
 use crate::trade::{RawFields, TradeState};
 
 /// A verified notification checked against the journal.
@@ -41,7 +41,7 @@ impl Engine {
         if fresh && !driving {
             let current = trade_state(entry.state);
             if !entry.state.is_settled() && n.state.is_final() {
-                let state = entry_state_of(n.state);
+                let state = entry_state(n.state);
                 self.journal.update(entry.id, state, Some(&fields_json), None)?;
             } else if n.state.is_paid_like()
                 && matches!(current, TradeState::Failed | TradeState::Closed | TradeState::Reversed)

@@ -11,12 +11,12 @@
 
 use std::sync::Arc;
 
-use super::{entry_state_of, unknown_refund, Engine, Job, PaymentHandle, PREORDER};
+use super::{unknown_refund, Engine, Job, PaymentHandle, PREORDER};
 use crate::client::{Calls, Routed};
 use crate::error::{Error, Result};
 use crate::journal::{now_ms, Begin, Entry, EntryKind, EntryState, NOT_SENT};
-use crate::operation::{journal_copy, Described, Effect, Operation};
-use crate::payment::{recorded_result, refund, settle_refund, PaymentListener};
+use crate::operation::{describe, Described, Effect};
+use crate::payment::{entry_state, recorded_result, refund, settle_refund, PaymentListener};
 use crate::trade::{RefundRequest, RefundResult, RefundState, TradeResult, TradeState};
 
 impl Engine {
@@ -165,7 +165,7 @@ impl Engine {
         let payment = self.journal.get(EntryKind::Payment, self.gw.id(), &entry.order_no)?;
         match self.gw.query(&entry.order_no).await {
             Ok(r) if r.state.is_final() && !r.state.is_paid_like() => {
-                let state = entry_state_of(r.state);
+                let state = entry_state(r.state);
                 let json = serde_json::to_string(&r).ok();
                 self.journal.update(entry.id, state, json.as_deref(), None)?;
                 if let Some(p) = payment.filter(|p| !p.state.is_settled() || p.state == EntryState::Paid) {
@@ -219,7 +219,7 @@ impl Engine {
         if let (Some(e), false) = (self.journal.get(EntryKind::Payment, self.gw.id(), order_no)?, driving) {
             if !e.state.is_settled() && r.state.is_final() {
                 let json = serde_json::to_string(&r).ok();
-                self.journal.update(e.id, entry_state_of(r.state), json.as_deref(), None)?;
+                self.journal.update(e.id, entry_state(r.state), json.as_deref(), None)?;
             }
         }
         Ok(r)
@@ -327,10 +327,4 @@ impl Engine {
 /// gateway does not call definite is one of these: the engine checked definite ones first).
 fn may_have_taken_effect(e: &Error) -> bool {
     e.outcome_unknown() || matches!(e, Error::GatewayRejected { .. })
-}
-
-/// What a typed request would do, validated before anything is recorded or sent.
-fn describe<O: Operation>(req: &O) -> Result<Described> {
-    req.validate()?;
-    Ok(Described { info: O::INFO, effect: req.effect(), movement: req.movement(), journal_copy: journal_copy(req)? })
 }

@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 
-use super::{entry_state_of, unknown_refund, Engine, PREORDER, PREORDER_TTL_MS};
+use super::{unknown_refund, Engine, PREORDER, PREORDER_TTL_MS};
 use crate::error::Result;
 use crate::journal::{now_ms, Begin, Entry, EntryKind, EntryState, NOT_SENT};
-use crate::payment::{refund, settle_refund};
+use crate::payment::{entry_state, refund, settle_refund};
 use crate::trade::{RefundRequest, RefundResult, RefundState};
 
 /// What recovery did with one journal entry.
@@ -99,7 +99,7 @@ impl Engine {
     async fn recover_preorder(self: &Arc<Self>, e: &Entry) -> Result<EntryState> {
         match self.gw.query(&e.order_no).await {
             Ok(r) if r.state.is_final() => {
-                let state = entry_state_of(r.state);
+                let state = entry_state(r.state);
                 self.journal.update(e.id, state, serde_json::to_string(&r).ok().as_deref(), None)?;
                 Ok(state)
             }
