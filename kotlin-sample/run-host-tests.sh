@@ -2,7 +2,8 @@
 # Host-JVM tests of the Kotlin bindings: builds libposgate.so for this machine (the demo flavour,
 # with the embedded sandbox the tests pay against), generates the Kotlin bindings from it
 # (library mode), compiles them with the sample's plain-Kotlin logic and all host tests using
-# kotlinc, and runs them with the JUnit 5 console launcher through JNA.
+# kotlinc, and runs them with the JUnit 5 console launcher through JNA. The tests under
+# app/src/androidTest are the instrumentation tests the app runs on Android, unchanged.
 # Ends with the plain line `kotlin: N passed, M failed`.
 #
 # Needs: kotlinc (npm package kotlin-compiler; $KOTLINC or on PATH), JNA and the JUnit console
@@ -38,7 +39,9 @@ rm -rf "$out" && mkdir -p "$out"
 sources=("$gen")
 [ -d "$here/logic/src/main/kotlin" ] && sources+=("$here/logic/src/main/kotlin")
 [ -d "$here/logic/src/test/kotlin" ] && sources+=("$here/logic/src/test/kotlin")
-sources+=("$here/host-tests/src/test/kotlin")
+# The shared suite: the same sources run on a device or emulator as the app's instrumentation
+# tests (app/src/androidTest); host-tests holds the few that need the JDK (an HTTP server).
+sources+=("$here/app/src/androidTest/java" "$here/host-tests/src/test/kotlin")
 
 echo "== kotlinc"
 "$kotlinc" -nowarn -jvm-target 17 -cp "$jna:$junit:$coroutines:$kotlin_test" -d "$out/tests.jar" "${sources[@]}"

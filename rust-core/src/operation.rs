@@ -166,15 +166,36 @@ pub fn unknown(gateway: crate::trade::GatewayId, name: &str, known: &[OperationI
     }
 }
 
-/// Declares a gateway's operations on its client, once: for each `Request => method`, the typed
-/// method `client.method(&req)`, and the gateway's [`crate::gateway::Operations`]: the listing,
-/// `invoke` by name and the movement each would journal. Every name comes from the request's
-/// own [`Operation::INFO`].
+/// Declares a gateway's operations on its client, once. Each gateway lists its operations in an
+/// exported macro (`chaoying_operations!`, ...) as `calls { Request => method, ... }` (everything
+/// answered at once: reads, settings, pre-orders, refunds, cancels) and `charges { ... }` (charges
+/// the payer now: followed as a payment); the list is expanded here into the typed method
+/// `client.method(&req)` and the gateway's [`crate::gateway::Operations`] (the listing, `invoke`
+/// by name, the movement each would journal), and by posgate-android into the typed Kotlin API.
+/// Every name comes from the request's own [`Operation::INFO`]; which group an operation is in is
+/// checked against its declared effect at compile time.
 macro_rules! operations {
-    ($client:ty { $( $(#[$doc:meta])* $op:ty => $method:ident ),* $(,)? }) => {
+    ($client:ty;
+     calls { $( $call:path => $call_method:ident ),* $(,)? }
+     charges { $( $charge:path => $charge_method:ident ),* $(,)? }) => {
+        $(
+            const _: () = assert!(
+                !matches!(<$call as $crate::operation::Operation>::INFO.effect, $crate::operation::Effect::Charge),
+                concat!(stringify!($call), " is a charge: list it under charges")
+            );
+        )*
+        $(
+            const _: () = assert!(
+                matches!(<$charge as $crate::operation::Operation>::INFO.effect, $crate::operation::Effect::Charge),
+                concat!(stringify!($charge), " is not a charge: list it under calls")
+            );
+        )*
+        $crate::operation::operations!(@client $client; $( $call => $call_method, )* $( $charge => $charge_method, )*);
+    };
+    (@client $client:ty; $( $op:path => $method:ident, )*) => {
         impl $client {
             $(
-                $(#[$doc])*
+                #[doc = concat!("Sends `", stringify!($method), "`; see [`", stringify!($op), "`].")]
                 pub async fn $method(&self, req: &$op)
                     -> $crate::error::Result<<$op as $crate::operation::Operation>::Answer>
                 {
