@@ -22,11 +22,12 @@ for f in "$jna" "$junit"; do [ -f "$f" ] || { echo "missing $f (apt-get install 
 coroutines="$(ls "$kotlin_lib"/kotlinx-coroutines-core-jvm*.jar | head -n1)"
 kotlin_test="$kotlin_lib/kotlin-test.jar:$kotlin_lib/kotlin-test-junit5.jar"
 
-# The demo flavour (--features sandbox): the tests run against the embedded sandbox. One build
+# The demo flavour (--features sandbox,invoke): the tests run against the embedded sandbox and
+# also try the by-name escape hatch. One build
 # of the library and uniffi-bindgen with the same features, so that the bindings are generated
 # from exactly the library the tests load (debug: uniffi-bindgen reads its symbol table).
-echo "== building libposgate.so (debug, --features sandbox)"
-cargo build --locked -p posgate-android --features sandbox,bindgen
+echo "== building libposgate.so (debug, --features sandbox,invoke)"
+cargo build --locked -p posgate-android --features sandbox,invoke,bindgen
 target_dir="$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
 gen="$here/generated/uniffi"
 rm -rf "$gen"

@@ -190,20 +190,6 @@ impl PosGate {
             .collect()
     }
 
-    /// Calls any operation by name with its request as a JSON object (amounts in fen); returns
-    /// the typed answer as JSON. Operations that create an order are journalled; charges (face
-    /// pay) run through the payment state machine and answer the settled trade result.
-    pub async fn invoke(&self, operation: String, params_json: String) -> Result<String, PosGateError> {
-        let params: serde_json::Value = serde_json::from_str(&params_json)
-            .map_err(|e| PosGateError::InvalidInput { field: "params_json".into(), reason: e.to_string() })?;
-        let engine = self.engine.clone();
-        runtime::run(async move {
-            let out = engine.invoke(&operation, params).await?;
-            Ok(out.to_string())
-        })
-        .await
-    }
-
     /// Verifies a notification the app's backend relayed, on the raw received fields.
     pub fn verify_notification(&self, fields: HashMap<String, String>) -> Result<Notification, PosGateError> {
         Ok(self.gw.verify_notification(&fields.into_iter().collect())?.into())
@@ -220,6 +206,25 @@ impl PosGate {
         let engine = self.engine.clone();
         let listener = adapt_listener(listener);
         runtime::run(async move { Ok(engine.follow_preorder(&order_no, listener).await?.into()) }).await
+    }
+}
+
+/// The escape hatch beside the typed API (feature `invoke`: the demo flavour and the host tests).
+#[cfg(feature = "invoke")]
+#[uniffi::export]
+impl PosGate {
+    /// Calls any operation by name with its request as a JSON object (amounts in fen); returns
+    /// the typed answer as JSON. Operations that create an order are journalled; charges (face
+    /// pay) run through the payment state machine and answer the settled trade result.
+    pub async fn invoke(&self, operation: String, params_json: String) -> Result<String, PosGateError> {
+        let params: serde_json::Value = serde_json::from_str(&params_json)
+            .map_err(|e| PosGateError::InvalidInput { field: "params_json".into(), reason: e.to_string() })?;
+        let engine = self.engine.clone();
+        runtime::run(async move {
+            let out = engine.invoke(&operation, params).await?;
+            Ok(out.to_string())
+        })
+        .await
     }
 }
 

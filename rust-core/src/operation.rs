@@ -134,6 +134,7 @@ pub trait Operation: Serialize + DeserializeOwned + Send + Sync + 'static {
 
 /// An operation called by name: its answer as JSON and, for a charge, what it says about the
 /// payment.
+#[cfg(feature = "invoke")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Invoked {
     pub answer: serde_json::Value,
@@ -141,6 +142,7 @@ pub struct Invoked {
 }
 
 /// Reads `invoke` params as the typed request `O`, naming the bad field.
+#[cfg(feature = "invoke")]
 pub fn params<O: Operation>(value: serde_json::Value) -> Result<O> {
     serde_json::from_value(value).map_err(|e| Error::invalid(format!("{}.params", O::INFO.name), e.to_string()))
 }
@@ -157,6 +159,7 @@ pub fn journal_copy<O: Serialize>(req: &O) -> Result<String> {
 }
 
 /// An unknown operation name, listing the gateway's names.
+#[cfg(feature = "invoke")]
 pub fn unknown(gateway: crate::trade::GatewayId, name: &str, known: &[OperationInfo]) -> Error {
     Error::Unsupported {
         what: format!(
@@ -224,6 +227,7 @@ macro_rules! operations {
                 LIST
             }
 
+            #[cfg(feature = "invoke")]
             async fn invoke(&self, name: &str, params: ::serde_json::Value)
                 -> $crate::error::Result<$crate::operation::Invoked>
             {
@@ -242,6 +246,7 @@ macro_rules! operations {
                     $crate::gateway::Gateway::id(self), name, $crate::gateway::Operations::operations(self)))
             }
 
+            #[cfg(feature = "invoke")]
             fn describe(&self, name: &str, params: &::serde_json::Value)
                 -> $crate::error::Result<$crate::operation::Described>
             {
