@@ -76,7 +76,7 @@ macro_rules! chaoying_operations {
 }
 
 use crate::operation::operations;
-crate::chaoying_operations!(operations(Client;));
+chaoying_operations!(operations(Client;));
 
 impl Protocol for Chaoying {
     const GATEWAY: GatewayId = GatewayId::Chaoying;

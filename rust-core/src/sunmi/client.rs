@@ -67,7 +67,7 @@ macro_rules! sunmi_operations {
 }
 
 use crate::operation::operations;
-crate::sunmi_operations!(operations(Client;));
+sunmi_operations!(operations(Client;));
 
 impl Protocol for Sunmi {
     const GATEWAY: GatewayId = GatewayId::Sunmi;

@@ -51,7 +51,7 @@ macro_rules! tlinx_operations {
 }
 
 use crate::operation::operations;
-crate::tlinx_operations!(operations(Client;));
+tlinx_operations!(operations(Client;));
 
 impl Protocol for Tlinx {
     const GATEWAY: GatewayId = GatewayId::Tlinx;
