@@ -20,6 +20,7 @@ pub mod transport;
 pub mod wire;
 
 pub mod chaoying;
+pub mod kuaishou;
 pub mod sunmi;
 pub mod tlinx;
 
