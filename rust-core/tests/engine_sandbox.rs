@@ -728,7 +728,11 @@ async fn notifications_are_checked_against_the_journal() {
 /// its own answer: the journal says paid and no query is ever sent, whatever the poll schedule.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_charge_paid_at_once_settles_without_a_query() {
-    const QUERIES: &[&str] = &["chaoying/UnifiedPay/Gateway?method=orderquery", "tlinx/mct1/paystatus"];
+    const QUERIES: &[&str] = &[
+        "chaoying/UnifiedPay/Gateway?method=orderquery",
+        "tlinx/mct1/paystatus",
+        "kuaishou/openGateway/openService/query",
+    ];
     each_gateway(|g| async move {
         let sb = Sandbox::start().await.unwrap();
         let sent = Requests::install(&sb);

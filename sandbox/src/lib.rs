@@ -120,9 +120,9 @@ impl Sandbox {
     }
 
     /// Base URL of one gateway's simulator, e.g. `http://127.0.0.1:PORT/tlinx` (Kuaishou's
-    /// payment service: `.../kuaishou/openGateway/openService`).
+    /// services are below it: `/openGateway/openService`, `/openGateway/platService`).
     pub fn base_url(&self, gateway: GatewayId) -> String {
-        base_url(gateway, &self.root_url())
+        format!("{}/{}", self.root_url(), gateway)
     }
 
     /// A client configuration for `gateway` against this sandbox (test credentials, http allowed,
@@ -190,8 +190,9 @@ pub fn test_config(gateway: GatewayId, root_url: &str) -> Option<GatewayConfig> 
     Some(cfg)
 }
 
-/// Where gateway `g`'s simulator is below a sandbox root: `/<gateway>`, Kuaishou's payment
-/// service at `/kuaishou/openGateway/openService` (its flowRecharge is next to it).
+/// A client's base URL for gateway `g`'s simulator below a sandbox root: `/<gateway>`; for
+/// Kuaishou its payment service, `/kuaishou/openGateway/openService` (flowRecharge's service is
+/// next to it, as on the platform).
 fn base_url(gateway: GatewayId, root_url: &str) -> String {
     let root = root_url.trim_end_matches('/');
     match gateway {
