@@ -111,7 +111,7 @@ pub fn verify_notify(
         GatewayId::Kuaishou => {
             let mut fields = fields;
             let body = fields.get("body").map(|b| b.trim_start()).unwrap_or("");
-            if !fields.contains_key("encrypt") && !(body.starts_with('{') || body.starts_with('<')) {
+            if !(fields.contains_key("encrypt") || body.starts_with('{') || body.starts_with('<')) {
                 fields.insert("encrypt".into(), "3DES".into());
             }
             kuaishou::verify_notification(&fields, &need_key()?)
