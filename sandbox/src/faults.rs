@@ -9,7 +9,7 @@
 //! fault reaches the client after its request was sent, so the posgate client must report the
 //! outcome as unknown (`posgate_core::Error::outcome_unknown()`), never as failed.
 //!
-//! The request the plan sees is named by the gateway (`"chaoying"` | `"tlinx"`) and the path
+//! The request the plan sees is named by the gateway (`"chaoying"` | `"kuaishou"` | `"tlinx"` | `"sunmi"`) and the path
 //! below it (`"/mct1/payorder"`, `"/mct1/paystatus"`, ...). Chaoying sends most operations to the
 //! one endpoint `/UnifiedPay/Gateway` and names the operation by the `method` form field: there
 //! the path is given as `"/UnifiedPay/Gateway?method=pay"` (`orderquery`, `refund`, ...), so a
@@ -52,7 +52,8 @@ pub enum Fault {
     /// Process, then answer 200 with an HTML error page instead of the gateway's JSON.
     GarbageAfterCommit,
     /// Process, then answer the real JSON with its `sign` value altered (one hex digit flipped;
-    /// an answer without a `sign` gets a wrong one).
+    /// an answer without a `sign` gets a wrong one). Kuaishou signs no answers (a `sign` added
+    /// to one is ignored) and its 3DES answers are not JSON: there this fault changes nothing.
     BadSignatureAfterCommit,
 }
 
@@ -77,7 +78,7 @@ impl Fault {
 
 /// Decides, request by request, which fault (if any) to inject.
 pub trait FaultPlan: Send + Sync {
-    /// Called once per gateway request (`gateway` = "chaoying" | "tlinx", `path` below it, e.g.
+    /// Called once per gateway request (`gateway` = "chaoying" | "kuaishou" | ..., `path` below it, e.g.
     /// "/UnifiedPay/Gateway?method=pay" or "/mct1/paystatus").
     fn next(&self, gateway: &str, path: &str) -> Option<Fault>;
 }

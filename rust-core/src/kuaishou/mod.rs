@@ -91,7 +91,9 @@ impl Credentials {
 /// `encrypt`, as the merchant put them in `NODIFY_URL`) and the raw POST body under `body`.
 /// The seed states no rule for the notification's sign: it is checked with the body rule over
 /// the decrypted body (digest §4). The notification is only a trigger: the engine checks it
-/// against the journal, and the order is confirmed by query before it is relied on.
+/// against the journal (`Engine::check_notification`: known order, same amount, duplicates
+/// recognised), and the app answers HTTP 200 only once that has returned `Ok` (the result is
+/// recorded); any other answer makes Kuaishou send it again (30 times, 5 s apart).
 pub fn verify_notification(fields: &RawFields, key: &Secret) -> crate::error::Result<Notification> {
     use crate::error::Error as E;
     let get = |k: &str| fields.get(k).map(|v| v.trim()).unwrap_or("");

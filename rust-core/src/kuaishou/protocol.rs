@@ -145,7 +145,8 @@ pub fn member<'a>(doc: &'a Value, root: &str) -> Option<&'a Value> {
 
 fn xml_to_json(text: &str) -> Result<Value, ProtocolError> {
     use quick_xml::events::Event;
-    let bad = |e: &dyn std::fmt::Display| ProtocolError::Malformed(format!("xml: {e}"));
+    // JSON was asked for; an answer that is not JSON is read as XML, and may be neither.
+    let bad = |e: &dyn std::fmt::Display| ProtocolError::Malformed(format!("not JSON, nor well-formed XML: {e}"));
     let mut reader = quick_xml::Reader::from_str(text);
     // One frame per open element: its name, child members, and text.
     let mut stack: Vec<(String, Map<String, Value>, String)> = Vec::new();
