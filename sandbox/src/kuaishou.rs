@@ -466,3 +466,60 @@ fn flow_recharge(req: &Request) -> Result<Answer, Answer> {
     m.insert("flow".into(), flow);
     Ok(answer(req.fmt, "SUCCESS", "充值流量请求提交成功，请等待最终结果", m))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(path: &str, query: &[(&str, &str)], body: &str) -> RawFields {
+        let q: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(query).finish();
+        Kuaishou::fields(&format!("{path}?{q}").parse().unwrap(), body)
+    }
+
+    fn code_of(r: Result<Request, Answer>) -> String {
+        match r {
+            Ok(_) => "accepted".into(),
+            Err(a) => a.members["RESULT"]["CODE"].as_str().unwrap_or_default().to_string(),
+        }
+    }
+
+    #[test]
+    fn requests_are_checked_in_order() {
+        let path = "/openGateway/openService/preOrder";
+        let body = r#"{"BUSI_ID":"0010000001","AMT":"1.00"}"#;
+        let sign = protocol::sign("1", KEY, body);
+        let ok = [("sign", sign.as_str()), ("_type", "json"), ("busiCode", BUSI_CODE)];
+        assert_eq!(code_of(open(request(path, &ok, body))), "accepted");
+        // 3DES both ways: the encrypted body opens, and the answer goes out encrypted.
+        let enc = [("sign", sign.as_str()), ("_type", "json"), ("encrypt", "3DES"), ("busiCode", BUSI_CODE)];
+        let req = open(request(path, &enc, &protocol::encrypt(KEY, body))).ok().unwrap();
+        let Reply::Answer { body: out, .. } = Kuaishou::encode(answer(req.fmt, "SUCCESS", "ok", Map::new())) else {
+            panic!("an answer")
+        };
+        assert!(protocol::decrypt(KEY, &out).unwrap().starts_with(r#"{"ORDER_RESP":"#));
+        let other = [("sign", sign.as_str()), ("_type", "json"), ("busiCode", "0099")];
+        assert_eq!(code_of(open(request(path, &other, body))), "UNREGISTERED_BUSI");
+        let aes = [("sign", sign.as_str()), ("encrypt", "AES"), ("busiCode", BUSI_CODE)];
+        assert_eq!(code_of(open(request(path, &aes, body))), "ILLEGAL_PARAMETER");
+        assert_eq!(code_of(open(request(path, &ok, &body.replace("1.00", "2.00")))), "INVALID_SIGN");
+        assert_eq!(code_of(open(request(path, &ok, "not json"))), "ILLEGAL_PARAMETER");
+        // The GETs sign their own texts.
+        let cancel = "/openGateway/openService/cancelTrade/C1/0010000001";
+        let s = protocol::sign("1", KEY, &protocol::cancel_text("C1", BUSI_CODE));
+        assert_eq!(code_of(open(request(cancel, &[("sign", &s), ("busiCode", BUSI_CODE)], ""))), "accepted");
+        let s = protocol::sign("1", KEY, "C1");
+        assert_eq!(code_of(open(request(cancel, &[("sign", &s), ("busiCode", BUSI_CODE)], ""))), "INVALID_SIGN");
+        let query = "/openGateway/openService/query/C1/0010000001";
+        assert_eq!(code_of(open(request(query, &[("sign", &s), ("busiCode", BUSI_CODE)], ""))), "accepted");
+    }
+
+    #[test]
+    fn xml_unless_json_is_asked() {
+        let fmt = Format { root: "QUERY_RESP", xml: true, encrypt: false };
+        let Reply::Answer { body, .. } = Kuaishou::encode(answer(fmt, "CHARGE_NONEXISTENT", "无", Map::new())) else {
+            panic!("an answer")
+        };
+        let doc = protocol::document(&body).unwrap();
+        assert_eq!(protocol::member(&doc, "QUERY_RESP").unwrap()["RESULT"]["CODE"], "CHARGE_NONEXISTENT");
+    }
+}
