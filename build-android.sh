@@ -15,12 +15,12 @@ Flavours (a library and its bindings always come from the same flavour: the Kotl
 of one flavour do not load with the other's library):
   production  the library cashier apps ship: no sandbox (default features). Outputs:
                 dist/android/production/jniLibs/<abi>/libposgate.so
-                dist/android/production/kotlin/io/posgate/posgate.kt
-  demo        --features sandbox: adds the embedded gateway simulators (EmbeddedSandbox,
+                dist/android/production/kotlin/io/posgate/{posgate.kt,core/posgate_core.kt}
+  demo        --features sandbox,invoke: adds the embedded gateway simulators (EmbeddedSandbox,
               startSandbox()) for demo mode; what the sample app (kotlin-sample/) needs.
               Outputs:
                 kotlin-sample/app/src/main/jniLibs/<abi>/libposgate.so
-                kotlin-sample/generated/uniffi/io/posgate/posgate.kt
+                kotlin-sample/generated/uniffi/io/posgate/{posgate.kt,core/posgate_core.kt}
 
   --flavor F    production (default), demo or both
   --debug       unoptimised build with debug info (default: the size-optimised
@@ -126,7 +126,7 @@ for f in "${flavors[@]}"; do
     out="dist/android/production/jniLibs"
     gen="dist/android/production/kotlin"
   else
-    features=(--features sandbox)
+    features=(--features sandbox,invoke)
     out="kotlin-sample/app/src/main/jniLibs"
     gen="kotlin-sample/generated/uniffi"
   fi
@@ -151,7 +151,7 @@ for f in "${flavors[@]}"; do
     bytes=$(stat -c %s "$so")
     sizes+=("$(printf '%-10s %-12s %9d bytes (%s MB)  %s' "$f" "$abi" "$bytes" "$(awk -v b="$bytes" 'BEGIN { printf "%.2f", b / 1000000 }')" "$so")")
   done
-  sizes+=("$(printf '%-10s %-12s %s' "$f" bindings "$gen/io/posgate/posgate.kt")")
+  sizes+=("$(printf '%-10s %-12s %s' "$f" bindings "$gen/io/posgate/posgate.kt, $gen/io/posgate/core/posgate_core.kt")")
 done
 
 echo "== built (stripped sizes; the production budget is 5 MB, see README \"Library size\")"

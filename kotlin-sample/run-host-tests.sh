@@ -2,7 +2,8 @@
 # Host-JVM tests of the Kotlin bindings: builds libposgate.so for this machine (the demo flavour,
 # with the embedded sandbox the tests pay against), generates the Kotlin bindings from it
 # (library mode), compiles them with the sample's plain-Kotlin logic and all host tests using
-# kotlinc, and runs them with the JUnit 5 console launcher through JNA.
+# kotlinc, and runs them with the JUnit 5 console launcher through JNA. The tests under
+# app/src/androidTest are the instrumentation tests the app runs on Android, unchanged.
 # Ends with the plain line `kotlin: N passed, M failed`.
 #
 # Needs: kotlinc (npm package kotlin-compiler; $KOTLINC or on PATH), JNA and the JUnit console
@@ -21,11 +22,12 @@ for f in "$jna" "$junit"; do [ -f "$f" ] || { echo "missing $f (apt-get install 
 coroutines="$(ls "$kotlin_lib"/kotlinx-coroutines-core-jvm*.jar | head -n1)"
 kotlin_test="$kotlin_lib/kotlin-test.jar:$kotlin_lib/kotlin-test-junit5.jar"
 
-# The demo flavour (--features sandbox): the tests run against the embedded sandbox. One build
+# The demo flavour (--features sandbox,invoke): the tests run against the embedded sandbox and
+# also try the by-name escape hatch. One build
 # of the library and uniffi-bindgen with the same features, so that the bindings are generated
 # from exactly the library the tests load (debug: uniffi-bindgen reads its symbol table).
-echo "== building libposgate.so (debug, --features sandbox)"
-cargo build --locked -p posgate-android --features sandbox,bindgen
+echo "== building libposgate.so (debug, --features sandbox,invoke)"
+cargo build --locked -p posgate-android --features sandbox,invoke,bindgen
 target_dir="$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
 gen="$here/generated/uniffi"
 rm -rf "$gen"
@@ -38,7 +40,9 @@ rm -rf "$out" && mkdir -p "$out"
 sources=("$gen")
 [ -d "$here/logic/src/main/kotlin" ] && sources+=("$here/logic/src/main/kotlin")
 [ -d "$here/logic/src/test/kotlin" ] && sources+=("$here/logic/src/test/kotlin")
-sources+=("$here/host-tests/src/test/kotlin")
+# The shared suite: the same sources run on a device or emulator as the app's instrumentation
+# tests (app/src/androidTest); host-tests holds the few that need the JDK (an HTTP server).
+sources+=("$here/app/src/androidTest/java" "$here/host-tests/src/test/kotlin")
 
 echo "== kotlinc"
 "$kotlinc" -nowarn -jvm-target 17 -cp "$jna:$junit:$coroutines:$kotlin_test" -d "$out/tests.jar" "${sources[@]}"

@@ -29,7 +29,7 @@ for pair in "${targets[@]}"; do
     cflags="$cflags -idirafter $d"
   done
   [ "$target" = x86_64-linux-android ] && cflags="$cflags -D__MM_MALLOC_H"
-  for features in "" "--features sandbox"; do
+  for features in "" "--features sandbox,invoke"; do
     echo "== cargo check --target $target $features"
     # shellcheck disable=SC2086 # $features is empty or two words
     env "CC_$t=clang" "AR_$t=llvm-ar" "CFLAGS_$t=$cflags" \

@@ -12,7 +12,7 @@ cargo fmt --all --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 # posgate-android's sandbox feature (the demo flavour) is off in the workspace build above.
-cargo clippy -p posgate-android --all-targets --locked --features sandbox -- -D warnings
+cargo clippy -p posgate-android --all-targets --locked --features sandbox,invoke -- -D warnings
 
 echo "== cargo test"
 cargo test --workspace --locked 2>&1 | tee -a "$log"

@@ -9,6 +9,7 @@ mod error;
 mod runtime;
 #[cfg(feature = "sandbox")]
 mod sandbox;
+mod typed;
 mod types;
 
 #[cfg(target_os = "android")]
@@ -22,6 +23,7 @@ use posgate_core as core;
 pub use error::PosGateError;
 #[cfg(feature = "sandbox")]
 pub use sandbox::{start_sandbox, EmbeddedSandbox};
+pub use typed::*;
 pub use types::*;
 
 /// Receives a payment's progress, for the cashier's screen. Called from a library thread.
@@ -31,6 +33,10 @@ pub trait PaymentListener: Send + Sync {
 }
 
 struct ListenerAdapter(Arc<dyn PaymentListener>);
+
+fn adapt_listener(listener: Option<Arc<dyn PaymentListener>>) -> Option<Arc<dyn core::PaymentListener>> {
+    listener.map(|l| Arc::new(ListenerAdapter(l)) as Arc<dyn core::PaymentListener>)
+}
 
 impl core::PaymentListener for ListenerAdapter {
     fn on_event(&self, event: core::PaymentEvent) {
@@ -82,6 +88,7 @@ impl PaymentHandle {
 impl PosGate {
     #[uniffi::constructor]
     pub fn new(config: PosGateConfig) -> Result<Arc<PosGate>, PosGateError> {
+        core::ffi::report_lift_errors_as(|e| uniffi::deps::anyhow::Error::new(PosGateError::from(e)));
         let journal_path = config.journal_path.clone();
         let cfg = config.into_core()?;
         let journal = Arc::new(match journal_path {
@@ -115,7 +122,7 @@ impl PosGate {
         listener: Option<Arc<dyn PaymentListener>>,
     ) -> Result<Arc<PaymentHandle>, PosGateError> {
         let req = request.into_core()?;
-        let listener = listener.map(|l| Arc::new(ListenerAdapter(l)) as Arc<dyn core::PaymentListener>);
+        let listener = adapt_listener(listener);
         let inner = self.engine.start_payment(req, listener)?;
         Ok(Arc::new(PaymentHandle { inner }))
     }
@@ -123,7 +130,7 @@ impl PosGate {
     /// Receives the events of every payment, including those nobody waits for any more
     /// (a cancelled coroutine) and those resumed by recovery.
     pub fn set_reporter(&self, listener: Option<Arc<dyn PaymentListener>>) {
-        self.engine.set_reporter(listener.map(|l| Arc::new(ListenerAdapter(l)) as Arc<dyn core::PaymentListener>));
+        self.engine.set_reporter(adapt_listener(listener));
     }
 
     /// Settles whatever a crash left open in the journal: call once at start-up.
@@ -183,20 +190,6 @@ impl PosGate {
             .collect()
     }
 
-    /// Calls any operation by name with its request as a JSON object (amounts in fen); returns
-    /// the typed answer as JSON. Operations that create an order are journalled; charges (face
-    /// pay) run through the payment state machine and answer the settled trade result.
-    pub async fn invoke(&self, operation: String, params_json: String) -> Result<String, PosGateError> {
-        let params: serde_json::Value = serde_json::from_str(&params_json)
-            .map_err(|e| PosGateError::InvalidInput { field: "params_json".into(), reason: e.to_string() })?;
-        let engine = self.engine.clone();
-        runtime::run(async move {
-            let out = engine.invoke(&operation, params).await?;
-            Ok(out.to_string())
-        })
-        .await
-    }
-
     /// Verifies a notification the app's backend relayed, on the raw received fields.
     pub fn verify_notification(&self, fields: HashMap<String, String>) -> Result<Notification, PosGateError> {
         Ok(self.gw.verify_notification(&fields.into_iter().collect())?.into())
@@ -211,8 +204,27 @@ impl PosGate {
         listener: Option<Arc<dyn PaymentListener>>,
     ) -> Result<TradeResult, PosGateError> {
         let engine = self.engine.clone();
-        let listener = listener.map(|l| Arc::new(ListenerAdapter(l)) as Arc<dyn core::PaymentListener>);
+        let listener = adapt_listener(listener);
         runtime::run(async move { Ok(engine.follow_preorder(&order_no, listener).await?.into()) }).await
+    }
+}
+
+/// The escape hatch beside the typed API (feature `invoke`: the demo flavour and the host tests).
+#[cfg(feature = "invoke")]
+#[uniffi::export]
+impl PosGate {
+    /// Calls any operation by name with its request as a JSON object (amounts in fen); returns
+    /// the typed answer as JSON. Operations that create an order are journalled; charges (face
+    /// pay) run through the payment state machine and answer the settled trade result.
+    pub async fn invoke(&self, operation: String, params_json: String) -> Result<String, PosGateError> {
+        let params: serde_json::Value = serde_json::from_str(&params_json)
+            .map_err(|e| PosGateError::InvalidInput { field: "params_json".into(), reason: e.to_string() })?;
+        let engine = self.engine.clone();
+        runtime::run(async move {
+            let out = engine.invoke(&operation, params).await?;
+            Ok(out.to_string())
+        })
+        .await
     }
 }
 
@@ -232,6 +244,7 @@ pub fn verify_notification(
     let n = match gateway {
         Gateway::Chaoying => core::chaoying::verify_notification(&fields, &key)?,
         Gateway::Tlinx => core::tlinx::verify_notification(&fields, &key)?,
+        Gateway::Kuaishou => core::kuaishou::verify_notification(&fields, &key)?,
         other => {
             return Err(PosGateError::Unsupported { what: format!("{other:?} notifications are not supported yet") })
         }

@@ -2,7 +2,9 @@
 //! machinery, which is no tokio context, so every async call hops onto this runtime with
 //! `spawn`: the work then lives on even if the Kotlin side stops waiting.
 
+use std::any::Any;
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::OnceLock;
 
 use crate::error::PosGateError;
@@ -19,12 +21,25 @@ pub fn get() -> &'static tokio::runtime::Runtime {
     })
 }
 
+/// A future boxed to one type, answering a boxed value: every call runs as the same kind of tokio
+/// task, so the task machinery is compiled once rather than once per exported method (about
+/// 5 KB each in libposgate.so).
+type AnyFuture = Pin<Box<dyn Future<Output = Result<Box<dyn Any + Send>, PosGateError>> + Send>>;
+
 /// Runs `fut` on the library's runtime. A panic inside becomes `PosGateError::Internal`.
 pub async fn run<T, F>(fut: F) -> Result<T, PosGateError>
 where
     T: Send + 'static,
     F: Future<Output = Result<T, PosGateError>> + Send + 'static,
 {
+    let boxed: AnyFuture = Box::pin(async move { fut.await.map(|v| Box::new(v) as Box<dyn Any + Send>) });
+    let any = run_any(boxed).await?;
+    any.downcast::<T>()
+        .map(|v| *v)
+        .map_err(|_| PosGateError::Internal { detail: "runtime: the answer changed type".into() })
+}
+
+async fn run_any(fut: AnyFuture) -> Result<Box<dyn Any + Send>, PosGateError> {
     match get().spawn(fut).await {
         Ok(r) => r,
         Err(e) if e.is_panic() => {

@@ -21,11 +21,16 @@ android {
         // The four ABIs build-android.sh produces (Sunmi terminals are mostly armeabi-v7a and
         // arm64-v8a; the x86 pair is for the emulator).
         ndk { abiFilters += listOf("arm64-v8a", "armeabi-v7a", "x86", "x86_64") }
+        // `connectedAndroidTest` runs src/androidTest/java (the Kotlin suite the host JVM also runs,
+        // see the README's "Tests on Android") as plain JUnit 4 classes: no @RunWith needed.
+        testInstrumentationRunner = "androidx.test.runner.AndroidJUnitRunner"
     }
 
     // libposgate.so comes prebuilt: `build-android.sh --flavor demo` writes
     // src/main/jniLibs/<abi>/libposgate.so (src/main/jniLibs is AGP's default location;
     // git-ignored). The demo flavour, because the sample's demo mode runs the embedded sandbox.
+    // The instrumentation tests need it too: they run in the app's process (SampleApp.onCreate
+    // has loaded that libposgate.so and called nativeInit) and pay against startSandbox().
 
     buildTypes {
         release {
@@ -83,4 +88,15 @@ dependencies {
     implementation(libs.androidx.lifecycle.viewmodel.ktx)
     implementation(libs.androidx.lifecycle.runtime.ktx)
     implementation(libs.material)
+
+    // The shared Kotlin suite as instrumentation tests. It sees the generated bindings and the
+    // logic module the way the app does, through implementation(project(":logic")) above, and the
+    // app's JNA and coroutines. kotlin-test-junit maps kotlin.test.Test to JUnit 4's @Test (the
+    // host build of the same sources uses kotlin-test-junit5 instead), and the kotlin.test
+    // assertions report through JUnit 4. The version follows the Kotlin plugin. ext.junit
+    // (AndroidJUnit4, ActivityScenario rules) is for Android-only tests beside the shared ones.
+    androidTestImplementation(libs.androidx.test.runner)
+    androidTestImplementation(libs.androidx.test.ext.junit)
+    androidTestImplementation(kotlin("test-junit"))
+    androidTestImplementation(libs.kotlinx.coroutines.core)
 }

@@ -8,7 +8,9 @@ use async_trait::async_trait;
 use crate::config::PollSchedule;
 use crate::error::{Error, Result};
 use crate::money::Money;
-use crate::operation::{Described, Invoked, OperationInfo};
+use crate::operation::OperationInfo;
+#[cfg(feature = "invoke")]
+use crate::operation::{Described, Invoked};
 use crate::trade::{GatewayId, PayRequest, RawFields, RefundRequest, RefundResult, TradeResult, TradeState};
 /// A verified notification (asynchronous payment result) from a gateway.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -34,10 +36,12 @@ pub trait Operations: Send + Sync {
     /// as JSON and, for a charge, what it says about the payment. Unknown names give
     /// `Unsupported`; malformed params give `InvalidInput` naming the field. Sends without
     /// journalling: the engine's `invoke` journals what moves money.
+    #[cfg(feature = "invoke")]
     async fn invoke(&self, name: &str, params: serde_json::Value) -> Result<Invoked>;
 
     /// Reads and validates `params` for operation `name` without sending: its effect, the money
     /// it moves and the journal's copy of the request.
+    #[cfg(feature = "invoke")]
     fn describe(&self, name: &str, params: &serde_json::Value) -> Result<Described>;
 
     /// The concrete client, for the engine's typed calls ([`crate::client::Routed`]).

@@ -19,6 +19,12 @@ pub mod trade;
 pub mod transport;
 pub mod wire;
 
+// The FFI scaffolding (its tag type) must sit at the crate root.
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();
+#[cfg(feature = "uniffi")]
+pub mod ffi;
+
 pub mod chaoying;
 pub mod kuaishou;
 pub mod sunmi;

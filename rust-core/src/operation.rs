@@ -134,6 +134,7 @@ pub trait Operation: Serialize + DeserializeOwned + Send + Sync + 'static {
 
 /// An operation called by name: its answer as JSON and, for a charge, what it says about the
 /// payment.
+#[cfg(feature = "invoke")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Invoked {
     pub answer: serde_json::Value,
@@ -141,6 +142,7 @@ pub struct Invoked {
 }
 
 /// Reads `invoke` params as the typed request `O`, naming the bad field.
+#[cfg(feature = "invoke")]
 pub fn params<O: Operation>(value: serde_json::Value) -> Result<O> {
     serde_json::from_value(value).map_err(|e| Error::invalid(format!("{}.params", O::INFO.name), e.to_string()))
 }
@@ -157,6 +159,7 @@ pub fn journal_copy<O: Serialize>(req: &O) -> Result<String> {
 }
 
 /// An unknown operation name, listing the gateway's names.
+#[cfg(feature = "invoke")]
 pub fn unknown(gateway: crate::trade::GatewayId, name: &str, known: &[OperationInfo]) -> Error {
     Error::Unsupported {
         what: format!(
@@ -166,15 +169,36 @@ pub fn unknown(gateway: crate::trade::GatewayId, name: &str, known: &[OperationI
     }
 }
 
-/// Declares a gateway's operations on its client, once: for each `Request => method`, the typed
-/// method `client.method(&req)`, and the gateway's [`crate::gateway::Operations`]: the listing,
-/// `invoke` by name and the movement each would journal. Every name comes from the request's
-/// own [`Operation::INFO`].
+/// Declares a gateway's operations on its client, once. Each gateway lists its operations in an
+/// exported macro (`chaoying_operations!`, ...) as `calls { Request => method, ... }` (everything
+/// answered at once: reads, settings, pre-orders, refunds, cancels) and `charges { ... }` (charges
+/// the payer now: followed as a payment); the list is expanded here into the typed method
+/// `client.method(&req)` and the gateway's [`crate::gateway::Operations`] (the listing, `invoke`
+/// by name, the movement each would journal), and by posgate-android into the typed Kotlin API.
+/// Every name comes from the request's own [`Operation::INFO`]; which group an operation is in is
+/// checked against its declared effect at compile time.
 macro_rules! operations {
-    ($client:ty { $( $(#[$doc:meta])* $op:ty => $method:ident ),* $(,)? }) => {
+    ($client:ty;
+     calls { $( $call:path => $call_method:ident ),* $(,)? }
+     charges { $( $charge:path => $charge_method:ident ),* $(,)? }) => {
+        $(
+            const _: () = assert!(
+                !matches!(<$call as $crate::operation::Operation>::INFO.effect, $crate::operation::Effect::Charge),
+                concat!(stringify!($call), " is a charge: list it under charges")
+            );
+        )*
+        $(
+            const _: () = assert!(
+                matches!(<$charge as $crate::operation::Operation>::INFO.effect, $crate::operation::Effect::Charge),
+                concat!(stringify!($charge), " is not a charge: list it under calls")
+            );
+        )*
+        $crate::operation::operations!(@client $client; $( $call => $call_method, )* $( $charge => $charge_method, )*);
+    };
+    (@client $client:ty; $( $op:path => $method:ident, )*) => {
         impl $client {
             $(
-                $(#[$doc])*
+                #[doc = concat!("Sends `", stringify!($method), "`; see [`", stringify!($op), "`].")]
                 pub async fn $method(&self, req: &$op)
                     -> $crate::error::Result<<$op as $crate::operation::Operation>::Answer>
                 {
@@ -203,6 +227,7 @@ macro_rules! operations {
                 LIST
             }
 
+            #[cfg(feature = "invoke")]
             async fn invoke(&self, name: &str, params: ::serde_json::Value)
                 -> $crate::error::Result<$crate::operation::Invoked>
             {
@@ -221,6 +246,7 @@ macro_rules! operations {
                     $crate::gateway::Gateway::id(self), name, $crate::gateway::Operations::operations(self)))
             }
 
+            #[cfg(feature = "invoke")]
             fn describe(&self, name: &str, params: &::serde_json::Value)
                 -> $crate::error::Result<$crate::operation::Described>
             {

@@ -25,6 +25,20 @@ pub type GatewayConfig = crate::config::Config<Credentials>;
 /// The gateways implemented, in the order they are listed to users.
 pub const IMPLEMENTED: &[GatewayId] = &[GatewayId::Sunmi, GatewayId::Chaoying, GatewayId::Kuaishou, GatewayId::Tlinx];
 
+/// Hands every implemented gateway's operation list to `$then!`, as
+/// `$then! { GatewayIdVariant snake_name calls { .. } charges { .. } }`: how posgate-android
+/// derives a typed Kotlin object per gateway, so a gateway added here is typed in Kotlin at once.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! each_gateway {
+    ($then:ident) => {
+        $crate::sunmi_operations!($then(Sunmi sunmi));
+        $crate::chaoying_operations!($then(Chaoying chaoying));
+        $crate::kuaishou_operations!($then(Kuaishou kuaishou));
+        $crate::tlinx_operations!($then(Tlinx tlinx));
+    };
+}
+
 impl Credentials {
     pub fn gateway(&self) -> GatewayId {
         match self {
@@ -83,3 +97,26 @@ macro_rules! for_gateway {
 }
 
 for_gateway!(Sunmi => sunmi, Chaoying => chaoying, Tlinx => tlinx, Kuaishou => kuaishou);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `each_gateway!` (the bindings' typed API) lists exactly the implemented gateways, and each
+    /// typed method is named by its operation's one name.
+    #[test]
+    fn each_gateway_lists_every_implemented_gateway_by_operation_name() {
+        use crate::operation::Operation;
+        let mut listed: Vec<GatewayId> = Vec::new();
+        macro_rules! check {
+            ($id:ident $name:ident calls { $($c:path => $cm:ident,)* } charges { $($h:path => $hm:ident,)* }) => {{
+                listed.push(GatewayId::$id);
+                assert_eq!(GatewayId::$id.as_str(), stringify!($name));
+                $(assert_eq!(<$c as Operation>::INFO.name, stringify!($cm));)*
+                $(assert_eq!(<$h as Operation>::INFO.name, stringify!($hm));)*
+            }};
+        }
+        crate::each_gateway!(check);
+        assert_eq!(listed, IMPLEMENTED);
+    }
+}

@@ -7,6 +7,8 @@
 //! tlinx keeps its own `flex` readers: they keep empty strings and read amounts differently, so
 //! sharing them would change what its answers decode to.
 
+use std::collections::BTreeMap;
+
 /// A table of codes that answers may extend: values the seed does not list are kept as `Other`.
 ///
 /// `Name: text { .. }` serializes as the code string, `Name: number { .. }` (the seeds' Int
@@ -17,8 +19,9 @@ macro_rules! code_table {
     (@table $key:ident $(#[$meta:meta])* $name:ident $repr:ident {
         $($(#[$vmeta:meta])* $variant:ident = $code:literal => $desc:literal,)+
     }) => {
-        $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+        $(#[$meta])*
         pub enum $name {
             $($(#[$vmeta])* $variant,)+
             /// A value the seed's table does not list, as received.
@@ -91,24 +94,109 @@ macro_rules! code_table {
 }
 pub(crate) use code_table;
 
-/// A value that should be JSON (chaoying's nested JSON strings, sunmi's `cloudPayInfo`). Kept as
-/// text when it does not parse as documented, so a garbled detail never costs the answer it came
-/// with.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum JsonText<T> {
-    Parsed(T),
-    Unparsed(String),
-}
+/// Fields of an answer the seed does not name, as received (text values): kept so nothing the
+/// gateway said is lost; `Map<String, String>` in Kotlin.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct Extra(pub BTreeMap<String, String>);
 
-impl<T> JsonText<T> {
-    pub fn parsed(&self) -> Option<&T> {
-        match self {
-            JsonText::Parsed(v) => Some(v),
-            JsonText::Unparsed(_) => None,
+/// Like [`Extra`] for JSON answers, whose values may be numbers, objects or arrays. In Kotlin
+/// each value is its JSON text, a string as itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct ExtraJson(pub BTreeMap<String, serde_json::Value>);
+
+macro_rules! map_newtype {
+    ($name:ident, $value:ty) => {
+        impl std::ops::Deref for $name {
+            type Target = BTreeMap<String, $value>;
+            fn deref(&self) -> &Self::Target {
+                &self.0
+            }
         }
+
+        impl std::ops::DerefMut for $name {
+            fn deref_mut(&mut self) -> &mut Self::Target {
+                &mut self.0
+            }
+        }
+
+        impl FromIterator<(String, $value)> for $name {
+            fn from_iter<I: IntoIterator<Item = (String, $value)>>(iter: I) -> Self {
+                $name(iter.into_iter().collect())
+            }
+        }
+
+        impl From<BTreeMap<String, $value>> for $name {
+            fn from(m: BTreeMap<String, $value>) -> Self {
+                $name(m)
+            }
+        }
+
+        impl<const N: usize> From<[(String, $value); N]> for $name {
+            fn from(pairs: [(String, $value); N]) -> Self {
+                $name(pairs.into_iter().collect())
+            }
+        }
+    };
+}
+map_newtype!(Extra, String);
+map_newtype!(ExtraJson, serde_json::Value);
+
+/// A JSON value as text: a string as itself, anything else as its JSON.
+pub fn json_text_of(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }
+
+/// The inverse of [`json_text_of`]: JSON when the text parses as JSON, else the string.
+pub fn json_value_of(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|_| serde_json::Value::String(text.to_string()))
+}
+
+/// A value that should be JSON (chaoying's nested JSON strings, sunmi's `cloudPayInfo`). Kept as
+/// text when it does not parse as documented, so a garbled detail never costs the answer it came
+/// with. Each use declares its own type with [`json_text!`] (FFI types cannot be generic).
+pub trait JsonText: Sized {
+    type Value: serde::de::DeserializeOwned;
+    fn from_parsed(v: Self::Value) -> Self;
+    fn from_text(text: String) -> Self;
+    fn parsed(&self) -> Option<&Self::Value>;
+}
+
+/// Declares a [`JsonText`] type: `Parsed(T)` or, when the text does not parse, `Unparsed(text)`.
+macro_rules! json_text {
+    ($(#[$meta:meta])* $name:ident($value:ty)) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+        #[serde(untagged)]
+        pub enum $name {
+            Parsed($value),
+            /// The text as received, when it is not the documented JSON.
+            Unparsed(String),
+        }
+
+        impl $crate::wire::JsonText for $name {
+            type Value = $value;
+            fn from_parsed(v: $value) -> Self {
+                $name::Parsed(v)
+            }
+            fn from_text(text: String) -> Self {
+                $name::Unparsed(text)
+            }
+            fn parsed(&self) -> Option<&$value> {
+                match self {
+                    $name::Parsed(v) => Some(v),
+                    $name::Unparsed(_) => None,
+                }
+            }
+        }
+    };
+}
+pub(crate) use json_text;
 
 /// Lenient readers for answer values: values arrive as text or numbers; empty and null mean
 /// absent. The `_trimmed` readers also ignore surrounding whitespace (sunmi); the others keep
@@ -177,21 +265,19 @@ pub(crate) mod de {
 
     /// An object as it is, or a string holding JSON (kept as text when it does not parse);
     /// blank text means absent. Nothing is logged.
-    pub fn opt_json<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>(
-        d: D,
-    ) -> Result<Option<JsonText<T>>, D::Error> {
+    pub fn opt_json<'de, D: Deserializer<'de>, T: JsonText>(d: D) -> Result<Option<T>, D::Error> {
         Ok(match Option::<Value>::deserialize(d)? {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) if s.trim().is_empty() => None,
             Some(Value::String(s)) => Some(match serde_json::from_str(&s) {
-                Ok(v) => JsonText::Parsed(v),
-                Err(_) => JsonText::Unparsed(s),
+                Ok(v) => T::from_parsed(v),
+                Err(_) => T::from_text(s),
             }),
             Some(v) => {
                 let text = v.to_string();
                 Some(match serde_json::from_value(v) {
-                    Ok(v) => JsonText::Parsed(v),
-                    Err(_) => JsonText::Unparsed(text),
+                    Ok(v) => T::from_parsed(v),
+                    Err(_) => T::from_text(text),
                 })
             }
         })
@@ -202,8 +288,9 @@ pub(crate) mod de {
 mod tests {
     use serde::Deserialize;
 
-    use super::JsonText;
     use crate::money::Money;
+
+    json_text!(Bytes(Vec<u8>));
 
     code_table! {
         /// Codes matched exactly.
@@ -230,7 +317,7 @@ mod tests {
         #[serde(default, deserialize_with = "super::de::opt_whole_trimmed")]
         whole_trimmed: Option<i64>,
         #[serde(default, deserialize_with = "super::de::opt_json")]
-        json: Option<JsonText<Vec<u8>>>,
+        json: Option<Bytes>,
     }
 
     fn row(v: serde_json::Value) -> Result<Row, serde_json::Error> {
@@ -261,8 +348,8 @@ mod tests {
         assert!(row(serde_json::json!({"whole": " 7"})).is_err());
         let empty = row(serde_json::json!({"fen": "", "whole": null, "json": " "})).unwrap();
         assert_eq!((empty.fen, empty.whole, empty.json), (None, None, None));
-        assert_eq!(row(serde_json::json!({"json": "[1,2]"})).unwrap().json, Some(JsonText::Parsed(vec![1, 2])));
-        assert_eq!(row(serde_json::json!({"json": [3]})).unwrap().json, Some(JsonText::Parsed(vec![3])));
-        assert_eq!(row(serde_json::json!({"json": "[x"})).unwrap().json, Some(JsonText::Unparsed("[x".into())));
+        assert_eq!(row(serde_json::json!({"json": "[1,2]"})).unwrap().json, Some(Bytes::Parsed(vec![1, 2])));
+        assert_eq!(row(serde_json::json!({"json": [3]})).unwrap().json, Some(Bytes::Parsed(vec![3])));
+        assert_eq!(row(serde_json::json!({"json": "[x"})).unwrap().json, Some(Bytes::Unparsed("[x".into())));
     }
 }

@@ -47,23 +47,36 @@ pub struct Chaoying {
 /// The Chaoying client.
 pub type Client = crate::client::Client<Chaoying>;
 
-crate::operation::operations!(Client {
-    BarcodePayRequest => barcode_pay,
-    FacePayRequest => face_pay,
-    FaceAuthRequest => get_face_auth,
-    OrderQueryRequest => order_query,
-    TradeRefundRequest => trade_refund,
-    RefundQueryRequest => trade_refund_query,
-    CancelRequest => trade_cancel,
-    WechatPreOrderRequest => wechat_pre_order,
-    AlipayPreOrderRequest => alipay_pre_order,
-    MchRegRequest => mch_reg,
-    MchSmsValidRequest => get_mch_sms_valid,
-    GetMchIdRequest => get_mch_id,
-    GetPartnerIdRequest => get_partner_id,
-    GetMchInfoRequest => get_mch_info,
-    Code2SessionRequest => wxa_code2session,
-});
+/// Chaoying's operations, each declared once by its request type (see [`crate::operation::operations!`]):
+/// `chaoying_operations!(then(args))` expands to `then! { args calls { .. } charges { .. } }`.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! chaoying_operations {
+    ($then:ident ( $($args:tt)* )) => { $then! { $($args)*
+      calls {
+        $crate::chaoying::FaceAuthRequest => get_face_auth,
+        $crate::chaoying::OrderQueryRequest => order_query,
+        $crate::chaoying::TradeRefundRequest => trade_refund,
+        $crate::chaoying::RefundQueryRequest => trade_refund_query,
+        $crate::chaoying::CancelRequest => trade_cancel,
+        $crate::chaoying::WechatPreOrderRequest => wechat_pre_order,
+        $crate::chaoying::AlipayPreOrderRequest => alipay_pre_order,
+        $crate::chaoying::MchRegRequest => mch_reg,
+        $crate::chaoying::MchSmsValidRequest => get_mch_sms_valid,
+        $crate::chaoying::GetMchIdRequest => get_mch_id,
+        $crate::chaoying::GetPartnerIdRequest => get_partner_id,
+        $crate::chaoying::GetMchInfoRequest => get_mch_info,
+        $crate::chaoying::Code2SessionRequest => wxa_code2session,
+      }
+      charges {
+        $crate::chaoying::BarcodePayRequest => barcode_pay,
+        $crate::chaoying::FacePayRequest => face_pay,
+      }
+    } };
+}
+
+use crate::operation::operations;
+crate::chaoying_operations!(operations(Client;));
 
 impl Protocol for Chaoying {
     const GATEWAY: GatewayId = GatewayId::Chaoying;

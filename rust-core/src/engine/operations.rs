@@ -19,9 +19,17 @@ use crate::operation::{describe, Described, Effect};
 use crate::payment::{entry_state, recorded_result, refund, settle_refund, PaymentListener};
 use crate::trade::{RefundRequest, RefundResult, RefundState, TradeResult, TradeState};
 
+/// An operation's typed answer on its way through [`Engine::journalled`].
+type AnyAnswer = Box<dyn std::any::Any + Send>;
+
+/// The sending of an operation, answering its JSON for the journal and its typed answer.
+type SendAny<'a> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<(serde_json::Value, AnyAnswer)>> + Send + 'a>>;
+
 impl Engine {
     /// Calls any operation by name (the CLI's `call`, the bindings' escape hatch). A charge
     /// answers the settled trade result as JSON; anything else its typed answer as JSON.
+    #[cfg(feature = "invoke")]
     pub async fn invoke(self: &Arc<Self>, name: &str, params: serde_json::Value) -> Result<serde_json::Value> {
         let described = self.gw.describe(name, &params)?;
         if described.effect == Effect::Charge {
@@ -105,11 +113,19 @@ impl Engine {
 
     /// Journals what `described` moves, sends it with `send` (answering the answer as JSON for
     /// the journal and as the caller's type), and records what came back.
-    async fn journalled<T>(
+    async fn journalled<T: Send + 'static>(
         self: &Arc<Self>,
         described: &Described,
-        send: impl std::future::Future<Output = Result<(serde_json::Value, T)>>,
+        send: impl std::future::Future<Output = Result<(serde_json::Value, T)>> + Send,
     ) -> Result<T> {
+        // The journal's part is compiled once, not once per operation (the library's size):
+        // the answer crosses it as `Any`.
+        let sent = Box::pin(async move { send.await.map(|(json, answer)| (json, Box::new(answer) as AnyAnswer)) });
+        let answer = self.journalled_erased(described, sent).await?;
+        answer.downcast::<T>().map(|a| *a).map_err(|_| Error::internal("journalled: the answer changed type"))
+    }
+
+    async fn journalled_erased(self: &Arc<Self>, described: &Described, send: SendAny<'_>) -> Result<AnyAnswer> {
         let (kind, m) = match (described.effect, &described.movement) {
             (Effect::PreOrder, Some(m)) => (EntryKind::Payment, m),
             (Effect::Refund | Effect::Payout, Some(m)) => (EntryKind::Refund, m),

@@ -40,15 +40,28 @@ pub struct Kuaishou {
 /// The Kuaishou client.
 pub type Client = crate::client::Client<Kuaishou>;
 
-crate::operation::operations!(Client {
-    BarcodePreOrderRequest => barcode_pre_order,
-    QrOrderRequest => order,
-    JsapiOrderRequest => jsapi_order,
-    TradeRefundRequest => trade_refund,
-    TradeQueryRequest => trade_query,
-    CancelTradeRequest => cancel_trade,
-    FlowRechargeRequest => flow_recharge,
-});
+/// Kuaishou's operations, each declared once by its request type (see [`crate::operation::operations!`]):
+/// `kuaishou_operations!(then(args))` expands to `then! { args calls { .. } charges { .. } }`.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! kuaishou_operations {
+    ($then:ident ( $($args:tt)* )) => { $then! { $($args)*
+      calls {
+        $crate::kuaishou::QrOrderRequest => order,
+        $crate::kuaishou::JsapiOrderRequest => jsapi_order,
+        $crate::kuaishou::TradeRefundRequest => trade_refund,
+        $crate::kuaishou::TradeQueryRequest => trade_query,
+        $crate::kuaishou::CancelTradeRequest => cancel_trade,
+        $crate::kuaishou::FlowRechargeRequest => flow_recharge,
+      }
+      charges {
+        $crate::kuaishou::BarcodePreOrderRequest => barcode_pre_order,
+      }
+    } };
+}
+
+use crate::operation::operations;
+kuaishou_operations!(operations(Client;));
 
 impl Protocol for Kuaishou {
     const GATEWAY: GatewayId = GatewayId::Kuaishou;

@@ -28,6 +28,7 @@ pub const NOTIFY_ACK: &str = "SUCCESS";
 /// The unit of the timestamp in `sign`: the seed's example is in seconds, the vendor's own
 /// Android SDK sends milliseconds. Either reproduces (the timestamp is opaque to the hash).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "lowercase")]
 pub enum TimestampUnit {
     #[default]

@@ -45,15 +45,29 @@ pub struct Sunmi {
 /// The Sunmi client.
 pub type Client = crate::client::Client<Sunmi>;
 
-crate::operation::operations!(Client {
-    SwipeQueryRequest => swipe_query,
-    PayBindRequest => pay_bind,
-    OfficialAccountBindRequest => bind_official_account,
-    JsApiPayRequest => js_api_pay,
-    MiniPayRequest => mini_pay,
-    QueryRequest => trade_query,
-    TradeRefundRequest => trade_refund,
-});
+/// Sunmi's operations, each declared once by its request type (see [`crate::operation::operations!`]):
+/// `sunmi_operations!(then(args))` expands to `then! { args calls { .. } charges { .. } }`.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! sunmi_operations {
+    ($then:ident ( $($args:tt)* )) => { $then! { $($args)*
+      calls {
+        $crate::sunmi::SwipeQueryRequest => swipe_query,
+        $crate::sunmi::PayBindRequest => pay_bind,
+        $crate::sunmi::OfficialAccountBindRequest => bind_official_account,
+        $crate::sunmi::JsApiPayRequest => js_api_pay,
+        $crate::sunmi::MiniPayRequest => mini_pay,
+        $crate::sunmi::QueryRequest => trade_query,
+        $crate::sunmi::TradeRefundRequest => trade_refund,
+      }
+      charges {
+
+      }
+    } };
+}
+
+use crate::operation::operations;
+crate::sunmi_operations!(operations(Client;));
 
 impl Protocol for Sunmi {
     const GATEWAY: GatewayId = GatewayId::Sunmi;

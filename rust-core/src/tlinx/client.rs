@@ -29,15 +29,29 @@ pub struct Tlinx {
 /// The TLinx client.
 pub type Client = crate::client::Client<Tlinx>;
 
-crate::operation::operations!(Client {
-    PaylistRequest => paylist,
-    OrderListRequest => order,
-    OrderViewRequest => order_view,
-    PayorderRequest => payorder,
-    PaystatusRequest => paystatus,
-    PaycancelRequest => paycancel,
-    PayrefundRequest => payrefund,
-});
+/// TLinx's operations, each declared once by its request type (see [`crate::operation::operations!`]):
+/// `tlinx_operations!(then(args))` expands to `then! { args calls { .. } charges { .. } }`.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! tlinx_operations {
+    ($then:ident ( $($args:tt)* )) => { $then! { $($args)*
+      calls {
+        $crate::tlinx::PaylistRequest => paylist,
+        $crate::tlinx::OrderListRequest => order,
+        $crate::tlinx::OrderViewRequest => order_view,
+        $crate::tlinx::PayorderRequest => payorder,
+        $crate::tlinx::PaystatusRequest => paystatus,
+        $crate::tlinx::PaycancelRequest => paycancel,
+        $crate::tlinx::PayrefundRequest => payrefund,
+      }
+      charges {
+
+      }
+    } };
+}
+
+use crate::operation::operations;
+crate::tlinx_operations!(operations(Client;));
 
 impl Protocol for Tlinx {
     const GATEWAY: GatewayId = GatewayId::Tlinx;

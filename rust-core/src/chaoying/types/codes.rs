@@ -51,6 +51,7 @@ code_table! {
 code_table! {
     /// `trade_state`. The seed's table lists the first five; the WeChat names after them mirror
     /// codes 10001-10006 and are accepted too.
+    #[cfg_attr(feature = "uniffi", uniffi(name = "ChaoyingTradeStatus"))]
     TradeStatus: text {
         Success = "SUCCESS" => "成功",
         Fail = "FAIL" => "失败",
@@ -115,6 +116,7 @@ code_table! {
 
 /// `paytype`: the wallet. Requests take exactly these names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "UPPERCASE")]
 pub enum PayType {
     Wechat,
@@ -167,6 +169,7 @@ impl fmt::Display for PayType {
 
 /// `trade_type` of the pre-orders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum TradeType {
     /// Official account / Alipay service window (JSAPI).
@@ -193,12 +196,15 @@ impl TradeType {
 
 /// The status part every answer has.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Status {
     pub state: CommState,
     pub code: Code,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub msg: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_state: Option<TradeStatus>,
 }
 

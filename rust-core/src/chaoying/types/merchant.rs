@@ -1,15 +1,13 @@
 //! The merchant extras: `Mch_Reg`, `GetMchSMSValid`, `GetMchId`, `GetPartnerId`, `GetMchInfo`
 //! and `WXA_Code2Session`.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::call::{Call, Endpoint, WithStatus, COMMON_FIELDS};
 use super::codes::{CommState, MchState, Read, Status};
 use super::de;
 use super::form::{given, not_blank, Form};
-use super::records::{JsonText, Partner};
+use super::records::PartnerListJson;
 use crate::chaoying::Credentials;
 use crate::error::{Error, Result};
 use crate::ids::require;
@@ -21,9 +19,11 @@ use crate::trade::RawFields;
 
 /// `Mch_Reg`: the seed says its fields come from Chaoying's support; they are passed as given.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct MchRegRequest {
     #[serde(flatten)]
-    pub fields: BTreeMap<String, String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub fields: crate::wire::Extra,
 }
 
 impl Operation for MchRegRequest {
@@ -52,15 +52,19 @@ impl Call for MchRegRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct MchRegResponse {
     #[serde(flatten)]
     pub status: Status,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub mch_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub nonce_str: Option<String>,
     #[serde(flatten)]
-    pub extra: BTreeMap<String, String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub extra: crate::wire::Extra,
 }
 
 impl WithStatus for MchRegResponse {
@@ -73,6 +77,7 @@ impl WithStatus for MchRegResponse {
 
 /// `GetMchSMSValid`: texts a verification code to `mobile`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct MchSmsValidRequest {
     pub mobile: String,
@@ -109,14 +114,17 @@ impl Call for MchSmsValidRequest {
 
 /// Here `code` is not a status code: it is how many minutes the texted code stays valid.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct MchSmsValidResponse {
     #[serde(flatten)]
     pub status: Status,
     /// `code` read as minutes when `state` is SUCCESS.
     #[serde(skip_deserializing)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub valid_minutes: Option<u32>,
     #[serde(flatten)]
-    pub extra: BTreeMap<String, String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub extra: crate::wire::Extra,
 }
 
 impl WithStatus for MchSmsValidResponse {
@@ -135,16 +143,21 @@ impl WithStatus for MchSmsValidResponse {
 
 /// `GetMchId`: by mobile + texted code, or by user name + password.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct GetMchIdRequest {
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub mobile: Option<String>,
     /// The texted code.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub valid: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub username: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub password: Option<Secret>,
 }
 
@@ -199,22 +212,29 @@ impl Call for GetMchIdRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct GetMchIdResponse {
     #[serde(flatten)]
     pub status: Status,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub mch_id: Option<String>,
     /// Case-sensitive.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub mch_trade_code: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub mch_full_name: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub mch_short_name: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub mch_state: Option<MchState>,
     #[serde(flatten)]
-    pub extra: BTreeMap<String, String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub extra: crate::wire::Extra,
 }
 
 impl WithStatus for GetMchIdResponse {
@@ -227,9 +247,11 @@ impl WithStatus for GetMchIdResponse {
 
 /// `GetPartnerId`; `mch_id` defaults to the configured merchant.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct GetPartnerIdRequest {
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub mch_id: Option<String>,
 }
 
@@ -256,15 +278,19 @@ impl Call for GetPartnerIdRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct GetPartnerIdResponse {
     #[serde(flatten)]
     pub status: Status,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub mch_id: Option<String>,
     #[serde(default, deserialize_with = "de::opt_nested_json")]
-    pub partner_list: Option<JsonText<Vec<Partner>>>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub partner_list: Option<PartnerListJson>,
     #[serde(flatten)]
-    pub extra: BTreeMap<String, String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub extra: crate::wire::Extra,
 }
 
 impl WithStatus for GetPartnerIdResponse {
@@ -277,9 +303,11 @@ impl WithStatus for GetPartnerIdResponse {
 
 /// `GetMchInfo`; `mch_id` defaults to the configured merchant.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct GetMchInfoRequest {
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub mch_id: Option<String>,
 }
 
@@ -303,17 +331,22 @@ impl Call for GetMchInfoRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct GetMchInfoResponse {
     #[serde(flatten)]
     pub status: Status,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub mch_id: Option<String>,
     #[serde(rename = "FullName", default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub full_name: Option<String>,
     #[serde(rename = "ShortName", default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub short_name: Option<String>,
     #[serde(flatten)]
-    pub extra: BTreeMap<String, String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub extra: crate::wire::Extra,
 }
 
 impl WithStatus for GetMchInfoResponse {
@@ -326,6 +359,7 @@ impl WithStatus for GetMchInfoResponse {
 
 /// `WXA_Code2Session`: a mini program's login code to the user's openid.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct Code2SessionRequest {
     pub appid: String,
@@ -357,21 +391,27 @@ impl Call for Code2SessionRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Code2SessionResponse {
     #[serde(flatten)]
     pub status: Status,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub openid: Option<String>,
     /// The mini program's session key: handle as a secret.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub session_key: Option<String>,
     /// Seconds.
     #[serde(default, deserialize_with = "de::opt_whole")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub expires_in: Option<u64>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub unionid: Option<String>,
     #[serde(flatten)]
-    pub extra: BTreeMap<String, String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub extra: crate::wire::Extra,
 }
 
 impl WithStatus for Code2SessionResponse {
@@ -385,6 +425,7 @@ mod tests {
     use super::super::test_support::*;
     use super::*;
     use crate::chaoying::types::PaymentChannel;
+    use crate::wire::JsonText;
 
     #[test]
     fn partner_list_of_the_seed() {

@@ -1,7 +1,5 @@
 //! What follows a payment: `orderquery`, `refund`, `refundquery` and `cancel`.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::call::{Call, Endpoint, WithStatus, ORDER_NO, REFUND_NO};
@@ -9,7 +7,7 @@ use super::codes::{PayType, Read, Status};
 use super::de;
 use super::form::{given, not_blank, positive, Form};
 use super::pay::TradeResponse;
-use super::records::{JsonText, RefundItem};
+use super::records::{JsonText, RefundItem, RefundListJson};
 use crate::chaoying::Credentials;
 use crate::error::{Error, Result};
 use crate::money::Money;
@@ -20,12 +18,15 @@ use crate::trade::RawFields;
 
 /// `orderquery`: by `out_trade_no` or `transaction_id` (`out_trade_no` wins when both are given).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct OrderQueryRequest {
     pub paytype: PayType,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub out_trade_no: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub transaction_id: Option<String>,
 }
 
@@ -68,12 +69,14 @@ impl Call for OrderQueryRequest {
 /// `cancel`: closes an unpaid order, reverses a paid one. Only recent orders (the seed says
 /// 5 minutes) and not sooner than 15 s after paying.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct CancelRequest {
     pub paytype: PayType,
     pub out_trade_no: String,
     /// Operator; defaults to the merchant number.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub op_user_id: Option<String>,
 }
 
@@ -110,19 +113,25 @@ impl Call for CancelRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct CancelResponse {
     #[serde(flatten)]
     pub status: Status,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub mch_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub nonce_str: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub wx_mch_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub wx_sub_mch_id: Option<String>,
     #[serde(flatten)]
-    pub extra: BTreeMap<String, String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub extra: crate::wire::Extra,
 }
 
 impl WithStatus for CancelResponse {
@@ -136,13 +145,17 @@ impl WithStatus for CancelResponse {
 /// `refund`. Several partial refunds of one order take different `out_refund_no`s; a retry of a
 /// failed refund takes the same one.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "ChaoyingTradeRefundRequest"))]
 #[serde(deny_unknown_fields)]
 pub struct TradeRefundRequest {
     pub paytype: PayType,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub out_trade_no: Option<String>,
     /// Wins over `out_trade_no` when both are given.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub transaction_id: Option<String>,
     pub out_refund_no: String,
     /// The order's amount due (its `base_fee`), fen.
@@ -151,6 +164,7 @@ pub struct TradeRefundRequest {
     pub refund_fee: Money,
     /// Operator; defaults to the merchant number as the seed says.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub op_user_id: Option<String>,
 }
 
@@ -201,42 +215,57 @@ impl Call for TradeRefundRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct TradeRefundResponse {
     #[serde(flatten)]
     pub status: Status,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub mch_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub out_trade_no: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub transaction_id: Option<String>,
     /// The wallet's refund number.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub out_transaction_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub out_refund_no: Option<String>,
     /// Chaoying's refund number.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub refund_id: Option<String>,
     /// ORIGINAL: back the way it came.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub refund_channel: Option<String>,
     #[serde(default, deserialize_with = "de::opt_fen")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub base_fee: Option<Money>,
     #[serde(default, deserialize_with = "de::opt_fen")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub total_fee: Option<Money>,
     /// Refund asked for.
     #[serde(default, deserialize_with = "de::opt_fen")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub base_refund_fee: Option<Money>,
     /// Refund actually paid back.
     #[serde(default, deserialize_with = "de::opt_fen")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub refund_fee: Option<Money>,
     #[serde(default, deserialize_with = "de::opt_fen")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub coupon_refund_fee: Option<Money>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub nonce_str: Option<String>,
     #[serde(flatten)]
-    pub extra: BTreeMap<String, String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub extra: crate::wire::Extra,
 }
 
 impl WithStatus for TradeRefundResponse {
@@ -249,12 +278,15 @@ impl WithStatus for TradeRefundResponse {
 
 /// `refundquery` (since v2.5.1 by refund number only): `refund_id` wins over `out_refund_no`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct RefundQueryRequest {
     pub paytype: PayType,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub out_refund_no: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub refund_id: Option<String>,
 }
 
@@ -293,45 +325,64 @@ impl Call for RefundQueryRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct RefundQueryResponse {
     #[serde(flatten)]
     pub status: Status,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub mch_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub appid: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub is_subscribe: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub openid: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sub_appid: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sub_is_subscribe: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sub_openid: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub transaction_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub out_transaction_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub out_trade_no: Option<String>,
     #[serde(default, deserialize_with = "de::opt_whole")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub refund_count: Option<u64>,
     #[serde(default, deserialize_with = "de::opt_fen")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub base_refund_fee_summary: Option<Money>,
     #[serde(default, deserialize_with = "de::opt_fen")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub refund_fee_summary: Option<Money>,
     #[serde(default, deserialize_with = "de::opt_nested_json")]
-    pub refund_list: Option<JsonText<Vec<RefundItem>>>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub refund_list: Option<RefundListJson>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub nonce_str: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub wx_mch_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub wx_sub_mch_id: Option<String>,
     #[serde(flatten)]
-    pub extra: BTreeMap<String, String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub extra: crate::wire::Extra,
 }
 
 impl WithStatus for RefundQueryResponse {

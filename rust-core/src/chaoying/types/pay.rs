@@ -1,15 +1,13 @@
 //! The charges: `pay` (barcode), `facepay` and its SDK credentials (`getfaceauth`), and the
 //! answer they share with `orderquery`.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::call::{Call, Endpoint, WithStatus, ORDER_NO};
 use super::codes::{PayType, Read, Status, Verdict};
 use super::de;
 use super::form::{auth_code, goods, positive, Form};
-use super::records::{GoodsDetail, JsonText, PromotionDetail};
+use super::records::{GoodsDetail, PromotionDetailJson};
 use crate::chaoying::Credentials;
 use crate::error::Result;
 use crate::ids::require;
@@ -22,6 +20,7 @@ use crate::trade::{RawFields, TradeResult, TradeState};
 
 /// `pay`: barcode payment (B scans C).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct BarcodePayRequest {
     pub out_trade_no: String,
@@ -32,20 +31,28 @@ pub struct BarcodePayRequest {
     /// Goods description.
     pub body: String,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub device_info: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub attach: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub mch_create_ip: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub op_user_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub op_shop_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub op_device_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub goods_tag: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub goods_detail: Vec<GoodsDetail>,
 }
 
@@ -106,6 +113,7 @@ impl Call for BarcodePayRequest {
 
 /// `facepay`: WeChat face payment with the face SDK's `openid` and `face_code`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct FacePayRequest {
     pub paytype: PayType,
@@ -116,20 +124,28 @@ pub struct FacePayRequest {
     pub face_code: Masked,
     pub body: String,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub device_info: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub attach: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub mch_create_ip: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub op_user_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub op_shop_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub op_device_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub goods_tag: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub goods_detail: Vec<GoodsDetail>,
 }
 
@@ -190,63 +206,88 @@ impl Call for FacePayRequest {
 
 /// The answer to `pay`, `facepay` and `orderquery`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct TradeResponse {
     #[serde(flatten)]
     pub status: Status,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub mch_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub appid: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub is_subscribe: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub openid: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sub_appid: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sub_is_subscribe: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sub_openid: Option<String>,
     /// Chaoying's trade number.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub transaction_id: Option<String>,
     /// The wallet's trade number.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub out_transaction_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub out_trade_no: Option<String>,
     /// Amount due (the order amount).
     #[serde(default, deserialize_with = "de::opt_fen")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub base_fee: Option<Money>,
     /// Amount actually paid (after promotions).
     #[serde(default, deserialize_with = "de::opt_fen")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub total_fee: Option<Money>,
     #[serde(default, deserialize_with = "de::opt_fen")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub coupon_fee: Option<Money>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub fee_type: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub attach: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub bank_type: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub bank_billno: Option<String>,
     /// yyyyMMddHHmmss, GMT+8.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub time_end: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_type: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub nonce_str: Option<String>,
     #[serde(default, deserialize_with = "de::opt_nested_json")]
-    pub promotion_detail: Option<JsonText<PromotionDetail>>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub promotion_detail: Option<PromotionDetailJson>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub wx_mch_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub wx_sub_mch_id: Option<String>,
     /// Fields the seed does not list, as received.
     #[serde(flatten)]
-    pub extra: BTreeMap<String, String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub extra: crate::wire::Extra,
 }
 
 impl TradeResponse {
@@ -285,6 +326,7 @@ impl WithStatus for TradeResponse {
 
 /// `getfaceauth`: the face SDK's call credentials for `rawdata`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct FaceAuthRequest {
     pub paytype: PayType,
@@ -329,25 +371,33 @@ impl Call for FaceAuthRequest {
 
 /// The seed leaves this table empty; the fields are the vendor's public docs (SPEC-NOTES).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct FaceAuthResponse {
     #[serde(flatten)]
     pub status: Status,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub appid: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sub_appid: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub channel_mch_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sub_mch_id: Option<String>,
     /// Passed to the face SDK's `getWxpayfaceCode`.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub authinfo: Option<String>,
     /// Seconds.
     #[serde(default, deserialize_with = "de::opt_whole")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub expires_in: Option<u64>,
     #[serde(flatten)]
-    pub extra: BTreeMap<String, String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub extra: crate::wire::Extra,
 }
 
 impl WithStatus for FaceAuthResponse {
@@ -362,6 +412,7 @@ mod tests {
     use super::*;
     use crate::chaoying::protocol;
     use crate::chaoying::types::decode;
+    use crate::wire::JsonText;
 
     /// The seed's pay answer example ("刷卡支付-提交支付 响应结果示例").
     const PAY_ANSWER: &str = r#"{
@@ -409,7 +460,7 @@ mod tests {
             r#"{"state":"SUCCESS","code":"10000","trade_state":"SUCCESS","new_field":"x","promotion_detail":"{oops"}"#,
         );
         assert_eq!(r.extra.get("new_field").map(String::as_str), Some("x"));
-        assert_eq!(r.promotion_detail, Some(JsonText::Unparsed("{oops".into())));
+        assert_eq!(r.promotion_detail, Some(PromotionDetailJson::Unparsed("{oops".into())));
         let bad: std::result::Result<TradeResponse, _> =
             decode(&protocol::parse_answer(r#"{"state":"SUCCESS","code":"10000","total_fee":"1.00"}"#).unwrap());
         assert!(matches!(bad, Err(crate::chaoying::Error::Malformed(_))));

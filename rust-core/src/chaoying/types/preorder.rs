@@ -1,14 +1,12 @@
 //! The pre-orders: `WECHAT_PreOrder` and `ALIPAY_PreOrder` (JSAPI, QR, APP).
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::call::{Call, Endpoint, WithStatus, ALIPAY_ORDER_NO, ORDER_NO};
 use super::codes::{PayType, Read, Status, TradeType};
 use super::de;
 use super::form::{given, given_masked, goods, nonce, notify_url, positive, timestamp, Form};
-use super::records::{AlipayPayInfo, GoodsDetail, JsonText, WechatPayInfo};
+use super::records::{AlipayPayInfoJson, GoodsDetail, WechatPayInfoJson};
 use crate::chaoying::Credentials;
 use crate::error::{Error, Result};
 use crate::ids::require;
@@ -21,47 +19,62 @@ use crate::trade::RawFields;
 
 /// `WECHAT_PreOrder`: official account / mini program (JSPAY), QR (NATIVE) or APP.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct WechatPreOrderRequest {
     /// Required for JSPAY, APP and APP_BANK.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sub_appid: Option<String>,
     /// Mini program (`true`) or official account (`false`).
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub is_minipg: Option<bool>,
     /// The payer's sub_openid under sub_appid; required for JSPAY.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub buyer_id: Option<Masked>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub device_info: Option<String>,
     pub body: String,
     pub out_trade_no: String,
     /// Fen.
     pub total_fee: Money,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub mch_create_ip: Option<String>,
     /// yyyyMMddHHmmss, GMT+8.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub time_start: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub time_expire: Option<String>,
     /// Where the result notification is posted; no query string allowed.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub notify_url: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub op_user_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub op_shop_id: Option<String>,
     /// `no_credit`: no credit cards.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub limit_pay: Option<String>,
     pub trade_type: TradeType,
     /// Required for NATIVE.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub product_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub goods_tag: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub goods_detail: Vec<GoodsDetail>,
 }
 
@@ -133,39 +146,53 @@ impl Call for WechatPreOrderRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct WechatPreOrderResponse {
     #[serde(flatten)]
     pub status: Status,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub mch_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub appid: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sub_openid: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub out_trade_no: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub token_id: Option<String>,
     /// JSPAY: the parameters that start WeChat Pay in the page.
     #[serde(default, deserialize_with = "de::opt_nested_json")]
-    pub pay_info: Option<JsonText<WechatPayInfo>>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub pay_info: Option<WechatPayInfoJson>,
     /// NATIVE: an image of the QR code.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub code_img_url: Option<String>,
     /// NATIVE: the text to put in a QR code.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub code_url: Option<String>,
     /// Supported trade types, `|`-separated.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub services: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub nonce_str: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub wx_mch_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub wx_sub_mch_id: Option<String>,
     #[serde(flatten)]
-    pub extra: BTreeMap<String, String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub extra: crate::wire::Extra,
 }
 
 impl WithStatus for WechatPreOrderResponse {
@@ -178,9 +205,11 @@ impl WithStatus for WechatPreOrderResponse {
 
 /// `ALIPAY_PreOrder`: service window (JSPAY) or QR (NATIVE).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct AlipayPreOrderRequest {
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub device_info: Option<String>,
     pub body: String,
     /// Letters and digits only.
@@ -188,30 +217,41 @@ pub struct AlipayPreOrderRequest {
     /// Fen.
     pub total_fee: Money,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub mch_create_ip: Option<String>,
     /// Both or neither with `time_expire` (only together do they take effect).
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub time_start: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub time_expire: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub goods_tag: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub notify_url: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub op_user_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub op_shop_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub limit_pay: Option<String>,
     pub trade_type: TradeType,
     /// The seed makes it required for JSPAY.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub product_id: Option<String>,
     /// For JSPAY, this or `buyer_id`.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub buyer_logon_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub buyer_id: Option<Masked>,
 }
 
@@ -281,27 +321,36 @@ impl Call for AlipayPreOrderRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct AlipayPreOrderResponse {
     #[serde(flatten)]
     pub status: Status,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub mch_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub out_trade_no: Option<String>,
     /// JSPAY: what starts the Alipay wallet.
     #[serde(default, deserialize_with = "de::opt_nested_json")]
-    pub pay_info: Option<JsonText<AlipayPayInfo>>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub pay_info: Option<AlipayPayInfoJson>,
     /// JSPAY: a reference payment page.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub pay_url: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub code_img_url: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub code_url: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub nonce_str: Option<String>,
     #[serde(flatten)]
-    pub extra: BTreeMap<String, String>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub extra: crate::wire::Extra,
 }
 
 impl WithStatus for AlipayPreOrderResponse {
@@ -314,6 +363,7 @@ impl WithStatus for AlipayPreOrderResponse {
 mod tests {
     use super::super::test_support::*;
     use super::*;
+    use crate::wire::JsonText;
 
     #[test]
     fn pay_info_of_the_seed() {

@@ -2,8 +2,6 @@
 //! the payer confirms and cancels the order itself after 80 s; `SUCCESS` means paid ("请求并支付
 //! 成功"), any code that is not a clear refusal means unknown: query.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -20,6 +18,7 @@ use crate::trade::{TradeResult, TradeState};
 
 /// `preOrder`: a barcode payment.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct BarcodePreOrderRequest {
     /// `CHARGE_CODE`: the merchant's order number, unique.
@@ -35,23 +34,30 @@ pub struct BarcodePreOrderRequest {
     pub channel_type: ChannelType,
     /// `DYNAMIC_ID_TYPE`: 1 barcode (default), 2 sound wave, 3 NFC.
     #[serde(default = "barcode")]
+    #[cfg_attr(feature = "uniffi", uniffi(default = 1))]
     pub dynamic_id_type: u8,
     /// `OPER_ID`; the credentials' when absent.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub oper_id: Option<String>,
     /// `DEV_ID`; the credentials' when absent.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub dev_id: Option<String>,
     /// `REGISTER_ID`: the store.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub register_id: Option<String>,
     /// `MERCHANTPARA`: the merchant's text, sent Base64-encoded and echoed back.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub merchant_para: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub goods: Vec<GoodsItem>,
     /// `verifyCodes`: one redemption code.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub verify_codes: Option<String>,
 }
 
@@ -143,37 +149,49 @@ impl Call for BarcodePreOrderRequest {
 
 /// `ORDER_RESP` of preOrder (2.5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PreOrderResponse {
     #[serde(rename = "RESULT")]
     pub result: ResultInfo,
     /// The wallet the server detected.
     #[serde(rename = "CHANNEL_TYPE", default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub channel_type: Option<ChannelType>,
     #[serde(rename = "CHARGE_CODE", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub charge_code: Option<String>,
     /// Kuaishou's trade number.
     #[serde(rename = "CHARGE_DOWN_CODE", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub charge_down_code: Option<String>,
     /// The wallet's trade number.
     #[serde(rename = "CHARGE_THIRD_CODE", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub charge_third_code: Option<String>,
     #[serde(rename = "MERCHANTPARA", default, deserialize_with = "opt_merchant_para")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub merchant_para: Option<MerchantPara>,
     #[serde(rename = "FUND_BILL_LIST", default, deserialize_with = "fund_bills")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub fund_bills: Vec<FundBill>,
     #[serde(rename = "OPER_ID", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub oper_id: Option<String>,
     #[serde(rename = "DEV_ID", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub dev_id: Option<String>,
     /// `yyyy-MM-dd HH:mm:ss`, Beijing time, as received.
     #[serde(rename = "BEGIN_TIME", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub begin_time: Option<String>,
     /// `AMT`: fen in answers (a number in the sample, a string in the table).
     #[serde(rename = "AMT", default, deserialize_with = "crate::wire::de::opt_fen")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub amt: Option<Money>,
     /// Fields the seed does not list, as received.
     #[serde(flatten)]
-    pub extra: BTreeMap<String, Value>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub extra: crate::wire::ExtraJson,
 }
 
 impl WithResult for PreOrderResponse {

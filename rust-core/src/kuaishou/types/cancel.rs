@@ -3,8 +3,6 @@
 //! (实时撤单); `opType=ACO` applies for one (申请撤单, `STATE` 3 until done). `AREADY_REVOKED`
 //! ("already cancelled") is an answer, not a refusal.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -18,6 +16,7 @@ use crate::operation::{Effect, Movement, Operation, OperationInfo};
 
 /// `cancelTrade`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct CancelTradeRequest {
     /// The merchant's `CHARGE_CODE` of the order.
@@ -81,13 +80,17 @@ impl Call for CancelTradeRequest {
 /// `CANCELTRADE_RESP` (8.2): `RESULT` only in the seed; the vendor SDK's model also reads the
 /// order's fields, kept when present.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "KuaishouCancelResponse"))]
 pub struct CancelResponse {
     #[serde(rename = "RESULT")]
     pub result: ResultInfo,
     #[serde(rename = "STATE", default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub state: Option<State>,
     #[serde(flatten)]
-    pub extra: BTreeMap<String, Value>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub extra: crate::wire::ExtraJson,
 }
 
 impl CancelResponse {

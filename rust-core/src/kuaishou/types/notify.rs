@@ -1,10 +1,7 @@
 //! The payment notification `PAY_NODIFY` (5.x, spelled so on the wire), posted to `NODIFY_URL`
 //! after a QR or JSAPI order is paid.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use super::codes::{ChannelType, State};
 use super::records::*;
@@ -13,36 +10,51 @@ use crate::money::Money;
 /// `PAY_NODIFY` (5.2). `CHARGE_THIRD_CODE` is marked required but missing from the sample:
 /// every field is optional here; the verification requires what it needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PayNotification {
     #[serde(rename = "BUSI_ID", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub busi_id: Option<String>,
     #[serde(rename = "OPER_ID", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub oper_id: Option<String>,
     #[serde(rename = "DEV_ID", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub dev_id: Option<String>,
     /// `AMT`: fen.
     #[serde(rename = "AMT", default, deserialize_with = "crate::wire::de::opt_fen")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub amt: Option<Money>,
     #[serde(rename = "CHANNEL_TYPE", default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub channel_type: Option<ChannelType>,
     #[serde(rename = "CHARGE_CODE", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub charge_code: Option<String>,
     #[serde(rename = "CHARGE_DOWN_CODE", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub charge_down_code: Option<String>,
     #[serde(rename = "CHARGE_THIRD_CODE", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub charge_third_code: Option<String>,
     #[serde(rename = "PAY_SUBJECT", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub pay_subject: Option<String>,
     #[serde(rename = "GOODS_DETAIL", default, deserialize_with = "goods_records")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub goods: Vec<GoodsRecord>,
     #[serde(rename = "STATE", default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub state: Option<State>,
     #[serde(rename = "MERCHANTPARA", default, deserialize_with = "opt_merchant_para")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub merchant_para: Option<MerchantPara>,
     #[serde(rename = "FUND_BILL_LIST", default, deserialize_with = "fund_bills")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub fund_bills: Vec<FundBill>,
     #[serde(flatten)]
-    pub extra: BTreeMap<String, Value>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub extra: crate::wire::ExtraJson,
 }
 
 #[cfg(test)]

@@ -20,6 +20,8 @@ use crate::secret::Masked;
 
 /// The fields `order` takes in every trade type.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "KuaishouOrderCommon"))]
 pub struct OrderCommon {
     /// `CHARGE_CODE`: the merchant's order number, unique.
     pub charge_code: String,
@@ -31,22 +33,30 @@ pub struct OrderCommon {
     /// is added to its query unless it names a format, so notifications arrive as JSON (and
     /// `encrypt=3DES` when the credentials encrypt).
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub notify_url: Option<String>,
     /// `TIME_EXPIRE`: seconds, at least 120.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub time_expire: Option<u32>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub oper_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub dev_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub register_id: Option<String>,
     /// `MERCHANTPARA`: the merchant's text, sent Base64-encoded and echoed back.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub merchant_para: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub goods: Vec<GoodsItem>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub verify_codes: Option<String>,
 }
 
@@ -110,6 +120,7 @@ pub fn notify_url(url: &str, encrypt: bool) -> String {
 
 /// `TRADE_TYPE` of a QR order.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "UPPERCASE")]
 pub enum QrTradeType {
     /// A QR code or payment link (`BAR_CODE`).
@@ -122,6 +133,7 @@ pub enum QrTradeType {
 /// `order`: a QR / payment-link order. (Not `deny_unknown_fields`: serde does not support it
 /// with `flatten`.)
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct QrOrderRequest {
     #[serde(flatten)]
     pub order: OrderCommon,
@@ -175,20 +187,26 @@ impl Call for QrOrderRequest {
 
 /// `ORDER_RESP` of a QR order (3.5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct QrOrderResponse {
     #[serde(rename = "RESULT")]
     pub result: ResultInfo,
     #[serde(rename = "CHARGE_CODE", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub charge_code: Option<String>,
     #[serde(rename = "CHARGE_DOWN_CODE", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub charge_down_code: Option<String>,
     #[serde(rename = "MERCHANTPARA", default, deserialize_with = "opt_merchant_para")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub merchant_para: Option<MerchantPara>,
     /// The payment link: render it as a QR code, or redirect to it.
     #[serde(rename = "BAR_CODE", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub bar_code: Option<String>,
     #[serde(flatten)]
-    pub extra: BTreeMap<String, Value>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub extra: crate::wire::ExtraJson,
 }
 
 impl WithResult for QrOrderResponse {
@@ -199,11 +217,13 @@ impl WithResult for QrOrderResponse {
 
 /// `order` with `TRADE_TYPE=JSAPI`: WeChat official-account pay (`CHANNEL_TYPE` 2).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct JsapiOrderRequest {
     #[serde(flatten)]
     pub order: OrderCommon,
     /// `subAppid`: the sub-merchant's official-account appid.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sub_appid: Option<String>,
     /// `subOpenid`: the payer under that appid; required for JSAPI (4.2).
     pub sub_openid: Masked,
@@ -252,29 +272,39 @@ impl Call for JsapiOrderRequest {
 /// `getBrandWCPayRequest`. `time_stamp` is passed through as received (the sample's is in
 /// milliseconds where WeChat documents seconds: not ours to change).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct JsapiOrderResponse {
     #[serde(rename = "RESULT")]
     pub result: ResultInfo,
     #[serde(rename = "CHARGE_CODE", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub charge_code: Option<String>,
     #[serde(rename = "CHARGE_DOWN_CODE", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub charge_down_code: Option<String>,
     #[serde(rename = "appId", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub app_id: Option<String>,
     #[serde(rename = "timeStamp", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub time_stamp: Option<String>,
     #[serde(rename = "nonceStr", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub nonce_str: Option<String>,
     /// WeChat's `package` (`prepay_id=...`).
     #[serde(rename = "packageData", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub package_data: Option<String>,
     #[serde(rename = "signType", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sign_type: Option<String>,
     /// WeChat's `paySign` (signed by WeChat's key, not Kuaishou's: passed through).
     #[serde(rename = "sign", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub pay_sign: Option<String>,
     #[serde(flatten)]
-    pub extra: BTreeMap<String, Value>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub extra: crate::wire::ExtraJson,
 }
 
 impl JsapiOrderResponse {

@@ -2,8 +2,6 @@
 //! every open question (payment, cancel, refund). The seed shows no sign; it is sent as the
 //! vendor SDK sends it, over the code alone (digest decision 5).
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -20,6 +18,7 @@ use crate::trade::{TradeResult, TradeState};
 
 /// What the path's code is (`serType`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum SerType {
     /// 0: the merchant's `CHARGE_CODE`.
@@ -43,6 +42,7 @@ impl SerType {
 
 /// `query`: one order by one of its numbers.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct TradeQueryRequest {
     /// The number named by `ser_type`.
@@ -104,48 +104,68 @@ impl Call for TradeQueryRequest {
 /// `QUERY_RESP` (7.2). The table omits `CHARGE_DOWN_CODE`, the sample adds it, `DYNAMIC_ID`,
 /// `realAMT` and `dynamic_ID_TYPE_STR`: every field is optional but `RESULT`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "KuaishouQueryResponse"))]
 pub struct QueryResponse {
     #[serde(rename = "RESULT")]
     pub result: ResultInfo,
     #[serde(rename = "BUSI_ID", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub busi_id: Option<String>,
     #[serde(rename = "OPER_ID", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub oper_id: Option<String>,
     #[serde(rename = "DEV_ID", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub dev_id: Option<String>,
     #[serde(rename = "MERCHANTPARA", default, deserialize_with = "opt_merchant_para")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub merchant_para: Option<MerchantPara>,
     /// `AMT`: fen.
     #[serde(rename = "AMT", default, deserialize_with = "crate::wire::de::opt_fen")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub amt: Option<Money>,
     #[serde(rename = "CHANNEL_TYPE", default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub channel_type: Option<ChannelType>,
     #[serde(rename = "CHARGE_CODE", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub charge_code: Option<String>,
     #[serde(rename = "CHARGE_DOWN_CODE", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub charge_down_code: Option<String>,
     #[serde(rename = "PAY_SUBJECT", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub pay_subject: Option<String>,
     #[serde(rename = "STATE", default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub state: Option<State>,
     #[serde(rename = "GOODS_DETAIL", default, deserialize_with = "goods_records")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub goods: Vec<GoodsRecord>,
     #[serde(rename = "BEGIN_TIME", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub begin_time: Option<String>,
     #[serde(rename = "END_TIME", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub end_time: Option<String>,
     #[serde(rename = "REGISTER_ID", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub register_id: Option<String>,
     #[serde(rename = "FUND_BILL_LIST", default, deserialize_with = "fund_bills")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub fund_bills: Vec<FundBill>,
     /// The payer's code (masked in every copy).
     #[serde(rename = "DYNAMIC_ID", default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub dynamic_id: Option<Masked>,
     /// `realAMT`: yuan as a JSON number in the sample; fen here.
     #[serde(rename = "realAMT", default, deserialize_with = "opt_yuan")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub real_amt: Option<Money>,
     #[serde(flatten)]
-    pub extra: BTreeMap<String, Value>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub extra: crate::wire::ExtraJson,
 }
 
 impl QueryResponse {

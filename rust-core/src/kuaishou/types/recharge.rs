@@ -4,8 +4,6 @@
 //! (`sign=s`), so the body sign of the other POSTs is used; it shows no `_type`/`encrypt`, so the
 //! body goes in clear; its answer has no wrapping root and a lower-case `result`.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -37,6 +35,7 @@ code_table! {
 
 /// `flowRecharge`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct FlowRechargeRequest {
     /// `phoneNo` (masked in every copy).
@@ -45,9 +44,11 @@ pub struct FlowRechargeRequest {
     pub flow_val: u32,
     /// `flowType`: nationwide (the default) or in-province.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub flow_type: Option<FlowType>,
     /// `notifyURL`: told when the recharge ends (its format is undocumented).
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub notify_url: Option<String>,
 }
 
@@ -95,13 +96,16 @@ impl Call for FlowRechargeRequest {
 
 /// The flowRecharge answer (9.4): `result` and the order node `flow`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct FlowRechargeResponse {
     #[serde(rename = "result", alias = "RESULT")]
     pub result: ResultInfo,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub flow: Option<FlowRecord>,
     #[serde(flatten)]
-    pub extra: BTreeMap<String, Value>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub extra: crate::wire::ExtraJson,
 }
 
 impl WithResult for FlowRechargeResponse {
@@ -112,27 +116,37 @@ impl WithResult for FlowRechargeResponse {
 
 /// The `flow` node.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct FlowRecord {
     #[serde(default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub id: Option<String>,
     #[serde(rename = "phoneNo", default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub phone_no: Option<Masked>,
     #[serde(rename = "flowVal", default, deserialize_with = "crate::wire::de::opt_whole")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub flow_val: Option<u32>,
     #[serde(rename = "flowType", default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub flow_type: Option<FlowType>,
     #[serde(rename = "busiCode", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub busi_code: Option<String>,
     /// Kuaishou's order number.
     #[serde(rename = "orderID", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub order_id: Option<String>,
     /// The recharge platform's order number.
     #[serde(rename = "platOrderID", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub plat_order_id: Option<String>,
     /// `creatTime` (sic).
     #[serde(rename = "creatTime", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub creat_time: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub status: Option<FlowStatus>,
 }
 

@@ -17,25 +17,31 @@ pub const CHARGE_CODE: NumberRule = NumberRule::new(1, 64, "-_");
 
 /// `RESULT`: `{CODE, INFO}`, on every answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ResultInfo {
     #[serde(rename = "CODE")]
     pub code: ResultCode,
     #[serde(rename = "INFO", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub info: Option<String>,
 }
 
 /// One `TRADEFUNDBILL`: how much of the payment (or refund) went through one fund channel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct FundBill {
     /// `AMOUNT`: yuan on the wire, fen here.
     #[serde(rename = "AMOUNT", default, deserialize_with = "opt_yuan")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub amount: Option<Money>,
     #[serde(rename = "FUND_CHANNEL", default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub fund_channel: Option<FundChannel>,
 }
 
 /// A goods line of `GOODS_DETAIL` (appendix 1), as a request sends it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct GoodsItem {
     pub id: String,
@@ -46,6 +52,7 @@ pub struct GoodsItem {
     pub subject: String,
     pub quantity: u32,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub show_url: Option<String>,
 }
 
@@ -83,29 +90,39 @@ pub fn check_goods(goods: &[GoodsItem]) -> Result<()> {
 
 /// A goods line as an answer returns it (the query sample sends price and quantity as numbers).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct GoodsRecord {
     #[serde(rename = "GOOD_ID", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub id: Option<String>,
     #[serde(rename = "GOOD_NAME", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub name: Option<String>,
     #[serde(rename = "GOOD_CLASS", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub class: Option<String>,
     /// Yuan on the wire, fen here.
     #[serde(rename = "GOOD_PRICE", default, deserialize_with = "opt_yuan")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub price: Option<Money>,
     #[serde(rename = "GOOD_SUBJECT", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub subject: Option<String>,
     #[serde(rename = "GOOD_QUANTITY", default, deserialize_with = "crate::wire::de::opt_whole")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub quantity: Option<u32>,
     #[serde(rename = "GOOD_SHOWURL", default, deserialize_with = "crate::wire::de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub show_url: Option<String>,
 }
 
 /// `MERCHANTPARA` as echoed: the merchant's text when the Base64 decodes to UTF-8, and the
 /// wire text always.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct MerchantPara {
     pub raw: String,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub text: Option<String>,
 }
 

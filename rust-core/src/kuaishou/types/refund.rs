@@ -2,8 +2,6 @@
 //! outcome is unknown is settled by the order's `STATE` (4/5 done, 8 pending, 9 failed), and a
 //! retry must reuse the same `OUT_REFUND_NO`.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -18,12 +16,15 @@ use crate::operation::{Effect, Movement, Operation, OperationInfo};
 
 /// `refund`: part or all of a paid order.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "KuaishouTradeRefundRequest"))]
 #[serde(deny_unknown_fields)]
 pub struct TradeRefundRequest {
     /// `CHARGE_CODE`: the original payment's number (always sent, digest decision 14).
     pub charge_code: String,
     /// `CHARGE_DOWN_CODE`: Kuaishou's number of the payment; takes precedence when given.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub charge_down_code: Option<String>,
     /// `OUT_REFUND_NO`: the refund's own number, unique; the only handle on a retry.
     pub out_refund_no: String,
@@ -32,8 +33,10 @@ pub struct TradeRefundRequest {
     /// `REFUND_SUBJECT`: the reason.
     pub subject: String,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub oper_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub dev_id: Option<String>,
 }
 
@@ -87,16 +90,21 @@ impl Call for TradeRefundRequest {
 
 /// `REFUND_RESP` (6.4). `RESULT` is the usual `{CODE, INFO}` object whatever its table says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "KuaishouRefundResponse"))]
 pub struct RefundResponse {
     #[serde(rename = "RESULT")]
     pub result: ResultInfo,
     /// The refund per fund channel (yuan on the wire, fen here).
     #[serde(rename = "FUND_BILL_LIST", default, deserialize_with = "fund_bills")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub fund_bills: Vec<FundBill>,
     #[serde(rename = "CHANNEL_TYPE", default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub channel_type: Option<ChannelType>,
     #[serde(flatten)]
-    pub extra: BTreeMap<String, Value>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub extra: crate::wire::ExtraJson,
 }
 
 impl RefundResponse {

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::call::{cut, Call, Extra, FromData};
+use super::call::{cut, Call, ExtraJson, FromData};
 use super::codes::{ConfigType, Read};
 use super::form::{merchant_no, opt_token, token, url, Form};
 use crate::error::{Error, Result};
@@ -18,24 +18,30 @@ use crate::trade::RawFields;
 /// configType 1 with `payUrl` (see [`crate::sunmi::Client::bind_official_account`]); mini
 /// programs one: configType 2 with `miniAppId`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PayBindRequest {
     /// The credentials' merchant number when absent.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub merchant_no: Option<String>,
     pub config_type: ConfigType,
     /// Required for configType 2.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub mini_app_id: Option<String>,
     /// The payment directory, required for configType 1: the directory of the paying page,
     /// ending in `/` (page `http://x.com/a/pay.php` -> `http://x.com/a/`).
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub pay_url: Option<String>,
     /// Required for configType 4.
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub receipt_app_id: Option<String>,
     /// Required for configType 3; sent with configType 1 too (the account the directory is for).
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub attention_app_id: Option<String>,
 }
 
@@ -107,14 +113,17 @@ impl Call for PayBindRequest {
 
 /// payBind's answer: `data` is the text `Success`, or (configType 5) the configuration.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct PayBindResponse {
     /// The text answer ("Success").
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub result: Option<String>,
     /// configType 5: the configuration as Sunmi gives it (the seed does not list its fields).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub config: Option<Extra>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub config: Option<ExtraJson>,
 }
 
 impl FromData for PayBindResponse {
@@ -132,6 +141,7 @@ impl FromData for PayBindResponse {
 
 /// What the official account's two-step binding did, step by step.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct OfficialAccountBinding {
     /// configType 3 (`attentionAppId`): bound now, or already bound before.
@@ -143,9 +153,11 @@ pub struct OfficialAccountBinding {
 /// The official account's two-step binding (4.3.1) as one request: configType 3 with
 /// `attentionAppId`, then configType 1 with `payUrl`, in that order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OfficialAccountBindRequest {
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub merchant_no: Option<String>,
     /// The official account's AppID.
     pub attention_app_id: String,
@@ -177,6 +189,7 @@ impl OfficialAccountBindRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum BindStep {
     Bound,

@@ -1,8 +1,6 @@
 //! What every Sunmi operation declares: the order number rules, where it goes and how its codes
 //! are read ([`Call`]), and how its answer is decoded from `data` ([`FromData`]).
 
-use std::collections::BTreeMap;
-
 use serde::de::DeserializeOwned;
 
 use super::codes::Read;
@@ -20,8 +18,7 @@ pub const MINI_ORDER_ID: NumberRule = NumberRule::new(1, 32, "_-");
 
 pub use crate::wire::JsonText;
 
-/// Other fields of an answer, as received.
-pub type Extra = BTreeMap<String, serde_json::Value>;
+pub use crate::wire::ExtraJson;
 
 /// One operation of the seed: where it goes, how its codes are read, what it checks, its fields.
 pub trait Call: Operation<Answer: FromData> {

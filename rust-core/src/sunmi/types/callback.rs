@@ -1,7 +1,5 @@
 //! The payment and refund callbacks (4.3.5, chapter 6), typed.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use super::codes::{payment_state, refund_state, OrderType, Platform, SubCode, TradeStatus};
@@ -34,7 +32,7 @@ pub struct Callback {
     pub orig_order_id: Option<String>,
     pub orig_platform_id: Option<String>,
     pub orig_business_id: Option<String>,
-    pub extra: BTreeMap<String, String>,
+    pub extra: crate::wire::Extra,
 }
 
 /// What a callback is about.

@@ -121,6 +121,7 @@ code_table! {
 
 code_table! {
     /// `state`: the order state.
+    #[cfg_attr(feature = "uniffi", uniffi(name = "SunmiTradeStatus"))]
     TradeStatus: trimmed number {
         /// Submitted to the channel, waiting for the payer.
         Created = "1" => "交易创建，交易提交到支付通道，待付款",

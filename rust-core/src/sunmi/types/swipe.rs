@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::call::{decode_object, same_order, Call, Extra, FromData};
+use super::call::{decode_object, same_order, Call, ExtraJson, FromData};
 use super::codes::{payment_state, CardGov, CardType, OrderType, Read, SubCode, TradeStatus};
 use super::form::{blank, opt_token, token, trade_date, Form};
 use crate::error::{Error, Result};
@@ -17,17 +17,22 @@ use crate::wire::de;
 /// `swipeQuery`: a card-swipe trade of a Sunmi financial terminal, by `orderId` and/or
 /// `platformId` (at least one), on `tradeDate` (today when absent).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SwipeQueryRequest {
     /// The terminal's SN; the credentials' `msn` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub msn: Option<String>,
     /// yyyyMMdd.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_date: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub order_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub platform_id: Option<String>,
 }
 
@@ -74,58 +79,81 @@ impl Call for SwipeQueryRequest {
 
 /// A card-swipe trade (3.3.1's answer).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct SwipeTrade {
     /// e.g. CNY.
     #[serde(rename = "TransCurrency", default, deserialize_with = "de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trans_currency: Option<String>,
     #[serde(default, deserialize_with = "de::opt_fen_trimmed")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub amount: Option<Money>,
     #[serde(default, deserialize_with = "de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub batch_no: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub card_gov: Option<CardGov>,
     #[serde(default, deserialize_with = "de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub card_hash: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub card_type: Option<CardType>,
     #[serde(default, deserialize_with = "de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub merchant_no: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub order_type: Option<OrderType>,
     /// The original trade's reference number (refunds, voids).
     #[serde(default, deserialize_with = "de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ori_trade_ref: Option<String>,
     #[serde(default, deserialize_with = "de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub order_id: Option<String>,
     /// Unix seconds.
     #[serde(default, deserialize_with = "de::opt_whole_trimmed")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub pay_time: Option<i64>,
     /// The channel's order number (e.g. Shengpay's).
     #[serde(default, deserialize_with = "de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub platform_id: Option<String>,
     /// "00" is success (the card networks' response code).
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub result_code: Option<SubCode>,
     #[serde(default, deserialize_with = "de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub result_msg: Option<String>,
     /// The card number's last 4 digits.
     #[serde(default, deserialize_with = "de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub short_card: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub state: Option<TradeStatus>,
     #[serde(default, deserialize_with = "de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub terminal_no: Option<String>,
     #[serde(default, deserialize_with = "de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trace_no: Option<String>,
     #[serde(default, deserialize_with = "de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_ref: Option<String>,
     #[serde(rename = "sub_code", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sub_code: Option<SubCode>,
     #[serde(rename = "sub_msg", default, deserialize_with = "de::opt_string", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sub_msg: Option<String>,
     #[serde(flatten)]
-    pub extra: Extra,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub extra: ExtraJson,
 }
 
 impl FromData for SwipeTrade {

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::call::{decode_object, same_order, Call, Extra, FromData, ORDER_ID};
+use super::call::{decode_object, same_order, Call, ExtraJson, FromData, ORDER_ID};
 use super::codes::{payment_state, refund_state, OrderType, Platform, Read, SubCode, TradeStatus};
 use super::form::{blank, device_or_merchant, number, opt_token, positive, token, Form};
 use crate::error::{Error, Result};
@@ -17,17 +17,23 @@ use crate::wire::de;
 /// `query`: any order that is not a card swipe (prepays, scans, refunds), by `misId`, `orderId`
 /// or `platformId` (one required), looked up by device SN or merchant number (one required).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct QueryRequest {
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub msn: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub merchant_no: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub mis_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub order_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub platform_id: Option<String>,
 }
 
@@ -80,52 +86,74 @@ impl Call for QueryRequest {
 
 /// The answer to query: a payment (orderType 0) or a refund (orderType 1).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct QueryResponse {
     #[serde(default, deserialize_with = "de::opt_fen_trimmed")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub amount: Option<Money>,
     #[serde(default, deserialize_with = "de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub business_id: Option<String>,
     #[serde(default, deserialize_with = "de::opt_fen_trimmed")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub buyer_pay_amount: Option<Money>,
     #[serde(default, deserialize_with = "de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub mis_id: Option<String>,
     #[serde(default, deserialize_with = "de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub msn: Option<String>,
     #[serde(default, deserialize_with = "de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub merchant_no: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub order_type: Option<OrderType>,
     #[serde(default, deserialize_with = "de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub order_id: Option<String>,
     #[serde(default, deserialize_with = "de::opt_whole_trimmed")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub pay_time: Option<i64>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub platform: Option<Platform>,
     #[serde(default, deserialize_with = "de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub buyer_logon_id: Option<String>,
     #[serde(default, deserialize_with = "de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub platform_id: Option<String>,
     /// The order's refunded total (fen).
     #[serde(default, deserialize_with = "de::opt_fen_trimmed")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub refunded: Option<Money>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub result_code: Option<SubCode>,
     #[serde(default, deserialize_with = "de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub result_msg: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub state: Option<TradeStatus>,
     /// A refund's original order, under the callback's names (6.1), when the answer has them.
     #[serde(default, deserialize_with = "de::opt_string", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub orig_order_id: Option<String>,
     #[serde(default, deserialize_with = "de::opt_string", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub orig_mis_id: Option<String>,
     #[serde(rename = "sub_code", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sub_code: Option<SubCode>,
     #[serde(rename = "sub_msg", default, deserialize_with = "de::opt_string", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sub_msg: Option<String>,
     #[serde(flatten)]
-    pub extra: Extra,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub extra: ExtraJson,
 }
 
 impl FromData for QueryResponse {
@@ -160,19 +188,26 @@ impl QueryResponse {
 /// `oriOrderId` (one required), through the device SN or the merchant number (one required).
 /// `orderId` is the refund's own number: the same number again is the same refund.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi(name = "SunmiTradeRefundRequest"))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TradeRefundRequest {
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub msn: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub merchant_no: Option<String>,
     /// Fen (also on the wire; at least 1).
     pub amount: Money,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ori_mis_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ori_platform_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ori_order_id: Option<String>,
     /// The refund number.
     pub order_id: String,
@@ -187,6 +222,21 @@ impl Operation for TradeRefundRequest {
         summary: "Refund all or part of an order; orderId is the refund number (4.3.4)",
         effect: Effect::Refund,
     };
+
+    /// Checked before anything is journalled or sent (the merchant number, which may come from
+    /// the credentials, when the request is encoded).
+    fn validate(&self) -> Result<()> {
+        positive("amount", self.amount)?;
+        if blank(&self.ori_mis_id) && blank(&self.ori_platform_id) && blank(&self.ori_order_id) {
+            return Err(Error::invalid("oriOrderId", "give oriMisId, oriPlatformId or oriOrderId"));
+        }
+        opt_token("oriMisId", &self.ori_mis_id, 80)?;
+        opt_token("oriPlatformId", &self.ori_platform_id, 80)?;
+        number(ORDER_ID, "oriOrderId", &self.ori_order_id)?;
+        ORDER_ID.check("orderId", &self.order_id)?;
+        token("businessId", &self.business_id, 80)?;
+        Ok(())
+    }
 
     fn movement(&self) -> Option<Movement> {
         let order_no = [&self.ori_order_id, &self.ori_mis_id, &self.ori_platform_id]
@@ -203,15 +253,6 @@ impl Call for TradeRefundRequest {
 
     fn fields(&self, creds: &Credentials) -> Result<RawFields> {
         let (msn, merchant) = device_or_merchant(&self.msn, &self.merchant_no, creds, 80)?;
-        positive("amount", self.amount)?;
-        if blank(&self.ori_mis_id) && blank(&self.ori_platform_id) && blank(&self.ori_order_id) {
-            return Err(Error::invalid("oriOrderId", "give oriMisId, oriPlatformId or oriOrderId"));
-        }
-        opt_token("oriMisId", &self.ori_mis_id, 80)?;
-        opt_token("oriPlatformId", &self.ori_platform_id, 80)?;
-        number(ORDER_ID, "oriOrderId", &self.ori_order_id)?;
-        ORDER_ID.check("orderId", &self.order_id)?;
-        token("businessId", &self.business_id, 80)?;
         Ok(Form::default()
             .opt("msn", msn.as_deref())
             .opt("merchantNo", merchant.as_deref())
@@ -237,49 +278,69 @@ impl Call for TradeRefundRequest {
 
 /// The answer to refund: the refund order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(rename_all = "camelCase")]
 pub struct RefundResponse {
     /// The refunded amount (fen).
     #[serde(default, deserialize_with = "de::opt_fen_trimmed")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub amount: Option<Money>,
     #[serde(default, deserialize_with = "de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub business_id: Option<String>,
     /// The refund's Sunmi number.
     #[serde(default, deserialize_with = "de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub mis_id: Option<String>,
     #[serde(default, deserialize_with = "de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub msn: Option<String>,
     #[serde(default, deserialize_with = "de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub merchant_no: Option<String>,
     /// The refund number.
     #[serde(default, deserialize_with = "de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub order_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub order_type: Option<OrderType>,
     #[serde(default, deserialize_with = "de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ori_mis_id: Option<String>,
     #[serde(default, deserialize_with = "de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ori_order_id: Option<String>,
     #[serde(default, deserialize_with = "de::opt_whole_trimmed")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub pay_time: Option<i64>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub platform: Option<Platform>,
     #[serde(default, deserialize_with = "de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub buyer_logon_id: Option<String>,
     #[serde(default, deserialize_with = "de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub platform_id: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub result_code: Option<SubCode>,
     #[serde(default, deserialize_with = "de::opt_string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub result_msg: Option<String>,
     #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub state: Option<TradeStatus>,
     #[serde(rename = "sub_code", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sub_code: Option<SubCode>,
     #[serde(rename = "sub_msg", default, deserialize_with = "de::opt_string", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sub_msg: Option<String>,
     #[serde(flatten)]
-    pub extra: Extra,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub extra: ExtraJson,
 }
 
 impl FromData for RefundResponse {
@@ -300,6 +361,12 @@ mod tests {
     use super::*;
     use crate::secret::Secret;
     use serde_json::json;
+
+    /// As the client does: validated, then encoded.
+    fn checked<O: crate::operation::Operation + Call>(req: &O, creds: &Credentials) -> Result<RawFields> {
+        req.validate()?;
+        req.fields(creds)
+    }
 
     #[test]
     fn seed_answers_decode() {
@@ -336,7 +403,7 @@ mod tests {
             "msn": "V206D88200036"
         }))
         .unwrap();
-        let f = r.fields(&c).unwrap();
+        let f = checked(&r, &c).unwrap();
         assert_eq!((f["amount"].as_str(), f["msn"].as_str()), ("1", "V206D88200036"));
         assert!(!f.contains_key("merchantNo"), "the SN was given: the credentials' merchant is not added");
     }
@@ -345,24 +412,24 @@ mod tests {
     fn validation_names_the_field() {
         let c = creds();
         let q = QueryRequest::default();
-        assert_eq!(field_of(q.fields(&c).unwrap_err()), "orderId");
+        assert_eq!(field_of(checked(&q, &c).unwrap_err()), "orderId");
         let q = QueryRequest::by_order_id("A1");
-        let f = q.fields(&c).unwrap();
+        let f = checked(&q, &c).unwrap();
         assert_eq!(f.get("merchantNo").map(String::as_str), Some("820291573790006"));
         assert!(!f.contains_key("msn"));
         let mut device_only = Credentials::new("app", Secret::new("k"));
         device_only.msn = Some("V1".into());
-        assert_eq!(q.fields(&device_only).unwrap()["msn"], "V1");
+        assert_eq!(checked(&q, &device_only).unwrap()["msn"], "V1");
         assert_eq!(field_of(q.fields(&Credentials::new("app", Secret::new("k"))).unwrap_err()), "merchantNo");
         let r: TradeRefundRequest =
             serde_json::from_value(json!({"amount": 1, "orderId": "R1", "businessId": "B1"})).unwrap();
-        assert_eq!(field_of(r.fields(&c).unwrap_err()), "oriOrderId");
+        assert_eq!(field_of(checked(&r, &c).unwrap_err()), "oriOrderId");
         let r: TradeRefundRequest =
             serde_json::from_value(json!({"amount": 0, "oriMisId": "M1", "orderId": "R1", "businessId": "B1"}))
                 .unwrap();
-        assert_eq!(field_of(r.fields(&c).unwrap_err()), "amount");
+        assert_eq!(field_of(checked(&r, &c).unwrap_err()), "amount");
         let r: TradeRefundRequest =
             serde_json::from_value(json!({"amount": 1, "oriMisId": "M1", "orderId": "R1", "businessId": " "})).unwrap();
-        assert_eq!(field_of(r.fields(&c).unwrap_err()), "businessId");
+        assert_eq!(field_of(checked(&r, &c).unwrap_err()), "businessId");
     }
 }

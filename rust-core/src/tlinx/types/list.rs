@@ -1,7 +1,5 @@
 //! The lists: 4.1 paylist (the store's payment methods) and 4.2 order (the paged order list).
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::call::{path, Call, ORD_NO_RULE, OUT_NO_RULE};
@@ -16,6 +14,7 @@ use crate::operation::{Effect, Operation, OperationInfo};
 // 4.1 paylist
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PaylistRequest {
     /// Payment types, comma separated: 2 (C scans B), 3 (B scans C), 4 (JSAPI); e.g. `"2,3,4"`.
     pub pmt_type: String,
@@ -34,30 +33,41 @@ impl PaylistRequest {
 
 /// One payment method of the store.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct PayMethod {
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub pmt_name: Option<String>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub pmt_internal_name: Option<String>,
     /// The tag to pass as `pmt_tag` to payorder (e.g. `Weixin`, `AlipayCS`).
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub pmt_tag: Option<String>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub pmt_type: Option<String>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub pmt_icon: Option<String>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub pmt_ticket_icon: Option<String>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub pmt_currency: Option<String>,
     /// `1` when one order may be refunded in several parts.
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub pmt_split_refund: Option<String>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ticket_name: Option<String>,
     #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub extra: crate::wire::ExtraJson,
 }
 
 impl Operation for PaylistRequest {
@@ -81,32 +91,43 @@ impl Call for PaylistRequest {
 // 4.2 order (paged list)
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct OrderListRequest {
     /// Page number from 1 (default 1).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub page: Option<u32>,
     /// Rows per page, 1..=100 (default 10).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub pagesize: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub out_no: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_no: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ord_no: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub pmt_tag: Option<String>,
     /// 1 payments, 2 refunds.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ord_type: Option<u8>,
     /// 1 paid, 2 pending, 4 cancelled, 9 waiting for password.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub status: Option<u8>,
     /// Start, `YYYY-MM-DD` or `YYYY-MM-DD HH:MM:SS` (default: the last 90 days).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sdate: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub edate: Option<String>,
 }
 
@@ -164,24 +185,31 @@ impl OrderListRequest {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct Pages {
     #[serde(deserialize_with = "flex::int")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub totalnum: Option<i64>,
     #[serde(deserialize_with = "flex::int")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub totalpage: Option<i64>,
     #[serde(deserialize_with = "flex::int")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub pagesize: Option<i64>,
     #[serde(deserialize_with = "flex::int")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub page: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct OrderListResponse {
     /// The seed's table calls it `page`, its example `pages`.
     #[serde(alias = "page")]
     pub pages: Pages,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub list: Vec<OrderInfo>,
 }
 

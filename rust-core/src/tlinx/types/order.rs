@@ -1,7 +1,5 @@
 //! The operations that name one order: 4.3 order/view, 4.5 paystatus and 4.6 paycancel.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::call::{path, Call};
@@ -13,15 +11,19 @@ use crate::money::Money;
 use crate::operation::{Effect, Movement, Operation, OperationInfo};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct PaycancelResponse {
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ord_no: Option<String>,
     /// 4 once cancelled. (The seed's example spells it `ord_stautus`.)
     #[serde(alias = "ord_stautus", deserialize_with = "flex::int")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ord_status: Option<i64>,
     #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub extra: crate::wire::ExtraJson,
 }
 
 /// Declares an operation whose request names one order (order/view, paystatus, paycancel).
@@ -31,6 +33,10 @@ macro_rules! order_ref_operation {
         #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
         #[serde(transparent)]
         pub struct $name(pub OrderRef);
+
+        // An order reference by another name: `OrderRef` in Kotlin.
+        #[cfg(feature = "uniffi")]
+        uniffi::custom_type!($name, OrderRef, { lower: |r| r.0, try_lift: |r| Ok($name(r)) });
 
         impl From<OrderRef> for $name {
             fn from(r: OrderRef) -> $name {

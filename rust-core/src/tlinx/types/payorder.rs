@@ -1,8 +1,6 @@
 //! 4.4 payorder: every scenario (QR, barcode, WeChat JSAPI, Alipay JSAPI, mini program), its
 //! checks and wire payload, and the answer they share.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::call::{path, Call, OUT_NO_RULE};
@@ -20,6 +18,7 @@ use crate::trade::{TradeResult, TradeState};
 
 /// Fields every payorder scenario shares.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct OrderCommon {
     /// Merchant order number, unique, letters and digits, at most 64.
     pub out_no: String,
@@ -27,27 +26,36 @@ pub struct OrderCommon {
     pub pmt_tag: String,
     /// Required when `pmt_tag` is `Diy`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub pmt_name: Option<String>,
     /// Goods description shown to the payer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ord_name: Option<String>,
     pub original_amount: Money,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub discount_amount: Option<Money>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ignore_amount: Option<Money>,
     /// Must equal `original_amount - discount_amount - ignore_amount`.
     pub trade_amount: Money,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_account: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_no: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub remark: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub tag: Option<String>,
     /// Where the platform sends the result (4.8.1); without it there is no notification.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub notify_url: Option<String>,
 }
 
@@ -109,6 +117,7 @@ impl OrderCommon {
 
 /// 4.4.1: the payer scans the store's QR code (`trade_qrcode` in the answer).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct QrOrder {
     #[serde(flatten)]
     pub common: OrderCommon,
@@ -116,6 +125,7 @@ pub struct QrOrder {
 
 /// 4.4.2: the store scans the payer's barcode.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct BarcodeOrder {
     #[serde(flatten)]
     pub common: OrderCommon,
@@ -125,30 +135,38 @@ pub struct BarcodeOrder {
 /// 4.4.3: WeChat official account. Either `jump_url` (the platform's payment page) or the native
 /// JSAPI pair `sub_appid` + `sub_openid`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct WechatJsapiOrder {
     #[serde(flatten)]
     pub common: OrderCommon,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub jump_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sub_appid: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sub_openid: Option<String>,
 }
 
 /// 4.4.4: Alipay service window. Either `jump_url` or the native JSAPI `buyer_id`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct AlipayJsapiOrder {
     #[serde(flatten)]
     pub common: OrderCommon,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub jump_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub buyer_id: Option<String>,
 }
 
 /// 4.4.5: WeChat mini program.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct MiniProgramOrder {
     #[serde(flatten)]
     pub common: OrderCommon,
@@ -161,6 +179,7 @@ pub struct MiniProgramOrder {
 /// One payorder call. For `invoke`, the scenario is the `scenario` field of the params:
 /// `qr`, `barcode`, `wechat_jsapi`, `alipay_jsapi` or `mini_program`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(tag = "scenario", rename_all = "snake_case")]
 pub enum PayorderRequest {
     Qr(QrOrder),
@@ -259,60 +278,85 @@ impl PayorderRequest {
 
 /// The answer to every payorder scenario (each fills a subset).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct PayorderResponse {
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ord_no: Option<String>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub out_no: Option<String>,
     /// See [`status`](super::status).
     #[serde(deserialize_with = "flex::int")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub status: Option<i64>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub pmt_tag: Option<String>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub pmt_name: Option<String>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ord_mct_id: Option<String>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ord_shop_id: Option<String>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ord_currency: Option<String>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub currency_sign: Option<String>,
     #[serde(deserialize_with = "flex::money")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_amount: Option<Money>,
     #[serde(deserialize_with = "flex::money")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_discout_amount: Option<Money>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_no: Option<String>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_account: Option<String>,
     /// QR content for C-scans-B orders.
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_qrcode: Option<String>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_pay_time: Option<String>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_result: Option<String>,
     /// Payment page for `jump_url` orders.
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub jsapi_pay_url: Option<String>,
     /// Native JSAPI / mini-program parameters for the wallet's JS bridge.
     #[serde(rename = "appId", deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub app_id: Option<String>,
     #[serde(rename = "timeStamp", deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub time_stamp: Option<String>,
     #[serde(rename = "nonceStr", deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub nonce_str: Option<String>,
     #[serde(rename = "signType", deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sign_type: Option<String>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub package: Option<String>,
     #[serde(rename = "paySign", deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub pay_sign: Option<String>,
     #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub extra: crate::wire::ExtraJson,
 }
 
 impl PayorderResponse {

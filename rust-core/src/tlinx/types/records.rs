@@ -1,8 +1,6 @@
 //! The records several operations share: [`OrderRef`], which names one order, and [`OrderInfo`],
 //! an order as the order list, order/view and paystatus describe it.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::call::{ORD_NO_RULE, OUT_NO_RULE};
@@ -14,11 +12,14 @@ use crate::trade::TradeState;
 
 /// Names one order by the platform's `ord_no` or the merchant's `out_no` (at least one).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct OrderRef {
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ord_no: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub out_no: Option<String>,
 }
 
@@ -50,62 +51,87 @@ impl OrderRef {
 /// An order as order list, order/view and paystatus describe it (their fields overlap; each
 /// answer fills a subset).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct OrderInfo {
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ord_no: Option<String>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub out_no: Option<String>,
     /// 1 payment, 2 refund.
     #[serde(deserialize_with = "flex::int")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ord_type: Option<i64>,
     /// See [`status`](super::status).
     #[serde(deserialize_with = "flex::int")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub status: Option<i64>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub pmt_tag: Option<String>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub pmt_name: Option<String>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ord_name: Option<String>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ord_mct_id: Option<String>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ord_shop_id: Option<String>,
     #[serde(deserialize_with = "flex::money")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub original_amount: Option<Money>,
     #[serde(deserialize_with = "flex::money")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub discount_amount: Option<Money>,
     #[serde(deserialize_with = "flex::money")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ignore_amount: Option<Money>,
     /// Amount actually paid (or refunded, for a refund order), fen.
     #[serde(deserialize_with = "flex::money")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_amount: Option<Money>,
     /// Channel discount (the seed's spelling).
     #[serde(deserialize_with = "flex::money")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_discout_amount: Option<Money>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_no: Option<String>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_account: Option<String>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_qrcode: Option<String>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub add_time: Option<String>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_time: Option<String>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_pay_time: Option<String>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub remark: Option<String>,
     /// For a refund order: the platform number of the order it refunds.
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub original_ord_no: Option<String>,
     /// The channel's raw result, as the platform passes it on.
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_result: Option<String>,
     #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub extra: crate::wire::ExtraJson,
 }
 
 impl OrderInfo {

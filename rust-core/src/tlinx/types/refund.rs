@@ -1,7 +1,5 @@
 //! 4.7 payrefund: a refund, booked by the platform as a refund order of its own.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::call::{path, Call, OUT_NO_RULE};
@@ -17,21 +15,27 @@ use crate::trade::RefundState;
 
 /// A refund, which the platform books as a new order (ord_type 2) of its own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct PayrefundRequest {
     /// The original order, by merchant number (or give `ord_no`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub out_no: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ord_no: Option<String>,
     /// The refund's own merchant number, unique in the store.
     pub refund_out_no: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub refund_ord_name: Option<String>,
     pub refund_amount: Money,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub remark: Option<String>,
     /// The supervisor password IN CLEAR (sent as its sha1). Defaults to the credentials'.
     #[serde(default, skip_serializing)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub shop_pass: Option<Secret>,
 }
 
@@ -50,33 +54,45 @@ impl PayrefundRequest {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct PayrefundResponse {
     /// The refund order's platform number.
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ord_no: Option<String>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub original_ord_no: Option<String>,
     /// 1 success; anything else not (yet) successful.
     #[serde(deserialize_with = "flex::int")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub status: Option<i64>,
     /// Amount refunded, fen.
     #[serde(deserialize_with = "flex::money")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_amount: Option<Money>,
     #[serde(deserialize_with = "flex::money")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_discout_amount: Option<Money>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_time: Option<String>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ord_shop_id: Option<String>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ord_mct_id: Option<String>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub ord_currency: Option<String>,
     #[serde(deserialize_with = "flex::string")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub currency_sign: Option<String>,
     #[serde(flatten)]
-    pub extra: BTreeMap<String, serde_json::Value>,
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub extra: crate::wire::ExtraJson,
 }
 
 impl PayrefundResponse {

@@ -7,7 +7,13 @@ import android.view.inputmethod.EditorInfo
 import androidx.appcompat.app.AppCompatActivity
 import androidx.core.widget.doAfterTextChanged
 import io.posgate.Gateway
+import io.posgate.core.CardGov
+import io.posgate.core.CardType
+import io.posgate.core.OrderType
 import io.posgate.PosGate
+import io.posgate.core.SunmiTradeStatus
+import io.posgate.core.SwipeQueryRequest
+import io.posgate.core.SwipeTrade
 import io.posgate.fenToYuan
 import io.posgate.sample.databinding.ActivitySwipeLookupBinding
 import io.posgate.sample.logic.GateSession
@@ -23,53 +29,7 @@ import kotlinx.coroutines.flow.StateFlow
 import kotlinx.coroutines.flow.asStateFlow
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
-import org.json.JSONObject
 import java.util.Date
-
-/** A card-swipe trade of a Sunmi financial terminal, as swipeQuery answers it (seed 000, 3.3.1). */
-data class SwipeTrade(
-    val orderId: String,
-    val amountFen: Long?,
-    /** 1 created, 2 unpaid, 3 succeeded, 4 ended (voided), 5 failed. */
-    val state: Int?,
-    /** 0 sale, 1 refund, 2 void, 3 pre-authorisation, 4 its completion, 5 revoked, 6 query. */
-    val orderType: Int?,
-    val cardType: String?,
-    val cardGov: String?,
-    val shortCard: String?,
-    val payTimeUnix: Long?,
-    val platformId: String?,
-    val tradeRef: String?,
-    val terminalNo: String?,
-    val traceNo: String?,
-    val resultCode: String?,
-    val resultMsg: String?,
-) {
-    companion object {
-        /** Reads `invoke("swipe_query")`'s JSON (the library's typed answer: seed field names, amounts in fen). */
-        fun parse(json: String): SwipeTrade {
-            val o = JSONObject(json)
-            fun text(k: String): String? = if (o.isNull(k)) null else o.optString(k).takeIf { it.isNotEmpty() }
-            fun long(k: String): Long? = if (o.isNull(k)) null else o.optString(k).toLongOrNull()
-            return SwipeTrade(
-                orderId = text("orderId").orEmpty(),
-                amountFen = long("amount"),
-                state = long("state")?.toInt(),
-                orderType = long("orderType")?.toInt(),
-                cardType = text("cardType"),
-                cardGov = text("cardGov"),
-                shortCard = text("shortCard"),
-                payTimeUnix = long("payTime"),
-                platformId = text("platformId"),
-                tradeRef = text("tradeRef"),
-                terminalNo = text("terminalNo"),
-                traceNo = text("traceNo"),
-                resultCode = text("resultCode"),
-                resultMsg = text("resultMsg"),
-            )
-        }
-    }
-}
 
 data class SwipeLookupState(
     val orderNo: String = "",
@@ -144,10 +104,8 @@ class SwipeLookupModel(
         scope.launch {
             s.value = try {
                 val gate = gate()
-                val params = JSONObject().put("orderId", now.orderNo)
-                if (now.tradeDate.isNotEmpty()) params.put("tradeDate", now.tradeDate)
-                val json = gate.invoke("swipe_query", params.toString())
-                s.value.copy(busy = false, trade = SwipeTrade.parse(json))
+                val request = SwipeQueryRequest(orderId = now.orderNo, tradeDate = now.tradeDate.ifEmpty { null })
+                s.value.copy(busy = false, trade = gate.sunmi().swipeQuery(request))
             } catch (e: NotSunmi) {
                 s.value.copy(busy = false, notSunmi = e.configured)
             } catch (t: Throwable) {
@@ -194,8 +152,8 @@ class SwipeLookupActivity : AppCompatActivity() {
         val t = s.trade
         b.swipeResult.visibility = if (t != null) View.VISIBLE else View.GONE
         if (t == null) return
-        b.swipeResultOrder.text = t.orderId
-        b.swipeResultAmount.text = t.amountFen?.let { getString(R.string.swipe_amount, fenToYuan(it)) } ?: "-"
+        b.swipeResultOrder.text = t.orderId ?: "-"
+        b.swipeResultAmount.text = t.amount?.let { getString(R.string.swipe_amount, fenToYuan(it)) } ?: "-"
         b.swipeResultState.text = getString(R.string.swipe_state_line, stateText(t.state), typeText(t.orderType))
         b.swipeResultCard.text = getString(
             R.string.swipe_card_line,
@@ -203,7 +161,7 @@ class SwipeLookupActivity : AppCompatActivity() {
             cardTypeText(t.cardType),
             t.shortCard ?: "----",
         )
-        b.swipeResultTime.text = t.payTimeUnix?.let {
+        b.swipeResultTime.text = t.payTime?.let {
             DateFormat.getMediumDateFormat(this).format(Date(it * 1000)) + " " +
                 DateFormat.getTimeFormat(this).format(Date(it * 1000))
         } ?: "-"
@@ -214,51 +172,51 @@ class SwipeLookupActivity : AppCompatActivity() {
             t.traceNo ?: "-",
             t.platformId ?: "-",
         )
-        b.swipeResultCode.text = listOfNotNull(t.resultCode, t.resultMsg).joinToString(" ")
+        b.swipeResultCode.text = t.resultMsg ?: t.subMsg ?: ""
     }
 
-    private fun stateText(state: Int?): String = getString(
+    private fun stateText(state: SunmiTradeStatus?): String = getString(
         when (state) {
-            1 -> R.string.swipe_state_created
-            2 -> R.string.swipe_state_unpaid
-            3 -> R.string.swipe_state_success
-            4 -> R.string.swipe_state_ended
-            5 -> R.string.swipe_state_failed
-            else -> R.string.swipe_unknown
+            SunmiTradeStatus.Created -> R.string.swipe_state_created
+            SunmiTradeStatus.Unpaid -> R.string.swipe_state_unpaid
+            SunmiTradeStatus.Success -> R.string.swipe_state_success
+            SunmiTradeStatus.Finished -> R.string.swipe_state_ended
+            SunmiTradeStatus.Failed -> R.string.swipe_state_failed
+            is SunmiTradeStatus.Other, null -> R.string.swipe_unknown
         },
     )
 
-    private fun typeText(type: Int?): String = getString(
+    private fun typeText(type: OrderType?): String = getString(
         when (type) {
-            0 -> R.string.swipe_type_sale
-            1 -> R.string.swipe_type_refund
-            2 -> R.string.swipe_type_void
-            3 -> R.string.swipe_type_preauth
-            4 -> R.string.swipe_type_preauth_complete
-            5 -> R.string.swipe_type_revoke
-            6 -> R.string.swipe_type_query
-            else -> R.string.swipe_unknown
+            OrderType.Sale -> R.string.swipe_type_sale
+            OrderType.Refund -> R.string.swipe_type_refund
+            OrderType.Void -> R.string.swipe_type_void
+            OrderType.PreAuth -> R.string.swipe_type_preauth
+            OrderType.PreAuthComplete -> R.string.swipe_type_preauth_complete
+            OrderType.Revoke -> R.string.swipe_type_revoke
+            OrderType.Query -> R.string.swipe_type_query
+            is OrderType.Other, null -> R.string.swipe_unknown
         },
     )
 
     /** cardType (seed 3.4). */
-    private fun cardTypeText(code: String?): String = when (code) {
-        "CC" -> getString(R.string.swipe_card_credit)
-        "DC" -> getString(R.string.swipe_card_debit)
-        "SCC" -> getString(R.string.swipe_card_semi_credit)
-        "OA" -> getString(R.string.swipe_card_scan)
+    private fun cardTypeText(type: CardType?): String = when (type) {
+        CardType.Credit -> getString(R.string.swipe_card_credit)
+        CardType.Debit -> getString(R.string.swipe_card_debit)
+        CardType.SemiCredit -> getString(R.string.swipe_card_semi_credit)
+        CardType.Scan -> getString(R.string.swipe_card_scan)
+        is CardType.Other -> type.v1
         null -> getString(R.string.swipe_unknown)
-        else -> code
     }
 
     /** cardGov (seed 3.5). */
-    private fun govText(code: String?): String = when (code) {
-        "WX" -> getString(R.string.swipe_gov_wechat)
-        "ZFB01" -> getString(R.string.swipe_gov_alipay)
-        "SFT01" -> getString(R.string.swipe_gov_shengpay)
-        "CUP" -> getString(R.string.swipe_gov_bank_card)
-        "CUP01", "CUP02", "CUP03" -> getString(R.string.swipe_gov_unionpay_qr)
+    private fun govText(gov: CardGov?): String = when (gov) {
+        CardGov.Wechat -> getString(R.string.swipe_gov_wechat)
+        CardGov.Alipay -> getString(R.string.swipe_gov_alipay)
+        CardGov.Shengpay -> getString(R.string.swipe_gov_shengpay)
+        CardGov.BankCard -> getString(R.string.swipe_gov_bank_card)
+        CardGov.UnionPayQr, CardGov.UnionPayStaticQr, CardGov.UnionPayDynamicQr -> getString(R.string.swipe_gov_unionpay_qr)
+        is CardGov.Other -> gov.v1
         null -> getString(R.string.swipe_unknown)
-        else -> code
     }
 }

@@ -13,8 +13,8 @@ import kotlinx.coroutines.delay
  *  THE VENDOR FACE SDK GOES HERE.
  * ============================================================================================
  *
- * posgate drives face pay (logic module, FacePayFlow: getfaceauth, facepay, then queries until
- * the order is final); the device's face SDK does the camera part. This class is the only place
+ * posgate drives face pay (logic module, FacePayFlow: the typed getFaceAuth, then facePay, a
+ * payment the library follows to a settled state); the device's face SDK does the camera part. This class is the only place
  * that touches the SDK. As shipped it is a stub:
  *  - in demo mode it simulates the SDK (fixed raw data, a face code the sandbox pays after a
  *    2-second "paying" phase), so the whole flow can be tried on any device or emulator;
@@ -38,14 +38,14 @@ import kotlinx.coroutines.delay
  *       suspendCancellableCoroutine { cont ->
  *           val params = mapOf(
  *               "face_authtype" to request.faceAuthType,      // "FACEPAY"
- *               "appid" to request.auth.appId,
- *               "sub_appid" to request.auth.subAppId,
- *               "mch_id" to request.auth.mchId,
+ *               "appid" to request.auth.appid,
+ *               "sub_appid" to request.auth.subAppid,
+ *               "mch_id" to request.auth.channelMchId,
  *               "sub_mch_id" to request.auth.subMchId,
  *               "store_id" to request.storeId,
  *               "out_trade_no" to request.outTradeNo,
  *               "total_fee" to request.totalFen.toString(),  // fen, as text
- *               "authinfo" to request.auth.authInfo,
+ *               "authinfo" to request.auth.authinfo,
  *           )
  *           WxPayFace.getInstance().getWxpayfaceCode(params, object : IWxPayfaceCallback() {
  *               override fun response(info: Map<*, *>) {

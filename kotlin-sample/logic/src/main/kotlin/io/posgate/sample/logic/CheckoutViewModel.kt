@@ -165,7 +165,7 @@ class CheckoutViewModel(
         val sdk = faceSdk ?: return null
         val start = begin(CheckoutPhase.Action.FACE) { it.canPayByFace } ?: return null
         return run(start) { open ->
-            FacePayFlow(open.gate, sdk, open.terminal, open.config.poll)
+            FacePayFlow(open.gate, sdk, open.terminal)
                 .pay(start.amountFen, start.orderNo, subject, ::progress)
         }
     }

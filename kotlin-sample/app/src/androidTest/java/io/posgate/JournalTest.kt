@@ -1,31 +1,22 @@
 package io.posgate
 
+import io.posgate.core.*
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.cancelAndJoin
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
-import org.junit.jupiter.api.AfterAll
-import org.junit.jupiter.api.BeforeAll
-import org.junit.jupiter.api.Test
-import org.junit.jupiter.api.TestInstance
-import java.nio.file.Files
+import kotlin.test.Test
+import java.io.File
 import java.util.Collections
 import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
 import kotlin.test.assertTrue
 
 /** The durable journal and background completion, seen from Kotlin. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JournalTest {
-    private lateinit var sandbox: EmbeddedSandbox
-
-    @BeforeAll
-    fun start() = runBlocking { sandbox = startSandbox() }
-
-    @AfterAll
-    fun stop() = sandbox.stop()
+    private val sandbox get() = TestSandbox.instance
 
     private class Recorder : PaymentListener {
         val events: MutableList<PaymentEvent> = Collections.synchronizedList(mutableListOf())
@@ -36,12 +27,14 @@ class JournalTest {
     }
 
     private fun journalled(gateway: Gateway): PosGate {
-        val path = Files.createTempDirectory("posgate-journal").resolve("journal.db").toString()
+        // java.io, not java.nio.file: the same source runs on Android before API 26.
+        val dir = File.createTempFile("posgate-journal", "").apply { delete(); mkdirs() }
+        val path = File(dir, "journal.db").path
         return PosGate(sandbox.config(gateway).copy(journalPath = path))
     }
 
     @Test
-    fun `a cancelled coroutine does not abandon the payment`() = runBlocking {
+    fun a_cancelled_coroutine_does_not_abandon_the_payment() = runBlocking<Unit> {
         for (gateway in sandbox.barcodeGateways()) {
             val gate = journalled(gateway)
             val reporter = Recorder()
@@ -69,7 +62,7 @@ class JournalTest {
     }
 
     @Test
-    fun `a retry reuses the order number and never charges twice`() = runBlocking {
+    fun a_retry_reuses_the_order_number_and_never_charges_twice() = runBlocking<Unit> {
         val gate = journalled(Gateway.TLINX)
         val orderNo = newOrderNo("KR")
         val first = gate.pay(PayRequest(amountFen = 500, authCode = "134567890123450000", orderNo = orderNo), null)
@@ -85,7 +78,7 @@ class JournalTest {
     }
 
     @Test
-    fun `stop watching, cashier cancel and recovery are reachable`() = runBlocking {
+    fun stop_watching_cashier_cancel_and_recovery_are_reachable() = runBlocking<Unit> {
         val gate = journalled(Gateway.CHAOYING)
         val listener = Recorder()
         val handle = gate.startPayment(PayRequest(amountFen = 300, authCode = "134567890123451030"), listener)
@@ -109,7 +102,7 @@ class JournalTest {
 
     /** Query and close from Kotlin go through the engine: the journal hears their answers. */
     @Test
-    fun `query and close from Kotlin reach the journal`() = runBlocking {
+    fun query_and_close_from_Kotlin_reach_the_journal() = runBlocking<Unit> {
         for (gateway in sandbox.barcodeGateways()) {
             val gate = journalled(gateway)
             val orderNo = newOrderNo("KQ")
