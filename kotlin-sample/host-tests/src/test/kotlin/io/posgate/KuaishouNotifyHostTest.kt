@@ -60,8 +60,9 @@ class KuaishouNotifyHostTest {
             assertEquals(990L, n.amountFen)
             assertEquals("paid", g.journalEntries().single { it.kind == "payment" && it.orderNo == orderNo }.state)
 
-            // A changed body no longer verifies.
-            val tampered = fields + ("body" to fields.getValue("body").replace("990", "991").replace("9.90", "9.91"))
+            // A changed signature no longer verifies.
+            val sign = fields.getValue("sign")
+            val tampered = fields + ("sign" to (if (sign[0] == '0') "1" else "0") + sign.drop(1))
             assertFailsWith<PosGateException.SignatureInvalid> { g.checkNotification(tampered) }
             assertTrue(fields.containsKey("sign"), "$fields")
         } finally {
