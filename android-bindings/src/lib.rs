@@ -244,6 +244,7 @@ pub fn verify_notification(
     let n = match gateway {
         Gateway::Chaoying => core::chaoying::verify_notification(&fields, &key)?,
         Gateway::Tlinx => core::tlinx::verify_notification(&fields, &key)?,
+        Gateway::Kuaishou => core::kuaishou::verify_notification(&fields, &key)?,
         other => {
             return Err(PosGateError::Unsupported { what: format!("{other:?} notifications are not supported yet") })
         }

@@ -78,6 +78,25 @@ pub enum GatewayCredentials {
         #[uniffi(default = None)]
         version: Option<String>,
     },
+    /// Kuaishou (sosopay): barcode, QR and JSAPI orders, refund, query, cancel, flow recharge.
+    Kuaishou {
+        /// `BUSI_ID` / `busiCode`: the merchant number Kuaishou assigned.
+        busi_code: String,
+        /// The merchant key: the MD5 signing key and, first 24 bytes, the 3DES key.
+        key: String,
+        /// Encrypt bodies and answers with 3DES.
+        #[uniffi(default = false)]
+        encrypt: bool,
+        /// The `timestamp` unit: seconds (the seed) or milliseconds (the vendor's own client).
+        #[uniffi(default = None)]
+        timestamp_unit: Option<core::kuaishou::TimestampUnit>,
+        /// `OPER_ID` sent when an operation names none ("posgate" when absent).
+        #[uniffi(default = None)]
+        oper_id: Option<String>,
+        /// `DEV_ID` sent when an operation names none ("pos" when absent).
+        #[uniffi(default = None)]
+        dev_id: Option<String>,
+    },
     Tlinx {
         open_id: String,
         open_key: String,
@@ -103,6 +122,9 @@ impl std::fmt::Debug for GatewayCredentials {
                 write!(f, "Chaoying {{ mch_id: {mch_id:?}, pid: {pid:?}, key: *** }}")
             }
             GatewayCredentials::Tlinx { open_id, .. } => write!(f, "Tlinx {{ open_id: {open_id:?}, open_key: *** }}"),
+            GatewayCredentials::Kuaishou { busi_code, encrypt, .. } => {
+                write!(f, "Kuaishou {{ busi_code: {busi_code:?}, encrypt: {encrypt}, key: *** }}")
+            }
         }
     }
 }
@@ -160,6 +182,22 @@ impl PosGateConfig {
                 }
                 (core::GatewayId::Chaoying, c)
             }
+            GatewayCredentials::Kuaishou { busi_code, key, encrypt, timestamp_unit, oper_id, dev_id } => {
+                let mut c = json!({"busi_code": busi_code, "key": key, "encrypt": encrypt});
+                if let Some(unit) = timestamp_unit {
+                    c["timestamp_unit"] = json!(match unit {
+                        core::kuaishou::TimestampUnit::Seconds => "seconds",
+                        core::kuaishou::TimestampUnit::Millis => "millis",
+                    });
+                }
+                if let Some(v) = oper_id {
+                    c["oper_id"] = json!(v);
+                }
+                if let Some(v) = dev_id {
+                    c["dev_id"] = json!(v);
+                }
+                (core::GatewayId::Kuaishou, c)
+            }
             GatewayCredentials::Tlinx {
                 open_id,
                 open_key,
@@ -210,6 +248,14 @@ impl PosGateConfig {
                 key: c.key.expose().to_string(),
                 agent_id: c.agent_id.clone(),
                 version: Some(c.version.clone()),
+            },
+            core::Credentials::Kuaishou(c) => GatewayCredentials::Kuaishou {
+                busi_code: c.busi_code.clone(),
+                key: c.key.expose().to_string(),
+                encrypt: c.encrypt,
+                timestamp_unit: Some(c.timestamp_unit),
+                oper_id: Some(c.oper_id.clone()),
+                dev_id: Some(c.dev_id.clone()),
             },
             core::Credentials::Tlinx(c) => GatewayCredentials::Tlinx {
                 open_id: c.open_id.clone(),

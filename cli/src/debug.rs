@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use posgate_core::{chaoying, sunmi, tlinx, Error, GatewayId, RawFields, Secret};
+use posgate_core::{chaoying, kuaishou, sunmi, tlinx, Error, GatewayId, RawFields, Secret};
 use serde_json::value::RawValue;
 
 use crate::merchant::parse_gateway;
@@ -63,6 +63,17 @@ pub fn sign(gateway: &str, key: &str, timestamp: Option<&str>, params: &str) -> 
             }
             (tlinx::protocol::canonical(&fields, key), tlinx::protocol::sign(&fields, key))
         }
+        GatewayId::Kuaishou => {
+            // The text is signed exactly as given: a body, or cancelTrade's
+            // `chargeCode=..&busiCode=..` (the query's charge code alone).
+            let ts = timestamp.ok_or_else(|| {
+                Error::invalid("timestamp", "kuaishou signs with a timestamp (seconds or milliseconds)")
+            })?;
+            if ts.is_empty() || !ts.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(Error::invalid("timestamp", "digits only (Unix seconds or milliseconds)"));
+            }
+            (kuaishou::protocol::canonical(ts, key, params), kuaishou::protocol::sign(ts, key, params))
+        }
         other => return Err(not_supported(other, "signing")),
     };
     Ok(format!("canonical: {canonical}\nsign: {sign}"))
@@ -72,7 +83,10 @@ pub fn crypt(encrypt: bool, gateway: &str, key: &str, data: &str) -> Result<Stri
     match parse_gateway(gateway)? {
         GatewayId::Tlinx if encrypt => tlinx::protocol::encrypt(key, data),
         GatewayId::Tlinx => tlinx::protocol::decrypt(key, data),
-        GatewayId::Kuaishou => Err(not_supported(GatewayId::Kuaishou, "3DES")),
+        GatewayId::Kuaishou if encrypt => Ok(kuaishou::protocol::encrypt(key, data)),
+        GatewayId::Kuaishou => {
+            kuaishou::protocol::decrypt(key, data).map_err(|e| Error::invalid("data", format!("kuaishou 3DES: {e}")))
+        }
         other => Err(Error::invalid("gateway", format!("{other} has no payload encryption (tlinx, kuaishou)"))),
     }
 }
@@ -92,6 +106,16 @@ pub fn verify_notify(
     let result = match g {
         GatewayId::Chaoying => chaoying::verify_notification(&fields, &need_key()?),
         GatewayId::Tlinx => tlinx::verify_notification(&fields, &need_key()?),
+        // `{"sign": "<hex>:<ts>", "body": "<the POST body>"}`, plus `_type` / `encrypt` when the
+        // notify URL carried them (a body that is not JSON or XML is taken as 3DES).
+        GatewayId::Kuaishou => {
+            let mut fields = fields;
+            let body = fields.get("body").map(|b| b.trim_start()).unwrap_or("");
+            if !(fields.contains_key("encrypt") || body.starts_with('{') || body.starts_with('<')) {
+                fields.insert("encrypt".into(), "3DES".into());
+            }
+            kuaishou::verify_notification(&fields, &need_key()?)
+        }
         GatewayId::Sunmi => {
             // SHA256withRSA with Sunmi's public key (the seed's 6.4 key in the test environment).
             let text = public_key.ok_or_else(|| {
@@ -178,8 +202,46 @@ mod tests {
 
     #[test]
     fn unsupported_gateways_say_so() {
-        let e = sign("kuaishou", "k", None, "\"{}\"").unwrap_err();
+        let e = sign("mmsp", "k", None, "{}").unwrap_err();
         assert!(e.to_string().contains("not supported yet"), "{e}");
         assert!(matches!(sign("nope", "k", None, "{}"), Err(Error::InvalidInput { .. })));
+    }
+
+    const UAT_KEY: &str = "98SDKFUO432HNODS098EEE07U9DUOIUE";
+
+    #[test]
+    fn kuaishou_signs_the_text_as_given() {
+        // Computed independently (python3 hashlib, the whitespace [ \t\n\x0b\f\r] removed).
+        let out = sign("kuaishou", UAT_KEY, Some("1473431447"), "{\"AMT\": \"0.01\"}").unwrap();
+        assert_eq!(
+            out,
+            "canonical: 147343144798SDKFUO432HNODS098EEE07U9DUOIUE{\"AMT\":\"0.01\"}\nsign: 4652fc7595401efec1b7d76a73bf9572:1473431447"
+        );
+        let cancel = sign("kuaishou", UAT_KEY, Some("1473431447"), "chargeCode=A1&busiCode=0010000001").unwrap();
+        assert!(cancel
+            .starts_with("canonical: 147343144798SDKFUO432HNODS098EEE07U9DUOIUEchargeCode=A1&busiCode=0010000001\n"));
+        assert!(
+            matches!(sign("kuaishou", "k", None, "{}"), Err(Error::InvalidInput { field, .. }) if field == "timestamp")
+        );
+    }
+
+    #[test]
+    fn kuaishou_3des_and_notifications() {
+        let ct = crypt(true, "kuaishou", UAT_KEY, "{\"AMT\":\"0.01\"}").unwrap();
+        assert_eq!(ct, "xozvdrWljnEl+KwWLkgAqA==");
+        assert_eq!(crypt(false, "kuaishou", UAT_KEY, &ct).unwrap(), "{\"AMT\":\"0.01\"}");
+        assert!(
+            matches!(crypt(false, "kuaishou", UAT_KEY, "!!"), Err(Error::InvalidInput { field, .. }) if field == "data")
+        );
+        let body = r#"{"PAY_NODIFY":{"CHARGE_CODE":"A1","STATE":1,"AMT":1}}"#;
+        let sign = kuaishou::protocol::sign("1700000000", UAT_KEY, body);
+        let plain = serde_json::json!({"sign": sign, "body": body}).to_string();
+        assert_eq!(verify_notify("kuaishou", Some(UAT_KEY), None, &plain).unwrap(), Ok(()));
+        let encrypted =
+            serde_json::json!({"sign": sign, "body": kuaishou::protocol::encrypt(UAT_KEY, body)}).to_string();
+        assert_eq!(verify_notify("kuaishou", Some(UAT_KEY), None, &encrypted).unwrap(), Ok(()));
+        let tampered = serde_json::json!({"sign": sign, "body": body.replace("\"AMT\":1", "\"AMT\":2")}).to_string();
+        assert!(verify_notify("kuaishou", Some(UAT_KEY), None, &tampered).unwrap().is_err());
+        assert!(verify_notify("kuaishou", None, None, &plain).is_err());
     }
 }

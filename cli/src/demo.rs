@@ -18,13 +18,13 @@ const PAYING_THEN_PAID: &str = "134567890123451003";
 const PAID_AT_ONCE: &str = "134567890123450000";
 const DECLINED: &str = "134567890123453001";
 
-struct Tally {
+pub(crate) struct Tally {
     passed: u32,
     failed: u32,
 }
 
 impl Tally {
-    fn check(&mut self, gw: impl std::fmt::Display, flow: &str, outcome: Result<String, String>) {
+    pub(crate) fn check(&mut self, gw: impl std::fmt::Display, flow: &str, outcome: Result<String, String>) {
         match outcome {
             Ok(detail) => {
                 self.passed += 1;
@@ -47,7 +47,10 @@ pub async fn run(only: &[GatewayId]) -> Result<bool, String> {
         let gw = connect(cfg).map_err(|e| format!("{g}: {e}"))?;
         let journal = Arc::new(Journal::in_memory().map_err(|e| e.to_string())?);
         let engine = Engine::on_current_runtime(gw, journal).map_err(|e| e.to_string())?;
-        cashier_day(engine, &mut tally).await;
+        cashier_day(engine.clone(), &mut tally).await;
+        if g == GatewayId::Kuaishou {
+            crate::demo_kuaishou::qr_order(&engine, &sandbox, &mut tally).await;
+        }
     }
     if only.is_empty() || only.contains(&GatewayId::Sunmi) {
         let g = GatewayId::Sunmi;

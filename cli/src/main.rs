@@ -3,6 +3,7 @@
 
 mod debug;
 mod demo;
+mod demo_kuaishou;
 mod merchant;
 
 use std::path::{Path, PathBuf};
@@ -179,7 +180,8 @@ enum DebugCommand {
         key: String,
         #[arg(long)]
         timestamp: Option<String>,
-        /// JSON object of fields (kuaishou: a string, the body; mmsp: the Body object).
+        /// JSON object of fields (kuaishou: the text to sign exactly as given, a body or cancelTrade's
+        /// `chargeCode=..&busiCode=..`, with --timestamp; mmsp: the Body object).
         #[arg(long)]
         params: String,
     },

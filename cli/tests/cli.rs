@@ -187,7 +187,11 @@ fn malformed_input_is_a_one_line_error() {
     );
     assert_clean_error(&posgate(&["debug", "sign", "--gateway", "paypal", "--key", "K", "--params", "{}"]), "gateway");
     assert_clean_error(
-        &posgate(&["debug", "sign", "--gateway", "kuaishou", "--key", "K", "--params", "\"{}\""]),
+        &posgate(&["debug", "sign", "--gateway", "kuaishou", "--key", "K", "--params", "{}"]),
+        "timestamp",
+    );
+    assert_clean_error(
+        &posgate(&["debug", "sign", "--gateway", "mmsp", "--key", "K", "--params", "{}"]),
         "not supported yet",
     );
     assert_clean_error(
@@ -272,7 +276,7 @@ fn serve() -> (Server, Vec<(String, String)>) {
 #[test]
 fn pay_query_refund_cancel_against_a_served_sandbox() {
     let (_server, urls) = serve();
-    assert_eq!(urls.iter().map(|(g, _)| g.as_str()).collect::<Vec<_>>(), ["chaoying", "tlinx", "sunmi"]);
+    assert_eq!(urls.iter().map(|(g, _)| g.as_str()).collect::<Vec<_>>(), ["chaoying", "kuaishou", "tlinx", "sunmi"]);
     for (g, url) in barcode(&urls) {
         assert!(url.ends_with(&format!("/{g}")), "{url}");
         let root = url.trim_end_matches(&format!("/{g}")).to_string();
@@ -350,6 +354,7 @@ fn pay_query_refund_cancel_against_a_served_sandbox() {
         // Any operation by name, JSON in and out.
         let (op, params, needle) = match g.as_str() {
             "chaoying" => ("get_mch_info", "{}", "\"FullName\""),
+            "kuaishou" => ("flow_recharge", r#"{"phone_no":"13812345678","flow_val":100}"#, "\"orderID\""),
             _ => ("paylist", r#"{"pmt_type":"2,3"}"#, "\"pmt_tag\""),
         };
         let call = posgate(&["--sandbox", &root, "call", "--gateway", g, op, "--params", params]);
@@ -369,8 +374,10 @@ fn demo_passes() {
         .and_then(|s| s.strip_suffix(" passed, 0 failed"))
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("bad last line {last:?}"));
-    // Six flows per barcode gateway, Sunmi's eight (prepays have no barcode), the ledger.
-    assert_eq!(n, 6 * posgate_sandbox::GATEWAYS.len() as u32 + 8 + 1);
+    // Six flows per barcode gateway, Kuaishou's QR order, Sunmi's eight (prepays have no
+    // barcode), the ledger.
+    assert_eq!(n, 6 * posgate_sandbox::GATEWAYS.len() as u32 + 1 + 8 + 1);
+    assert!(stdout(&o).contains("[kuaishou] ok   QR order paid, notification verified"), "{}", stdout(&o));
     assert!(stdout(&o).contains("[sunmi] ok   miniPay prepay"), "{}", stdout(&o));
 }
 
@@ -499,6 +506,7 @@ fn debug_log_names_fields_never_values() {
             posgate_core::Credentials::Chaoying(c) => c.key.expose().to_string(),
             posgate_core::Credentials::Tlinx(c) => c.open_key.expose().to_string(),
             posgate_core::Credentials::Sunmi(c) => c.app_key.expose().to_string(),
+            posgate_core::Credentials::Kuaishou(c) => c.key.expose().to_string(),
         };
         assert!(!log.contains(&creds), "{g}: key in the log");
         assert!(!log.to_ascii_lowercase().contains("sign="), "{g}: a signature value in the log: {log}");
@@ -534,6 +542,9 @@ fn query_and_close_reach_the_journal() {
                     r#"{{"body":"x","out_trade_no":"{order}","total_fee":300,"trade_type":"NATIVE","product_id":"p1"}}"#
                 ),
             ),
+            "kuaishou" => {
+                ("order", format!(r#"{{"charge_code":"{order}","amount":300,"subject":"x","channel_type":"2"}}"#))
+            }
             _ => (
                 "payorder",
                 format!(
@@ -558,4 +569,42 @@ fn query_and_close_reach_the_journal() {
         let close = row("cancel").unwrap_or_else(|| panic!("{g}: the close is journalled"));
         assert!(close.contains("failed"), "{g}: {close}");
     }
+}
+
+#[test]
+fn kuaishou_debug_tools() {
+    const KEY: &str = "98SDKFUO432HNODS098EEE07U9DUOIUE";
+    // The text is signed exactly as given; the expected sign computed independently (python3).
+    let out = posgate(&[
+        "debug",
+        "sign",
+        "--gateway",
+        "kuaishou",
+        "--key",
+        KEY,
+        "--timestamp",
+        "1473431447",
+        "--params",
+        r#"{"AMT": "0.01"}"#,
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        stdout(&out),
+        "canonical: 147343144798SDKFUO432HNODS098EEE07U9DUOIUE{\"AMT\":\"0.01\"}\nsign: 4652fc7595401efec1b7d76a73bf9572:1473431447\n"
+    );
+    let enc = posgate(&["debug", "encrypt", "--gateway", "kuaishou", "--key", KEY, "--data", r#"{"AMT":"0.01"}"#]);
+    assert_eq!(stdout(&enc).lines().last(), Some("xozvdrWljnEl+KwWLkgAqA=="), "{enc:?}");
+    let dec =
+        posgate(&["debug", "decrypt", "--gateway", "kuaishou", "--key", KEY, "--data", "xozvdrWljnEl+KwWLkgAqA=="]);
+    assert_eq!(stdout(&dec).lines().last(), Some(r#"{"AMT":"0.01"}"#), "{dec:?}");
+
+    let body = r#"{"PAY_NODIFY":{"CHARGE_CODE":"A1","STATE":1,"AMT":1}}"#;
+    let sign = posgate_core::kuaishou::protocol::sign("1700000000", KEY, body);
+    let params = serde_json::json!({"sign": sign, "body": body}).to_string();
+    let ok = posgate(&["debug", "verify-notify", "--gateway", "kuaishou", "--key", KEY, "--params", &params]);
+    assert_eq!(stdout(&ok), "valid\n", "{ok:?}");
+    let tampered = serde_json::json!({"sign": sign, "body": body.replace("\"STATE\":1", "\"STATE\":2")}).to_string();
+    let bad = posgate(&["debug", "verify-notify", "--gateway", "kuaishou", "--key", KEY, "--params", &tampered]);
+    assert!(stdout(&bad).starts_with("invalid: "), "{bad:?}");
+    assert_eq!(bad.status.code(), Some(1));
 }

@@ -26,6 +26,7 @@ uniffi::setup_scaffolding!();
 pub mod ffi;
 
 pub mod chaoying;
+pub mod kuaishou;
 pub mod sunmi;
 pub mod tlinx;
 

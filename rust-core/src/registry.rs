@@ -8,7 +8,7 @@ use crate::client::ForGateway;
 use crate::error::{Error, Result};
 use crate::gateway::Gateway;
 use crate::trade::GatewayId;
-use crate::{chaoying, sunmi, tlinx};
+use crate::{chaoying, kuaishou, sunmi, tlinx};
 
 /// Credentials of one merchant at one gateway. Keys are `Secret`s: never printed.
 #[derive(Debug, Clone)]
@@ -16,13 +16,14 @@ pub enum Credentials {
     Sunmi(sunmi::Credentials),
     Chaoying(chaoying::Credentials),
     Tlinx(tlinx::Credentials),
+    Kuaishou(kuaishou::Credentials),
 }
 
 /// A configuration with the credentials of any gateway.
 pub type GatewayConfig = crate::config::Config<Credentials>;
 
 /// The gateways implemented, in the order they are listed to users.
-pub const IMPLEMENTED: &[GatewayId] = &[GatewayId::Sunmi, GatewayId::Chaoying, GatewayId::Tlinx];
+pub const IMPLEMENTED: &[GatewayId] = &[GatewayId::Sunmi, GatewayId::Chaoying, GatewayId::Kuaishou, GatewayId::Tlinx];
 
 /// Hands every implemented gateway's operation list to `$then!`, as
 /// `$then! { GatewayIdVariant snake_name calls { .. } charges { .. } }`: how posgate-android
@@ -33,6 +34,7 @@ macro_rules! each_gateway {
     ($then:ident) => {
         $crate::sunmi_operations!($then(Sunmi sunmi));
         $crate::chaoying_operations!($then(Chaoying chaoying));
+        $crate::kuaishou_operations!($then(Kuaishou kuaishou));
         $crate::tlinx_operations!($then(Tlinx tlinx));
     };
 }
@@ -43,6 +45,7 @@ impl Credentials {
             Credentials::Sunmi(_) => GatewayId::Sunmi,
             Credentials::Chaoying(_) => GatewayId::Chaoying,
             Credentials::Tlinx(_) => GatewayId::Tlinx,
+            Credentials::Kuaishou(_) => GatewayId::Kuaishou,
         }
     }
 
@@ -53,6 +56,7 @@ impl Credentials {
             GatewayId::Sunmi => Ok(Credentials::Sunmi(serde_json::from_value(value).map_err(bad)?)),
             GatewayId::Chaoying => Ok(Credentials::Chaoying(serde_json::from_value(value).map_err(bad)?)),
             GatewayId::Tlinx => Ok(Credentials::Tlinx(serde_json::from_value(value).map_err(bad)?)),
+            GatewayId::Kuaishou => Ok(Credentials::Kuaishou(serde_json::from_value(value).map_err(bad)?)),
             other => Err(Error::Unsupported { what: format!("gateway {other} is not supported yet") }),
         }
     }
@@ -70,6 +74,7 @@ pub fn connect(config: GatewayConfig) -> Result<Arc<dyn Gateway>> {
         GatewayId::Sunmi => Ok(Arc::new(sunmi::Client::new(config)?)),
         GatewayId::Chaoying => Ok(Arc::new(chaoying::Client::new(config)?)),
         GatewayId::Tlinx => Ok(Arc::new(tlinx::Client::new(config)?)),
+        GatewayId::Kuaishou => Ok(Arc::new(kuaishou::Client::new(config)?)),
         other => Err(Error::Unsupported { what: format!("gateway {other} is not supported yet") }),
     }
 }
@@ -91,7 +96,7 @@ macro_rules! for_gateway {
     )*};
 }
 
-for_gateway!(Sunmi => sunmi, Chaoying => chaoying, Tlinx => tlinx);
+for_gateway!(Sunmi => sunmi, Chaoying => chaoying, Tlinx => tlinx, Kuaishou => kuaishou);
 
 #[cfg(test)]
 mod tests {

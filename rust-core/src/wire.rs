@@ -102,7 +102,7 @@ pub struct Extra(pub BTreeMap<String, String>);
 
 /// Like [`Extra`] for JSON answers, whose values may be numbers, objects or arrays. In Kotlin
 /// each value is its JSON text, a string as itself.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(transparent)]
 pub struct ExtraJson(pub BTreeMap<String, serde_json::Value>);
 

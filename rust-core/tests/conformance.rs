@@ -66,7 +66,7 @@ async fn bad_input_is_refused_before_sending() {
         // A charge with a zero amount: refused by the declaration, never journalled as sent.
         let no = new_no("CF");
         let (op, mut params, _) = charge(g, &no, "0000", 100);
-        for k in ["total_fee", "trade_amount", "totalAmount"] {
+        for k in ["total_fee", "trade_amount", "totalAmount", "amount"] {
             if params.get(k).is_some() {
                 params[k] = 0.into();
             }

@@ -627,9 +627,30 @@ fn resigned(g: GatewayId, fields: &RawFields, changes: &[(&str, &str)]) -> RawFi
         GatewayId::Tlinx => {
             posgate_core::tlinx::protocol::sign(&f, posgate_sandbox::tlinx::test_credentials().open_key.expose())
         }
+        GatewayId::Kuaishou => return kuaishou_notification(fields, changes, true),
         other => panic!("{other}: add its notification signing to resigned"),
     };
     f.insert("sign".into(), sign);
+    f
+}
+
+/// A Kuaishou notification with `changes` made to the members of its (3DES, JSON) body, signed
+/// again with the sandbox's key when `sign`, else under the original sign.
+fn kuaishou_notification(fields: &RawFields, changes: &[(&str, &str)], sign: bool) -> RawFields {
+    use posgate_core::kuaishou::protocol;
+    let key = posgate_sandbox::kuaishou::KEY;
+    let encrypted = fields.get("encrypt").is_some_and(|e| e == "3DES");
+    let text = protocol::plaintext(key, &fields["body"], encrypted).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for (k, v) in changes {
+        doc["PAY_NODIFY"][*k] = json!(v);
+    }
+    let text = doc.to_string();
+    let mut f = fields.clone();
+    if sign {
+        f.insert("sign".into(), protocol::sign("1700000000", key, &text));
+    }
+    f.insert("body".into(), if encrypted { protocol::encrypt(key, &text) } else { text });
     f
 }
 
@@ -669,8 +690,9 @@ async fn notifications_are_checked_against_the_journal() {
 
         // Signed correctly but for another amount.
         match g {
-            GatewayId::Chaoying => {
-                let other = resigned(g, &fields, &[("total_fee", "481")]);
+            GatewayId::Chaoying | GatewayId::Kuaishou => {
+                let amount = if g == GatewayId::Chaoying { "total_fee" } else { "AMT" };
+                let other = resigned(g, &fields, &[(amount, "481")]);
                 let e = engine.check_notification(&other).unwrap_err();
                 assert_eq!(field_of(&e), "amount", "{g}: {e:?}");
             }
@@ -679,13 +701,22 @@ async fn notifications_are_checked_against_the_journal() {
             _ => assert_eq!(check.notification.amount, None, "{g}"),
         }
         // Signed correctly for an order the journal does not know.
-        let order_field = if g == GatewayId::Chaoying { "out_trade_no" } else { "out_no" };
+        let order_field = match g {
+            GatewayId::Chaoying => "out_trade_no",
+            GatewayId::Kuaishou => "CHARGE_CODE",
+            _ => "out_no",
+        };
         let stranger = new_no("E");
         let e = engine.check_notification(&resigned(g, &fields, &[(order_field, &stranger)])).unwrap_err();
         assert_eq!(field_of(&e), "order_no", "{g}: {e:?}");
         // Tampered.
-        let mut tampered = fields.clone();
-        tampered.insert(order_field.into(), stranger);
+        let tampered = if g == GatewayId::Kuaishou {
+            kuaishou_notification(&fields, &[(order_field, &stranger)], false)
+        } else {
+            let mut tampered = fields.clone();
+            tampered.insert(order_field.into(), stranger);
+            tampered
+        };
         let e = engine.check_notification(&tampered).unwrap_err();
         assert!(matches!(e, Error::SignatureInvalid { .. }), "{g}: {e:?}");
         assert_eq!(payment(&journal, g, &no), before, "{g}: nothing changed");
@@ -697,7 +728,11 @@ async fn notifications_are_checked_against_the_journal() {
 /// its own answer: the journal says paid and no query is ever sent, whatever the poll schedule.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_charge_paid_at_once_settles_without_a_query() {
-    const QUERIES: &[&str] = &["chaoying/UnifiedPay/Gateway?method=orderquery", "tlinx/mct1/paystatus"];
+    const QUERIES: &[&str] = &[
+        "chaoying/UnifiedPay/Gateway?method=orderquery",
+        "tlinx/mct1/paystatus",
+        "kuaishou/openGateway/openService/query",
+    ];
     each_gateway(|g| async move {
         let sb = Sandbox::start().await.unwrap();
         let sent = Requests::install(&sb);
@@ -788,6 +823,7 @@ async fn query_refund_query_cancel_and_close_reach_the_journal() {
         engine.invoke(op, params).await.unwrap();
         let (op, params) = match g {
             GatewayId::Chaoying => ("trade_cancel", json!({"paytype": "WECHAT", "out_trade_no": open})),
+            GatewayId::Kuaishou => ("cancel_trade", json!({"charge_code": open})),
             _ => ("paycancel", json!({"out_no": open})),
         };
         let answer = engine.invoke(op, params).await;

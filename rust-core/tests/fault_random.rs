@@ -82,6 +82,7 @@ async fn run_seed(gateway: GatewayId, seed: u64) -> Outcome {
     let started = Instant::now();
     let salt = match gateway {
         GatewayId::Chaoying => 0x0C,
+        GatewayId::Kuaishou => 0x4B,
         _ => 0x71,
     };
     let mut rng = StdRng::seed_from_u64(seed ^ salt);

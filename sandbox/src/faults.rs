@@ -9,7 +9,7 @@
 //! fault reaches the client after its request was sent, so the posgate client must report the
 //! outcome as unknown (`posgate_core::Error::outcome_unknown()`), never as failed.
 //!
-//! The request the plan sees is named by the gateway (`"chaoying"` | `"tlinx"`) and the path
+//! The request the plan sees is named by the gateway (`"chaoying"` | `"kuaishou"` | `"tlinx"` | `"sunmi"`) and the path
 //! below it (`"/mct1/payorder"`, `"/mct1/paystatus"`, ...). Chaoying sends most operations to the
 //! one endpoint `/UnifiedPay/Gateway` and names the operation by the `method` form field: there
 //! the path is given as `"/UnifiedPay/Gateway?method=pay"` (`orderquery`, `refund`, ...), so a
@@ -52,7 +52,8 @@ pub enum Fault {
     /// Process, then answer 200 with an HTML error page instead of the gateway's JSON.
     GarbageAfterCommit,
     /// Process, then answer the real JSON with its `sign` value altered (one hex digit flipped;
-    /// an answer without a `sign` gets a wrong one).
+    /// an answer without a `sign` gets a wrong one). Kuaishou signs no answers (a `sign` added
+    /// to one is ignored) and its 3DES answers are not JSON: there this fault changes nothing.
     BadSignatureAfterCommit,
 }
 
@@ -77,7 +78,7 @@ impl Fault {
 
 /// Decides, request by request, which fault (if any) to inject.
 pub trait FaultPlan: Send + Sync {
-    /// Called once per gateway request (`gateway` = "chaoying" | "tlinx", `path` below it, e.g.
+    /// Called once per gateway request (`gateway` = "chaoying" | "kuaishou" | ..., `path` below it, e.g.
     /// "/UnifiedPay/Gateway?method=pay" or "/mct1/paystatus").
     fn next(&self, gateway: &str, path: &str) -> Option<Fault>;
 }
@@ -89,7 +90,7 @@ impl<P: FaultPlan + ?Sized> FaultPlan for Arc<P> {
 }
 
 /// Path substrings of the barcode pay calls of every simulated gateway, for [`OnlyPaths`].
-pub const PAY_PATHS: &[&str] = &["/mct1/payorder", "?method=pay"];
+pub const PAY_PATHS: &[&str] = &["/mct1/payorder", "?method=pay", "/openService/preOrder"];
 
 /// Deterministic random faults from a seed: each request is faulted with probability `rate`
 /// (0.0..=1.0), with a fault drawn uniformly from `kinds`.
@@ -300,6 +301,12 @@ async fn process(next: Next, req: Request) -> Option<(axum::http::response::Part
 fn request_path(gateway: &str, uri_path: &str, body: &Bytes) -> String {
     // Under `nest`, the path is already the one below the gateway; strip the prefix if not.
     let path = uri_path.strip_prefix(&format!("/{gateway}")).filter(|p| p.starts_with('/')).unwrap_or(uri_path);
+    // Kuaishou's GETs name the order in the path: the operation is the segment after the
+    // service (`/openGateway/openService/query/{code}/{busiCode}` is `.../query`).
+    if gateway == "kuaishou" {
+        let segments: Vec<&str> = path.split('/').collect();
+        return segments.iter().take(4).copied().collect::<Vec<_>>().join("/");
+    }
     if gateway == "chaoying" && path == "/UnifiedPay/Gateway" {
         let method = form_urlencoded::parse(body).find(|(k, _)| k == "method").map(|(_, v)| v.into_owned());
         if let Some(method) = method {
@@ -384,5 +391,11 @@ mod tests {
         assert_eq!(request_path("chaoying", "/UnifiedPay/Gateway", &body), "/UnifiedPay/Gateway?method=orderquery");
         assert_eq!(request_path("chaoying", "/chaoying/Mch/GetMchId", &body), "/Mch/GetMchId");
         assert_eq!(request_path("tlinx", "/mct1/payorder", &body), "/mct1/payorder");
+        let q = "/openGateway/openService/query/A1/0010000001";
+        assert_eq!(request_path("kuaishou", q, &body), "/openGateway/openService/query");
+        assert_eq!(
+            request_path("kuaishou", "/openGateway/openService/preOrder", &body),
+            "/openGateway/openService/preOrder"
+        );
     }
 }

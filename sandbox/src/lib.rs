@@ -12,6 +12,7 @@
 pub mod chaoying;
 pub mod faults;
 mod fixtures;
+pub mod kuaishou;
 mod reply;
 pub mod scenario;
 mod sim;
@@ -33,6 +34,7 @@ use posgate_core::GatewayId;
 use posgate_core::{Credentials, GatewayConfig, PollSchedule};
 
 use chaoying::Chaoying;
+use kuaishou::Kuaishou;
 pub use scenario::{Outcome, Scenario};
 pub use store::{OrderView, SimOrder, SimState, Store};
 use sunmi::Sunmi;
@@ -40,11 +42,11 @@ use tlinx::Tlinx;
 
 /// The simulated gateways with barcode payment: the common cashier flows (barcode pay, query,
 /// refund, cancel) run on each of these.
-pub const GATEWAYS: &[GatewayId] = &[GatewayId::Chaoying, GatewayId::Tlinx];
+pub const GATEWAYS: &[GatewayId] = &[GatewayId::Chaoying, GatewayId::Kuaishou, GatewayId::Tlinx];
 
 /// Every gateway the sandbox simulates: [`GATEWAYS`] plus Sunmi (WeChat prepays and card-swipe
 /// lookups; no barcode payment, so the common flows do not apply to it).
-pub const SIMULATED: &[GatewayId] = &[GatewayId::Chaoying, GatewayId::Tlinx, GatewayId::Sunmi];
+pub const SIMULATED: &[GatewayId] = &[GatewayId::Chaoying, GatewayId::Kuaishou, GatewayId::Tlinx, GatewayId::Sunmi];
 
 #[derive(Debug, Clone)]
 pub struct SandboxOptions {
@@ -117,7 +119,8 @@ impl Sandbox {
         format!("http://{}", self.addr)
     }
 
-    /// Base URL of one gateway's simulator, e.g. `http://127.0.0.1:PORT/tlinx`.
+    /// Base URL of one gateway's simulator, e.g. `http://127.0.0.1:PORT/tlinx` (Kuaishou's
+    /// services are below it: `/openGateway/openService`, `/openGateway/platService`).
     pub fn base_url(&self, gateway: GatewayId) -> String {
         format!("{}/{}", self.root_url(), gateway)
     }
@@ -160,6 +163,7 @@ pub fn test_credentials(gateway: GatewayId) -> Option<Credentials> {
         GatewayId::Chaoying => Some(Credentials::Chaoying(chaoying::test_credentials())),
         GatewayId::Tlinx => Some(Credentials::Tlinx(tlinx::test_credentials())),
         GatewayId::Sunmi => Some(Credentials::Sunmi(sunmi::test_credentials())),
+        GatewayId::Kuaishou => Some(Credentials::Kuaishou(kuaishou::test_credentials())),
         _ => None,
     }
 }
@@ -177,8 +181,7 @@ pub fn sandbox_poll_schedule() -> PollSchedule {
 
 /// A configuration for `gateway` against a sandbox at `root_url` (e.g. `http://127.0.0.1:8080`).
 pub fn test_config(gateway: GatewayId, root_url: &str) -> Option<GatewayConfig> {
-    let mut cfg =
-        GatewayConfig::new(format!("{}/{}", root_url.trim_end_matches('/'), gateway), test_credentials(gateway)?);
+    let mut cfg = GatewayConfig::new(base_url(gateway, root_url), test_credentials(gateway)?);
     cfg.environment = posgate_core::Environment::Test;
     cfg.allow_http = true;
     cfg.request_timeout = Duration::from_secs(5);
@@ -187,12 +190,24 @@ pub fn test_config(gateway: GatewayId, root_url: &str) -> Option<GatewayConfig> 
     Some(cfg)
 }
 
+/// A client's base URL for gateway `g`'s simulator below a sandbox root: `/<gateway>`; for
+/// Kuaishou its payment service, `/kuaishou/openGateway/openService` (flowRecharge's service is
+/// next to it, as on the platform).
+fn base_url(gateway: GatewayId, root_url: &str) -> String {
+    let root = root_url.trim_end_matches('/');
+    match gateway {
+        GatewayId::Kuaishou => format!("{root}{}", kuaishou::SERVICE_PATH),
+        g => format!("{root}/{g}"),
+    }
+}
+
 fn router(ctx: Ctx) -> Router {
     let app = Router::new()
         .route("/_sandbox/orders", get(list_orders))
         .route("/_sandbox/pay/{gateway}/{order_no}", post(pay_handler));
     let app = sim::mount::<Chaoying>(app, &ctx);
     let app = sim::mount::<Tlinx>(app, &ctx);
+    let app = sim::mount::<Kuaishou>(app, &ctx);
     sim::mount::<Sunmi>(app, &ctx).with_state(ctx)
 }
 
@@ -225,6 +240,7 @@ async fn pay_preorder(ctx: &Ctx, gateway: GatewayId, order_no: &str) -> Result<O
         GatewayId::Chaoying => sim::notify::<Chaoying>(ctx, &order).await,
         GatewayId::Tlinx => sim::notify::<Tlinx>(ctx, &order).await,
         GatewayId::Sunmi => sim::notify::<Sunmi>(ctx, &order).await,
+        GatewayId::Kuaishou => sim::notify::<Kuaishou>(ctx, &order).await,
         other => Err(format!("{other} is not simulated")),
     }
 }

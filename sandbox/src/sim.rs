@@ -5,8 +5,9 @@
 //! encode), the call that is never answered, and the delivery of notifications.
 
 use axum::extract::State;
+use axum::http::Uri;
 use axum::response::Response;
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::Router;
 use posgate_core::{GatewayId, RawFields};
 
@@ -30,6 +31,20 @@ pub(crate) trait Simulator: 'static {
     /// Reads a request's form fields and checks what every call must pass (credentials,
     /// signature, clock), in the gateway's order; a refusal is the gateway's answer.
     fn open(fields: RawFields) -> Result<Self::Request, Self::Answer>;
+
+    /// Whether an operation is called with GET (its fields in the path and query string) as well
+    /// as POST. None is, but Kuaishou's query and cancelTrade.
+    fn takes_get(op: Self::Op) -> bool {
+        let _ = op;
+        false
+    }
+
+    /// The fields [`Simulator::open`] reads from a request: the form body (every gateway but
+    /// Kuaishou, whose body is JSON or 3DES text and whose GETs carry their fields in the path).
+    fn fields(uri: &Uri, body: &str) -> RawFields {
+        let _ = uri;
+        form_urlencoded::parse(body.as_bytes()).into_owned().collect()
+    }
 
     /// Carries out an operation.
     fn handle(ctx: &Ctx, op: Self::Op, request: Self::Request) -> Handled<Self::Answer>;
@@ -68,20 +83,21 @@ impl<A> From<Result<A, A>> for Handled<A> {
 /// `app` with `S`'s routes under `/<gateway>`, behind the fault layer.
 pub(crate) fn mount<S: Simulator>(app: Router<Ctx>, ctx: &Ctx) -> Router<Ctx> {
     let routes = S::ROUTES.iter().fold(Router::new(), |routes, &(path, op)| {
-        routes.route(path, post(move |State(ctx): State<Ctx>, body: String| serve::<S>(ctx, op, body)))
+        let handler = move |State(ctx): State<Ctx>, uri: Uri, body: String| serve::<S>(ctx, op, uri, body);
+        let methods = if S::takes_get(op) { get(handler).post(handler) } else { post(handler) };
+        routes.route(path, methods)
     });
     let gateway = S::GATEWAY.as_str();
     app.nest(&format!("/{gateway}"), faults::wrap(gateway, routes, ctx))
 }
 
-async fn serve<S: Simulator>(ctx: Ctx, op: S::Op, body: String) -> Response {
+async fn serve<S: Simulator>(ctx: Ctx, op: S::Op, uri: Uri, body: String) -> Response {
     let hang = ctx.options.hang;
-    reply::<S>(&ctx, op, &body).render(hang).await
+    reply::<S>(&ctx, op, S::fields(&uri, &body)).render(hang).await
 }
 
 /// The request pipeline, up to the answer on the wire.
-fn reply<S: Simulator>(ctx: &Ctx, op: S::Op, body: &str) -> Reply {
-    let fields = form_urlencoded::parse(body.as_bytes()).into_owned().collect();
+fn reply<S: Simulator>(ctx: &Ctx, op: S::Op, fields: RawFields) -> Reply {
     let handled = match S::open(fields) {
         Ok(request) => S::handle(ctx, op, request),
         Err(refusal) => Handled::Answer(refusal),
@@ -111,6 +127,8 @@ pub(crate) enum Notification {
     Form(Vec<(String, String)>),
     /// A GET with the fields in the query string.
     Query(Vec<(String, String)>),
+    /// A POST of a text body (Kuaishou's JSON, XML or 3DES text) with fields added to the query.
+    Body { query: Vec<(String, String)>, content_type: &'static str, body: String },
 }
 
 /// Notifies the merchant that the payer paid `order`; returns its answer (`None` when the order
@@ -126,6 +144,9 @@ pub(crate) async fn deliver(ctx: &Ctx, url: &str, notification: Notification) ->
     let sent = match &notification {
         Notification::Form(fields) => ctx.http.post_form(url, fields).await,
         Notification::Query(fields) => ctx.http.get(url, fields).await,
+        Notification::Body { query, content_type, body } => {
+            ctx.http.post_text(url, query, content_type, body.clone(), None).await
+        }
     };
     sent.map_err(|e| format!("notification to {url} failed: {e}"))
 }
@@ -188,9 +209,15 @@ mod tests {
     async fn the_pipeline_opens_handles_and_encodes() {
         let sandbox = Sandbox::start().await.unwrap();
         let ctx = sandbox.context();
-        assert_eq!(reply::<Echo>(ctx, (), "say=hi"), Reply::json(r#"{"said":"hi"}"#));
-        assert_eq!(reply::<Echo>(ctx, (), "x=1"), Reply::text(axum::http::StatusCode::BAD_REQUEST, "nothing to say"));
-        assert_eq!(reply::<Echo>(ctx, (), "say=nothing"), Reply::Hang);
+        assert_eq!(
+            reply::<Echo>(ctx, (), Echo::fields(&Uri::from_static("/"), "say=hi")),
+            Reply::json(r#"{"said":"hi"}"#)
+        );
+        assert_eq!(
+            reply::<Echo>(ctx, (), Echo::fields(&Uri::from_static("/"), "x=1")),
+            Reply::text(axum::http::StatusCode::BAD_REQUEST, "nothing to say")
+        );
+        assert_eq!(reply::<Echo>(ctx, (), Echo::fields(&Uri::from_static("/"), "say=nothing")), Reply::Hang);
     }
 
     #[tokio::test]

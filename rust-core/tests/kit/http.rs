@@ -88,7 +88,16 @@ pub async fn receiver(path: &str, answer: impl Fn(&RawFields) -> String + Send +
             let target = head.split_whitespace().nth(1).unwrap_or("");
             let query = target.split_once('?').map(|(_, q)| q).unwrap_or("");
             let mut fields: RawFields = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
-            fields.extend(form_urlencoded::parse(&body).into_owned());
+            // A form body is fields; any other body (Kuaishou's JSON, XML or 3DES text) is kept
+            // whole under `body`, as a merchant's handler hands it to `verify_notification`.
+            let form = head
+                .lines()
+                .any(|l| l.to_ascii_lowercase().starts_with("content-type:") && l.contains("x-www-form-urlencoded"));
+            if form || body.is_empty() {
+                fields.extend(form_urlencoded::parse(&body).into_owned());
+            } else {
+                fields.insert("body".into(), String::from_utf8_lossy(&body).into_owned());
+            }
             let ack = answer(&fields);
             record.0.lock().unwrap().push((fields, ack.clone()));
             let _ = write_response(&mut sock, "text/plain", &ack).await;

@@ -12,7 +12,7 @@ use super::open_id;
 /// payer is the scenario's openId. The boolean says whether it is a pre-order to follow.
 pub fn charge(g: GatewayId, no: &str, last4: &str, amount: i64) -> (&'static str, serde_json::Value, bool) {
     match g {
-        GatewayId::Chaoying | GatewayId::Tlinx => {
+        GatewayId::Chaoying | GatewayId::Tlinx | GatewayId::Kuaishou => {
             let (op, params) = barcode_charge(g, no, last4, amount, "conformance");
             (op, params, false)
         }
@@ -39,6 +39,9 @@ pub fn barcode_charge(
             json!({"scenario": "barcode", "out_no": no, "pmt_tag": "Weixin", "original_amount": amount,
                    "trade_amount": amount, "auth_code": barcode}),
         ),
+        GatewayId::Kuaishou => {
+            ("barcode_pre_order", json!({"charge_code": no, "amount": amount, "dynamic_id": barcode, "subject": body}))
+        }
         other => panic!("{other}: add its barcode charge to the test kit"),
     }
 }
@@ -68,6 +71,12 @@ pub fn preorder(
             json!({"scenario": "qr", "out_no": no, "pmt_tag": "Weixin", "original_amount": amount,
                    "trade_amount": amount, "notify_url": notify_url}),
             "notify_success",
+        ),
+        GatewayId::Kuaishou => (
+            "order",
+            json!({"charge_code": no, "amount": amount, "subject": "conformance", "channel_type": "2",
+                   "notify_url": notify_url}),
+            "SUCCESS",
         ),
         GatewayId::Sunmi => {
             let mut params = mini_pay_json(no, amount, &open_id("9999"));

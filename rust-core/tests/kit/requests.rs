@@ -9,11 +9,18 @@ use posgate_sandbox::faults::{Fault, FaultPlan};
 use posgate_sandbox::Sandbox;
 
 /// Each gateway's barcode pay call, as [`Requests`] names requests (gateway, then path).
-pub const PAY_CALLS: &[&str] = &["chaoying/UnifiedPay/Gateway?method=pay", "tlinx/mct1/payorder"];
+pub const PAY_CALLS: &[&str] =
+    &["chaoying/UnifiedPay/Gateway?method=pay", "tlinx/mct1/payorder", "kuaishou/openGateway/openService/preOrder"];
 /// Each gateway's refund call.
-pub const REFUND_CALLS: &[&str] = &["chaoying/UnifiedPay/Gateway?method=refund", "tlinx/mct1/payrefund"];
+pub const REFUND_CALLS: &[&str] =
+    &["chaoying/UnifiedPay/Gateway?method=refund", "tlinx/mct1/payrefund", "kuaishou/openGateway/openService/refund"];
 /// The first request of each gateway's refund query.
-pub const REFUND_QUERIES: &[&str] = &["chaoying/UnifiedPay/Gateway?method=refundquery", "tlinx/mct1/order/view"];
+/// (Kuaishou has no refund lookup: its refund query is the order's query.)
+pub const REFUND_QUERIES: &[&str] = &[
+    "chaoying/UnifiedPay/Gateway?method=refundquery",
+    "tlinx/mct1/order/view",
+    "kuaishou/openGateway/openService/query",
+];
 
 /// One request that reached a simulator.
 struct Sent {

@@ -106,13 +106,20 @@ class JournalTest {
         for (gateway in sandbox.barcodeGateways()) {
             val gate = journalled(gateway)
             val orderNo = newOrderNo("KQ")
-            val (op, params) = when (gateway) {
-                Gateway.CHAOYING -> "wechat_pre_order" to
-                    """{"body":"k","out_trade_no":"$orderNo","total_fee":300,"trade_type":"NATIVE","product_id":"p1"}"""
-                else -> "payorder" to
-                    """{"scenario":"qr","out_no":"$orderNo","pmt_tag":"Weixin","original_amount":300,"trade_amount":300}"""
+            when (gateway) {
+                // Typed here, by name for the others: both are journalled alike.
+                Gateway.KUAISHOU -> gate.kuaishou().order(
+                    QrOrderRequest(KuaishouOrderCommon(chargeCode = orderNo, amount = 300, subject = "k"), ChannelType.Wechat, QrTradeType.NATIVE),
+                )
+                Gateway.CHAOYING -> gate.invoke(
+                    "wechat_pre_order",
+                    """{"body":"k","out_trade_no":"$orderNo","total_fee":300,"trade_type":"NATIVE","product_id":"p1"}""",
+                )
+                else -> gate.invoke(
+                    "payorder",
+                    """{"scenario":"qr","out_no":"$orderNo","pmt_tag":"Weixin","original_amount":300,"trade_amount":300}""",
+                )
             }
-            gate.invoke(op, params)
             assertEquals("paying", gate.journalEntries().single { it.orderNo == orderNo && it.kind == "payment" }.state)
             sandbox.payPreorder(gateway, orderNo)
             assertEquals(TradeState.PAID, gate.query(orderNo).state, "$gateway")

@@ -35,6 +35,7 @@ class TypedOperationsTest {
                 Gateway.CHAOYING -> g.chaoying()
                 Gateway.TLINX -> g.tlinx()
                 Gateway.SUNMI -> g.sunmi()
+                Gateway.KUAISHOU -> g.kuaishou()
                 else -> error("a gateway without a typed object: $gateway")
             }
             // The typed object's methods are the listed operations, by the same names.
@@ -118,5 +119,27 @@ class TypedOperationsTest {
         val q = g.sunmi().tradeQuery(QueryRequest(orderId = orderNo))
         assertEquals(SunmiTradeStatus.Success, q.state)
         assertEquals(660L, q.amount)
+    }
+
+    @Test
+    fun `kuaishou - a typed barcode charge with a paying phase, a typed refund and its state by query`() = runBlocking<Unit> {
+        val g = gate(Gateway.KUAISHOU)
+        val orderNo = newOrderNo("KK")
+        val rec = Recorder()
+        val handle = g.kuaishou().barcodePreOrder(
+            BarcodePreOrderRequest(chargeCode = orderNo, amount = 1580, dynamicId = "134567890123451001", subject = "noodles", channelType = ChannelType.Auto),
+            rec,
+        )
+        val r = withTimeout(60_000) { handle.result() }
+        assertEquals(TradeState.PAID, r.state, "$r")
+        assertEquals(1580L, r.amountFen)
+        assertTrue(rec.events.any { it is PaymentEvent.Paying }, "${rec.events}")
+
+        val refund = g.kuaishou().tradeRefund(
+            KuaishouTradeRefundRequest(chargeCode = orderNo, outRefundNo = newOrderNo("KR"), refundAmount = 580, subject = "refund"),
+        )
+        assertNotNull(refund.result)
+        assertEquals("refunded", g.journalEntries().single { it.kind == "refund" && it.orderNo == orderNo }.state)
+        assertEquals(TradeState.PARTIALLY_REFUNDED, g.query(orderNo).state)
     }
 }

@@ -157,6 +157,7 @@ val GatewayCredentials.gateway: Gateway
         is GatewayCredentials.Sunmi -> Gateway.SUNMI
         is GatewayCredentials.Chaoying -> Gateway.CHAOYING
         is GatewayCredentials.Tlinx -> Gateway.TLINX
+        is GatewayCredentials.Kuaishou -> Gateway.KUAISHOU
     }
 
 enum class SettingsField {
