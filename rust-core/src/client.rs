@@ -80,7 +80,7 @@ impl<P: Protocol> Client<P> {
         req.validate()?;
         let answer = self.protocol.send(&self.http, &self.config.base_url, req).await;
         if let Err(e) = &answer {
-            tracing::debug!(target: "posgate::client", gateway = %P::GATEWAY, op = O::INFO.name, "{e}");
+            log_failure(P::GATEWAY, O::INFO.name, e);
         }
         answer
     }
@@ -96,4 +96,10 @@ impl<P: Protocol> Client<P> {
     pub fn protocol(&self) -> &P {
         &self.protocol
     }
+}
+
+/// Out of line: a log call inside a generic function is compiled once per operation.
+#[inline(never)]
+fn log_failure(gateway: GatewayId, op: &str, e: &crate::error::Error) {
+    tracing::debug!(target: "posgate::client", gateway = %gateway, op, "{e}");
 }

@@ -203,7 +203,13 @@ impl Transport {
         self.send(url, self.client.get(full.as_str())).await
     }
 
-    async fn send(&self, url: &str, req: reqwest::RequestBuilder) -> Result<String, TransportError> {
+    /// Boxed: the request's state machine (reqwest, hyper, the body) is then compiled once, not
+    /// inlined into every operation's own (the library's size).
+    fn send<'a>(&'a self, url: &'a str, req: reqwest::RequestBuilder) -> BoxedAnswer<'a> {
+        Box::pin(self.exchange(url, req))
+    }
+
+    async fn exchange(&self, url: &str, req: reqwest::RequestBuilder) -> Result<String, TransportError> {
         let mut resp = req.send().await.map_err(classify)?;
         let status = resp.status();
         let limit = self.config.max_response_bytes;
@@ -225,6 +231,8 @@ impl Transport {
         Ok(text)
     }
 }
+
+type BoxedAnswer<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<String, TransportError>> + Send + 'a>>;
 
 fn classify(e: reqwest::Error) -> TransportError {
     // A connect failure means nothing reached the gateway; anything later may have.

@@ -117,7 +117,7 @@ impl<O: Call> Sends<O> for Chaoying {
         self.check_signature(&answer, O::SIGNED_SUCCESS)?;
         let typed: O::Answer = decode(&answer)?;
         let s = typed.status();
-        tracing::debug!(target: "posgate::chaoying", op = O::INFO.name, state = %s.state, code = %s.code, "answer");
+        log_answer(O::INFO.name, s);
         if O::READ.refuses(s) {
             return Err(s.rejection());
         }
@@ -385,6 +385,12 @@ impl Gateway for Client {
             _ => Ok(n),
         }
     }
+}
+
+/// Out of line: a log call inside a generic function is compiled once per operation.
+#[inline(never)]
+fn log_answer(op: &str, s: &Status) {
+    tracing::debug!(target: "posgate::chaoying", op, state = %s.state, code = %s.code, "answer");
 }
 
 #[cfg(test)]

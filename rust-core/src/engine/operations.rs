@@ -23,8 +23,7 @@ use crate::trade::{RefundRequest, RefundResult, RefundState, TradeResult, TradeS
 type AnyAnswer = Box<dyn std::any::Any + Send>;
 
 /// The sending of an operation, answering its JSON for the journal and its typed answer.
-type SendAny<'a> =
-    std::pin::Pin<Box<dyn std::future::Future<Output = Result<(serde_json::Value, AnyAnswer)>> + Send + 'a>>;
+type SendAny<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(String, AnyAnswer)>> + Send + 'a>>;
 
 impl Engine {
     /// Calls any operation by name (the CLI's `call`, the bindings' escape hatch). A charge
@@ -41,8 +40,11 @@ impl Engine {
         }
         let gw = self.gw.clone();
         let name = name.to_string();
-        self.journalled(&described, async move { gw.invoke(&name, params).await.map(|i| (i.answer.clone(), i.answer)) })
-            .await
+        self.journalled(
+            &described,
+            async move { gw.invoke(&name, params).await.map(|i| (i.answer.to_string(), i.answer)) },
+        )
+        .await
     }
 
     /// Sends a typed operation of this engine's gateway, journalled by its effect like
@@ -59,7 +61,8 @@ impl Engine {
         }
         self.journalled(&described, async move {
             let answer = client.send(&req).await?;
-            let json = serde_json::to_value(&answer).map_err(|e| Error::internal(e.to_string()))?;
+            // As text, the way the journal keeps it: one serializer per answer type, not two.
+            let json = serde_json::to_string(&answer).map_err(|e| Error::internal(e.to_string()))?;
             Ok((json, answer))
         })
         .await
@@ -116,7 +119,7 @@ impl Engine {
     async fn journalled<T: Send + 'static>(
         self: &Arc<Self>,
         described: &Described,
-        send: impl std::future::Future<Output = Result<(serde_json::Value, T)>> + Send,
+        send: impl std::future::Future<Output = Result<(String, T)>> + Send,
     ) -> Result<T> {
         // The journal's part is compiled once, not once per operation (the library's size):
         // the answer crosses it as `Any`.
@@ -151,7 +154,7 @@ impl Engine {
         let sent = send.await;
         match (&sent, kind) {
             (Ok((json, _)), EntryKind::Payment) => {
-                self.journal.update(entry.id, EntryState::Paying, Some(&json.to_string()), Some(PREORDER))?;
+                self.journal.update(entry.id, EntryState::Paying, Some(json), Some(PREORDER))?;
             }
             (Ok(_), EntryKind::Refund) => {
                 settle_refund(self.gw.as_ref(), &self.journal, &entry, unknown_refund(&entry)).await;

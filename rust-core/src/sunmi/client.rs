@@ -119,7 +119,7 @@ impl<O: Call> Sends<O> for Sunmi {
         if !sub.is_empty() {
             let code = SubCode::parse(&sub);
             let decision = O::READ.decide(&code);
-            tracing::debug!(target: "posgate::sunmi", op = O::INFO.name, sub_code = %code, ?decision, "answer");
+            log_answer(O::INFO.name, &code, decision);
             if decision != Decision::Accept {
                 return Err(code_error(decision, code.as_str(), &text("sub_msg"), code.description()));
             }
@@ -303,6 +303,12 @@ fn no_barcode() -> Error {
     Error::Unsupported {
         what: "sunmi has no barcode payment: take WeChat prepays (js_api_pay / mini_pay) or card swipes".into(),
     }
+}
+
+/// Out of line: a log call inside a generic function is compiled once per operation.
+#[inline(never)]
+fn log_answer(op: &str, code: &SubCode, decision: Decision) {
+    tracing::debug!(target: "posgate::sunmi", op, sub_code = %code, ?decision, "answer");
 }
 
 #[cfg(test)]
