@@ -193,7 +193,8 @@ macro_rules! operations {
                 concat!(stringify!($charge), " is not a charge: list it under calls")
             );
         )*
-        $crate::operation::operations!(@client $client; $( $call => $call_method, )* $( $charge => $charge_method, )*);
+        // Charges first: the listing (CLI, Kotlin's `operations()`) opens with the payments.
+        $crate::operation::operations!(@client $client; $( $charge => $charge_method, )* $( $call => $call_method, )*);
     };
     (@client $client:ty; $( $op:path => $method:ident, )*) => {
         impl $client {
