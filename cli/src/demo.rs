@@ -13,35 +13,17 @@ use posgate_core::{
 use posgate_sandbox::Sandbox;
 use serde_json::json;
 
+use crate::tally::Tally;
+
 /// Barcodes whose last four digits pick the sandbox scenario.
 const PAYING_THEN_PAID: &str = "134567890123451003";
 const PAID_AT_ONCE: &str = "134567890123450000";
 const DECLINED: &str = "134567890123453001";
 
-pub(crate) struct Tally {
-    passed: u32,
-    failed: u32,
-}
-
-impl Tally {
-    pub(crate) fn check(&mut self, gw: impl std::fmt::Display, flow: &str, outcome: Result<String, String>) {
-        match outcome {
-            Ok(detail) => {
-                self.passed += 1;
-                println!("[{gw}] ok   {flow}: {detail}");
-            }
-            Err(why) => {
-                self.failed += 1;
-                println!("[{gw}] FAIL {flow}: {why}");
-            }
-        }
-    }
-}
-
 pub async fn run(only: &[GatewayId]) -> Result<bool, String> {
     let sandbox = Sandbox::start().await.map_err(|e| format!("cannot start the sandbox: {e}"))?;
     println!("sandbox running at {}", sandbox.root_url());
-    let mut tally = Tally { passed: 0, failed: 0 };
+    let mut tally = Tally::default();
     for &g in posgate_sandbox::GATEWAYS.iter().filter(|g| only.is_empty() || only.contains(g)) {
         let cfg = sandbox.config(g).ok_or_else(|| format!("{g}: no sandbox configuration"))?;
         let gw = connect(cfg).map_err(|e| format!("{g}: {e}"))?;

@@ -13,7 +13,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-use crate::demo::Tally;
+use crate::tally::Tally;
 
 /// One notification as a merchant's handler sees it: the query string's fields and the raw body
 /// under `body`; the handler's answer goes back through `answer`.

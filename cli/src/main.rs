@@ -5,6 +5,7 @@ mod debug;
 mod demo;
 mod demo_kuaishou;
 mod merchant;
+mod tally;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
