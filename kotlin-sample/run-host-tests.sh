@@ -44,6 +44,13 @@ sources=("$gen")
 # tests (app/src/androidTest); host-tests holds the few that need the JDK (an HTTP server).
 sources+=("$here/app/src/androidTest/java" "$here/host-tests/src/test/kotlin")
 
+# What runs on Android must also compile for it: D8 refuses spaces in names below DEX 040
+# (minSdk 22), and the JDK's own classes are not there. Checked here, where no D8 runs.
+if grep -rnE 'fun `|import (com\.sun\.|java\.nio\.file)|org\.junit\.jupiter' "$here/app/src/androidTest"; then
+  echo "the shared suite (app/src/androidTest) must run on Android too: no spaces in names, no com.sun.*, java.nio.file or JUnit 5" >&2
+  exit 1
+fi
+
 echo "== kotlinc"
 "$kotlinc" -nowarn -jvm-target 17 -cp "$jna:$junit:$coroutines:$kotlin_test" -d "$out/tests.jar" "${sources[@]}"
 

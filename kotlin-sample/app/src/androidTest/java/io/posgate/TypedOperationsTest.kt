@@ -122,7 +122,7 @@ class TypedOperationsTest {
     }
 
     @Test
-    fun `kuaishou - a typed barcode charge with a paying phase, a typed refund and its state by query`() = runBlocking<Unit> {
+    fun kuaishou_a_typed_barcode_charge_with_a_paying_phase_a_typed_refund_and_its_state_by_query() = runBlocking<Unit> {
         val g = gate(Gateway.KUAISHOU)
         val orderNo = newOrderNo("KK")
         val rec = Recorder()
