@@ -45,6 +45,16 @@ pub fn require(field: &str, value: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// A payer's one-time code (barcode, Kuaishou's dynamic id): present, letters and digits only,
+/// at most 64, as every gateway's seed allows.
+pub fn payment_code(field: &str, value: &str) -> Result<(), Error> {
+    require(field, value)?;
+    if value.len() > 64 || !value.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(Error::invalid(field, "letters and digits only, at most 64"));
+    }
+    Ok(())
+}
+
 /// A fresh order number: time-ordered, unique per process and terminal.
 pub fn new_order_no(prefix: &str) -> String {
     use std::sync::atomic::{AtomicU32, Ordering};

@@ -243,10 +243,7 @@ impl Gateway for Client {
         if req.amount.is_zero() {
             return Err(Error::invalid("amount", "must be greater than zero"));
         }
-        require("auth_code", &req.auth_code)?;
-        if req.auth_code.len() > 64 || !req.auth_code.chars().all(|c| c.is_ascii_alphanumeric()) {
-            return Err(Error::invalid("auth_code", "letters and digits only, at most 64"));
-        }
+        crate::ids::payment_code("auth_code", &req.auth_code)?;
         require("subject", &req.subject)
     }
 

@@ -2,7 +2,6 @@
 
 use super::records::GoodsDetail;
 use crate::error::{Error, Result};
-use crate::ids::require;
 use crate::money::Money;
 use crate::secret::Masked;
 use crate::trade::RawFields;
@@ -108,10 +107,4 @@ pub(super) fn goods(goods: &[GoodsDetail]) -> Result<()> {
     Ok(())
 }
 
-pub(super) fn auth_code(field: &str, v: &str) -> Result<()> {
-    require(field, v)?;
-    if v.len() > 64 || !v.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(Error::invalid(field, "letters and digits only, at most 64"));
-    }
-    Ok(())
-}
+pub(super) use crate::ids::payment_code as auth_code;

@@ -82,11 +82,7 @@ impl Operation for BarcodePreOrderRequest {
         if self.amount.is_zero() {
             return Err(Error::invalid("amount", "must be greater than zero"));
         }
-        let code = self.dynamic_id.expose();
-        require("dynamic_id", code)?;
-        if code.len() > 64 || !code.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            return Err(Error::invalid("dynamic_id", "letters and digits only, at most 64"));
-        }
+        crate::ids::payment_code("dynamic_id", self.dynamic_id.expose())?;
         if !(1..=3).contains(&self.dynamic_id_type) {
             return Err(Error::invalid("dynamic_id_type", "1 barcode, 2 sound wave or 3 NFC"));
         }
