@@ -27,6 +27,7 @@ pub mod ffi;
 
 pub mod chaoying;
 pub mod kuaishou;
+pub mod mmsp;
 pub mod sunmi;
 pub mod tlinx;
 

@@ -1,0 +1,75 @@
+//! What every MMSP operation declares: its sub-API, its CommandID (or payout `CMDID`), its Body
+//! fields, and which Body `STATUS` values are answers rather than refusals. Everything else (the
+//! envelope, the sign, RSA for payouts, the three-level result check) is the protocol's, compiled
+//! once for every operation (`client.rs`).
+
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::error::Result;
+use crate::mmsp::Credentials;
+use crate::money::Money;
+use crate::operation::Operation;
+
+/// The four sub-APIs, each with its own base URL (digest §1: the seed prints none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubApi {
+    /// 扫码: the cashier's scan-code payments (the configuration's base URL).
+    Scan,
+    /// 快捷支付: card payments confirmed by SMS (`quick_pay_url`).
+    QuickPay,
+    /// 网关支付: online banking. Its pay request is not sent: it is a signed form the payer's
+    /// browser posts (`gateway_url`); its queries are sent like the others.
+    Gateway,
+    /// The gateway's pay form: built and signed here, never sent by the library.
+    GatewayForm,
+    /// 代付 and balance: RSA-encrypted JSON signed SHA1withRSA (`payout_url`).
+    Payout,
+}
+
+/// The wire half of an operation's declaration at MMSP.
+pub trait Call: Operation<Answer: DeserializeOwned> {
+    const SUB_API: SubApi;
+    /// The request's `CommandID` (envelope) or `CMDID` (payout), decimal.
+    const COMMAND: u32;
+    /// Body `STATUS` values that are answers (anything else is a refusal carrying `ERRCODE` /
+    /// `ERR_CODE`). Empty: the Body has no `STATUS` to check (payouts check `RETCODE`).
+    const ANSWERS: &'static [&'static str] = &["1"];
+
+    /// The Body (payout: the plaintext JSON) without `RANDSTR`, which the protocol adds to the
+    /// envelope sub-APIs. Every value a string (digest §3.2); absent optional values left out.
+    fn body(&self, creds: &Credentials) -> Result<Map<String, Value>>;
+
+    /// Checks the answer is about what was asked (an answer about another order is not trusted).
+    fn check(&self, answer: &Self::Answer) -> Result<()> {
+        let _ = answer;
+        Ok(())
+    }
+}
+
+/// Builds a Body: every value a string; absent and blank optional values left out.
+#[derive(Default)]
+pub struct Body(Map<String, Value>);
+
+impl Body {
+    pub fn put(mut self, k: &str, v: impl Into<String>) -> Body {
+        self.0.insert(k.into(), Value::String(v.into()));
+        self
+    }
+
+    pub fn opt(self, k: &str, v: Option<&str>) -> Body {
+        match v.filter(|v| !v.trim().is_empty()) {
+            Some(v) => self.put(k, v),
+            None => self,
+        }
+    }
+
+    /// An amount: fen on MMSP's wire.
+    pub fn fen(self, k: &str, amount: Money) -> Body {
+        self.put(k, amount.to_fen_string())
+    }
+
+    pub fn done(self) -> Result<Map<String, Value>> {
+        Ok(self.0)
+    }
+}
