@@ -225,8 +225,8 @@ pub fn text_of(v: &Value) -> Option<String> {
 pub fn randstr() -> String {
     use rand::Rng;
     const CHARS: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    let mut rng = rand::thread_rng();
-    (0..10).map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char).collect()
+    let mut rng = rand::rng();
+    (0..10).map(|_| CHARS[rng.random_range(0..CHARS.len())] as char).collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
