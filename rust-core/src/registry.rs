@@ -8,7 +8,7 @@ use crate::client::ForGateway;
 use crate::error::{Error, Result};
 use crate::gateway::Gateway;
 use crate::trade::GatewayId;
-use crate::{chaoying, kuaishou, sunmi, tlinx};
+use crate::{chaoying, kuaishou, mmsp, sunmi, tlinx};
 
 /// Credentials of one merchant at one gateway. Keys are `Secret`s: never printed.
 #[derive(Debug, Clone)]
@@ -17,6 +17,7 @@ pub enum Credentials {
     Chaoying(chaoying::Credentials),
     Tlinx(tlinx::Credentials),
     Kuaishou(kuaishou::Credentials),
+    Mmsp(mmsp::Credentials),
 }
 
 /// A configuration with the credentials of any gateway.
@@ -46,6 +47,7 @@ impl Credentials {
             Credentials::Chaoying(_) => GatewayId::Chaoying,
             Credentials::Tlinx(_) => GatewayId::Tlinx,
             Credentials::Kuaishou(_) => GatewayId::Kuaishou,
+            Credentials::Mmsp(_) => GatewayId::Mmsp,
         }
     }
 
@@ -57,7 +59,7 @@ impl Credentials {
             GatewayId::Chaoying => Ok(Credentials::Chaoying(serde_json::from_value(value).map_err(bad)?)),
             GatewayId::Tlinx => Ok(Credentials::Tlinx(serde_json::from_value(value).map_err(bad)?)),
             GatewayId::Kuaishou => Ok(Credentials::Kuaishou(serde_json::from_value(value).map_err(bad)?)),
-            other => Err(Error::Unsupported { what: format!("gateway {other} is not supported yet") }),
+            GatewayId::Mmsp => Ok(Credentials::Mmsp(serde_json::from_value(value).map_err(bad)?)),
         }
     }
 }
@@ -96,7 +98,7 @@ macro_rules! for_gateway {
     )*};
 }
 
-for_gateway!(Sunmi => sunmi, Chaoying => chaoying, Tlinx => tlinx, Kuaishou => kuaishou);
+for_gateway!(Sunmi => sunmi, Chaoying => chaoying, Tlinx => tlinx, Kuaishou => kuaishou, Mmsp => mmsp);
 
 #[cfg(test)]
 mod tests {

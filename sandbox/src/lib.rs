@@ -13,6 +13,7 @@ pub mod chaoying;
 pub mod faults;
 mod fixtures;
 pub mod kuaishou;
+pub mod mmsp;
 mod reply;
 pub mod scenario;
 mod sim;
@@ -35,6 +36,7 @@ use posgate_core::{Credentials, GatewayConfig, PollSchedule};
 
 use chaoying::Chaoying;
 use kuaishou::Kuaishou;
+use mmsp::Mmsp;
 pub use scenario::{Outcome, Scenario};
 pub use store::{OrderView, SimOrder, SimState, Store};
 use sunmi::Sunmi;
@@ -181,7 +183,12 @@ pub fn sandbox_poll_schedule() -> PollSchedule {
 
 /// A configuration for `gateway` against a sandbox at `root_url` (e.g. `http://127.0.0.1:8080`).
 pub fn test_config(gateway: GatewayId, root_url: &str) -> Option<GatewayConfig> {
-    let mut cfg = GatewayConfig::new(base_url(gateway, root_url), test_credentials(gateway)?);
+    // MMSP's credentials carry its other sub-APIs' URLs, below the same root.
+    let credentials = match gateway {
+        GatewayId::Mmsp => Credentials::Mmsp(mmsp::test_credentials(root_url)),
+        g => test_credentials(g)?,
+    };
+    let mut cfg = GatewayConfig::new(base_url(gateway, root_url), credentials);
     cfg.environment = posgate_core::Environment::Test;
     cfg.allow_http = true;
     cfg.request_timeout = Duration::from_secs(5);
@@ -197,6 +204,7 @@ fn base_url(gateway: GatewayId, root_url: &str) -> String {
     let root = root_url.trim_end_matches('/');
     match gateway {
         GatewayId::Kuaishou => format!("{root}{}", kuaishou::SERVICE_PATH),
+        GatewayId::Mmsp => format!("{root}{}", mmsp::SCAN_PATH),
         g => format!("{root}/{g}"),
     }
 }
@@ -208,6 +216,7 @@ fn router(ctx: Ctx) -> Router {
     let app = sim::mount::<Chaoying>(app, &ctx);
     let app = sim::mount::<Tlinx>(app, &ctx);
     let app = sim::mount::<Kuaishou>(app, &ctx);
+    let app = sim::mount::<Mmsp>(app, &ctx);
     sim::mount::<Sunmi>(app, &ctx).with_state(ctx)
 }
 
@@ -241,6 +250,6 @@ async fn pay_preorder(ctx: &Ctx, gateway: GatewayId, order_no: &str) -> Result<O
         GatewayId::Tlinx => sim::notify::<Tlinx>(ctx, &order).await,
         GatewayId::Sunmi => sim::notify::<Sunmi>(ctx, &order).await,
         GatewayId::Kuaishou => sim::notify::<Kuaishou>(ctx, &order).await,
-        other => Err(format!("{other} is not simulated")),
+        GatewayId::Mmsp => sim::notify::<Mmsp>(ctx, &order).await,
     }
 }

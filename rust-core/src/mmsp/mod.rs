@@ -10,6 +10,8 @@
 //!   (the cashier's barcode payments).
 
 mod client;
+mod gateway;
+mod operations;
 pub mod payout_wire;
 pub mod types;
 pub mod wire;
