@@ -71,9 +71,14 @@ impl Masked {
     }
 
     /// `***` and the last four characters.
+    /// `***` and the last four characters; `***` alone for a value shorter than 8 characters,
+    /// whose last four would give most of it away (a CVN2, an SMS code, a name).
     pub fn masked(&self) -> String {
         let n = self.0.chars().count();
-        format!("***{}", self.0.chars().skip(n.saturating_sub(4)).collect::<String>())
+        if n < 8 {
+            return "***".into();
+        }
+        format!("***{}", self.0.chars().skip(n - 4).collect::<String>())
     }
 }
 
@@ -139,6 +144,8 @@ mod tests {
         assert_eq!(serde_json::to_string(&m).unwrap(), "\"***1005\"");
         let back: Masked = serde_json::from_str("\"134567890123451005\"").unwrap();
         assert_eq!(back.expose(), "134567890123451005");
-        assert_eq!(Masked::new("ab").masked(), "***ab");
+        assert_eq!(Masked::new("ab").masked(), "***");
+        assert_eq!(Masked::new("1234567").masked(), "***");
+        assert_eq!(Masked::new("12345678").masked(), "***5678");
     }
 }
