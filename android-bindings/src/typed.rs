@@ -38,8 +38,11 @@ macro_rules! typed_gateway {
                     &self,
                     request: $call,
                 ) -> Result<<$call as core::Operation>::Answer, PosGateError> {
-                    let engine = self.engine.clone();
-                    runtime::run(async move { Ok(engine.call(request).await?) }).await
+                    // Only preparing the call is per operation; the rest is compiled once.
+                    let prepared = self.engine.prepare(request)?;
+                    runtime::call(self.engine.clone(), prepared).await?.downcast().map(|a| *a).map_err(|_| {
+                        PosGateError::Internal { detail: "the answer changed type".into() }
+                    })
                 }
             )*
             $(

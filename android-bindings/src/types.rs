@@ -97,6 +97,46 @@ pub enum GatewayCredentials {
         #[uniffi(default = None)]
         dev_id: Option<String>,
     },
+    /// MMSP: scan code (the configuration's base URL), quick pay, gateway pay, payout and
+    /// balance (each at its own URL; a sub-API without one is refused when called).
+    Mmsp {
+        /// `MERNO`: the merchant number the platform issued.
+        merno: String,
+        /// `TERMNO`: the terminal number the platform issued.
+        termno: String,
+        /// The MD5 key (the agent's in agent mode).
+        key: String,
+        /// `AGENTNO` in agent mode.
+        #[uniffi(default = None)]
+        agentno: Option<String>,
+        /// `NodeID` of scan-code requests ("openplat" when absent).
+        #[uniffi(default = None)]
+        scan_node_id: Option<String>,
+        /// `NodeID` of quick-pay and gateway requests ("openapi" when absent).
+        #[uniffi(default = None)]
+        node_id: Option<String>,
+        /// Write `/` as `\/` in the signed text, as PHP's json_encode does (true when absent).
+        #[uniffi(default = None)]
+        escape_slashes: Option<bool>,
+        #[uniffi(default = None)]
+        quick_pay_url: Option<String>,
+        #[uniffi(default = None)]
+        gateway_url: Option<String>,
+        #[uniffi(default = None)]
+        payout_url: Option<String>,
+        /// Payout `MERNO` when it differs from `merno`.
+        #[uniffi(default = None)]
+        payout_merno: Option<String>,
+        /// The platform's RSA public key (PEM or Base64) for payouts.
+        #[uniffi(default = None)]
+        platform_public_key: Option<String>,
+        /// The merchant's RSA private key (PEM or Base64) for payouts.
+        #[uniffi(default = None)]
+        merchant_private_key: Option<String>,
+        /// QQ micropay's CommandID (776 as the seed prints it when absent).
+        #[uniffi(default = None)]
+        qq_micropay_command: Option<u32>,
+    },
     Tlinx {
         open_id: String,
         open_key: String,
@@ -124,6 +164,9 @@ impl std::fmt::Debug for GatewayCredentials {
             GatewayCredentials::Tlinx { open_id, .. } => write!(f, "Tlinx {{ open_id: {open_id:?}, open_key: *** }}"),
             GatewayCredentials::Kuaishou { busi_code, encrypt, .. } => {
                 write!(f, "Kuaishou {{ busi_code: {busi_code:?}, encrypt: {encrypt}, key: *** }}")
+            }
+            GatewayCredentials::Mmsp { merno, termno, .. } => {
+                write!(f, "Mmsp {{ merno: {merno:?}, termno: {termno:?}, key: ***, merchant_private_key: *** }}")
             }
         }
     }
@@ -198,6 +241,43 @@ impl PosGateConfig {
                 }
                 (core::GatewayId::Kuaishou, c)
             }
+            GatewayCredentials::Mmsp {
+                merno,
+                termno,
+                key,
+                agentno,
+                scan_node_id,
+                node_id,
+                escape_slashes,
+                quick_pay_url,
+                gateway_url,
+                payout_url,
+                payout_merno,
+                platform_public_key,
+                merchant_private_key,
+                qq_micropay_command,
+            } => {
+                let mut c = json!({"merno": merno, "termno": termno, "key": key});
+                let optional = [
+                    ("agentno", agentno.map(|v| json!(v))),
+                    ("scan_node_id", scan_node_id.map(|v| json!(v))),
+                    ("node_id", node_id.map(|v| json!(v))),
+                    ("escape_slashes", escape_slashes.map(|v| json!(v))),
+                    ("quick_pay_url", quick_pay_url.map(|v| json!(v))),
+                    ("gateway_url", gateway_url.map(|v| json!(v))),
+                    ("payout_url", payout_url.map(|v| json!(v))),
+                    ("payout_merno", payout_merno.map(|v| json!(v))),
+                    ("platform_public_key", platform_public_key.map(|v| json!(v))),
+                    ("merchant_private_key", merchant_private_key.map(|v| json!(v))),
+                    ("qq_micropay_command", qq_micropay_command.map(|v| json!(v))),
+                ];
+                for (k, v) in optional {
+                    if let Some(v) = v {
+                        c[k] = v;
+                    }
+                }
+                (core::GatewayId::Mmsp, c)
+            }
             GatewayCredentials::Tlinx {
                 open_id,
                 open_key,
@@ -256,6 +336,22 @@ impl PosGateConfig {
                 timestamp_unit: Some(c.timestamp_unit),
                 oper_id: Some(c.oper_id.clone()),
                 dev_id: Some(c.dev_id.clone()),
+            },
+            core::Credentials::Mmsp(c) => GatewayCredentials::Mmsp {
+                merno: c.merno.clone(),
+                termno: c.termno.clone(),
+                key: c.key.expose().to_string(),
+                agentno: Some(c.agentno.clone()).filter(|a| !a.is_empty()),
+                scan_node_id: Some(c.scan_node_id.clone()),
+                node_id: Some(c.node_id.clone()),
+                escape_slashes: Some(c.escape_slashes),
+                quick_pay_url: c.quick_pay_url.clone(),
+                gateway_url: c.gateway_url.clone(),
+                payout_url: c.payout_url.clone(),
+                payout_merno: c.payout_merno.clone(),
+                platform_public_key: c.platform_public_key.clone(),
+                merchant_private_key: c.merchant_private_key.as_ref().map(|k| k.expose().to_string()),
+                qq_micropay_command: Some(c.qq_micropay_command),
             },
             core::Credentials::Tlinx(c) => GatewayCredentials::Tlinx {
                 open_id: c.open_id.clone(),

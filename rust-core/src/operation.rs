@@ -229,6 +229,7 @@ macro_rules! operations {
             }
 
             #[cfg(feature = "invoke")]
+            #[allow(unused_imports, unused_variables)] // a list still being filled is empty
             async fn invoke(&self, name: &str, params: ::serde_json::Value)
                 -> $crate::error::Result<$crate::operation::Invoked>
             {
@@ -248,6 +249,7 @@ macro_rules! operations {
             }
 
             #[cfg(feature = "invoke")]
+            #[allow(unused_imports, unused_variables)]
             fn describe(&self, name: &str, params: &::serde_json::Value)
                 -> $crate::error::Result<$crate::operation::Described>
             {

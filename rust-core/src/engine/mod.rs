@@ -14,6 +14,7 @@ mod operations;
 mod recovery;
 
 pub use notifications::NotificationCheck;
+pub use operations::{AnyAnswer, Prepared};
 pub use recovery::Recovered;
 
 use crate::error::{Error, Result};

@@ -19,11 +19,17 @@ use crate::operation::{describe, Described, Effect};
 use crate::payment::{entry_state, recorded_result, refund, settle_refund, PaymentListener};
 use crate::trade::{RefundRequest, RefundResult, RefundState, TradeResult, TradeState};
 
-/// An operation's typed answer on its way through [`Engine::journalled`].
-type AnyAnswer = Box<dyn std::any::Any + Send>;
+/// An operation's typed answer on its way through the journal.
+pub type AnyAnswer = Box<dyn std::any::Any + Send>;
 
 /// The sending of an operation, answering its JSON for the journal and its typed answer.
 type SendAny<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(String, AnyAnswer)>> + Send + 'a>>;
+
+/// A typed operation validated and ready to send ([`Engine::prepare`]).
+pub struct Prepared {
+    described: Described,
+    send: SendAny<'static>,
+}
 
 impl Engine {
     /// Calls any operation by name (the CLI's `call`, the bindings' escape hatch). A charge
@@ -51,6 +57,16 @@ impl Engine {
     /// [`Engine::invoke`]. A charge is started with [`Engine::charge`] instead (it is a payment,
     /// followed to a settled state).
     pub async fn call<O: Routed>(self: &Arc<Self>, req: O) -> Result<O::Answer> {
+        let prepared = self.prepare(req)?;
+        let answer = self.run(prepared).await?;
+        answer.downcast::<O::Answer>().map(|a| *a).map_err(|_| Error::internal("call: the answer changed type"))
+    }
+
+    /// The generic half of [`Engine::call`]: validates and describes a typed operation, and boxes
+    /// its sending. Everything after that ([`Engine::run`]: the journal, the runtime's task) is
+    /// compiled once for every operation instead of once per operation (the library's size: see
+    /// README "Library size"). Bad input is refused here, before anything is recorded or sent.
+    pub fn prepare<O: Routed>(self: &Arc<Self>, req: O) -> Result<Prepared> {
         let client = self.client_for::<O>()?;
         let described = describe(&req)?;
         if described.effect == Effect::Charge {
@@ -59,13 +75,19 @@ impl Engine {
                 "a charge is a payment: start it with charge() to follow it to a settled state",
             ));
         }
-        self.journalled(&described, async move {
+        let send: SendAny<'static> = Box::pin(async move {
             let answer = client.send(&req).await?;
             // As text, the way the journal keeps it: one serializer per answer type, not two.
             let json = serde_json::to_string(&answer).map_err(|e| Error::internal(e.to_string()))?;
-            Ok((json, answer))
-        })
-        .await
+            Ok((json, Box::new(answer) as AnyAnswer))
+        });
+        Ok(Prepared { described, send })
+    }
+
+    /// Sends a prepared operation, journalled by its effect; answers the typed answer boxed (the
+    /// caller knows its type).
+    pub async fn run(self: &Arc<Self>, prepared: Prepared) -> Result<AnyAnswer> {
+        self.journalled_erased(&prepared.described, prepared.send).await
     }
 
     /// Starts a typed charge (face pay, a barcode payorder) as a payment: validated and
@@ -116,6 +138,7 @@ impl Engine {
 
     /// Journals what `described` moves, sends it with `send` (answering the answer as JSON for
     /// the journal and as the caller's type), and records what came back.
+    #[cfg(feature = "invoke")]
     async fn journalled<T: Send + 'static>(
         self: &Arc<Self>,
         described: &Described,
