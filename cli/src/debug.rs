@@ -6,14 +6,10 @@
 
 use std::collections::BTreeMap;
 
-use posgate_core::{chaoying, kuaishou, sunmi, tlinx, Error, GatewayId, RawFields, Secret};
+use posgate_core::{chaoying, kuaishou, mmsp, sunmi, tlinx, Error, GatewayId, RawFields, Secret};
 use serde_json::value::RawValue;
 
 use crate::merchant::parse_gateway;
-
-fn not_supported(g: GatewayId, what: &str) -> Error {
-    Error::Unsupported { what: format!("{what} for {g} is not supported yet") }
-}
 
 /// Parses `--params` as an object of fields. Strings are taken unquoted, numbers (and any other
 /// JSON value) exactly as written, so `"total_fee": 100` signs as `total_fee=100`.
@@ -33,6 +29,15 @@ pub fn parse_fields(json: &str) -> Result<RawFields, Error> {
         fields.insert(k, value);
     }
     Ok(fields)
+}
+
+/// Parses `--params` as a JSON object, its values kept with their JSON types.
+fn json_object(json: &str) -> Result<serde_json::Map<String, serde_json::Value>, Error> {
+    match serde_json::from_str(json) {
+        Ok(serde_json::Value::Object(m)) => Ok(m),
+        Ok(_) => Err(Error::invalid("params", "not a JSON object")),
+        Err(e) => Err(Error::invalid("params", format!("not a JSON object: {e}"))),
+    }
 }
 
 pub fn sign(gateway: &str, key: &str, timestamp: Option<&str>, params: &str) -> Result<String, Error> {
@@ -74,7 +79,15 @@ pub fn sign(gateway: &str, key: &str, timestamp: Option<&str>, params: &str) -> 
             }
             (kuaishou::protocol::canonical(ts, key, params), kuaishou::protocol::sign(ts, key, params))
         }
-        other => return Err(not_supported(other, "signing")),
+        GatewayId::Mmsp => {
+            if timestamp.is_some() {
+                return Err(Error::invalid("timestamp", "mmsp signs no timestamp: put any field in --params"));
+            }
+            // The Body object, its values with the JSON types as written ("1" and 1 sign apart).
+            let body = json_object(params)?;
+            let json = mmsp::wire::PhpJson::default();
+            (mmsp::wire::sign_text(json, &body, key), mmsp::wire::sign(json, &body, key))
+        }
     };
     Ok(format!("canonical: {canonical}\nsign: {sign}"))
 }
@@ -124,7 +137,13 @@ pub fn verify_notify(
             let key = sunmi::PublicKey::parse(text).map_err(Error::from)?;
             sunmi::verify_notification(&fields, &key)
         }
-        other => return Err(not_supported(other, "notification verification")),
+        // The whole JSON envelope as posted (`{"CommandID":2324,...,"Body":{...},"Sign":"..."}`).
+        GatewayId::Mmsp => {
+            let envelope = json_object(params)?;
+            let key = need_key()?;
+            return Ok(mmsp::wire::verify(mmsp::wire::PhpJson::default(), &envelope, key.expose())
+                .map_err(|e| e.to_string()));
+        }
     };
     match result {
         Ok(_) => Ok(Ok(())),
@@ -201,10 +220,40 @@ mod tests {
     }
 
     #[test]
-    fn unsupported_gateways_say_so() {
-        let e = sign("mmsp", "k", None, "{}").unwrap_err();
-        assert!(e.to_string().contains("not supported yet"), "{e}");
+    fn unknown_gateways_say_so() {
         assert!(matches!(sign("nope", "k", None, "{}"), Err(Error::InvalidInput { .. })));
+    }
+
+    /// The seed's test key; the vector computed from the rule with md5sum (see mmsp::wire).
+    const MMSP_KEY: &str = "ea21842eea24e448b991b1cb0a0294cf";
+
+    #[test]
+    fn mmsp_signs_the_body_as_written() {
+        let out = sign("mmsp", MMSP_KEY, None, r#"{"NOTIFY_URL": "https://x/n", "MER_ID": "1", "AMT": "100", "MERORDERID": "A1"}"#)
+            .unwrap();
+        assert_eq!(
+            out,
+            "canonical: {\"AMT\":\"100\",\"MERORDERID\":\"A1\",\"MER_ID\":\"1\",\"NOTIFY_URL\":\"https:\\/\\/x\\/n\"}&key=ea21842eea24e448b991b1cb0a0294cf\n\
+             sign: C496298992697C1F7F2AD10C18577F45"
+        );
+        // Numbers are signed as numbers.
+        let n = sign("mmsp", MMSP_KEY, None, r#"{"AMT": 1}"#).unwrap();
+        assert!(n.starts_with("canonical: {\"AMT\":1}&key="), "{n}");
+        assert!(matches!(sign("mmsp", "k", None, "[1]"), Err(Error::InvalidInput { field, .. }) if field == "params"));
+    }
+
+    #[test]
+    fn mmsp_push_verified_as_a_whole_envelope() {
+        let body = serde_json::json!({"AMT": 1, "ORDERNO": "100000000013", "TRDTIME": "2017-05-17 16:11:24",
+            "PAYTIME": "2017-05-17 16:11:38", "STATUS": "1", "MERORDERID": 18294677, "TRADETYPE": "1"});
+        let push = serde_json::json!({"CommandID": 2324, "SeqID": "1", "NodeType": "3", "NodeID": "openplat",
+            "Version": "1.0.0", "TokenID": "", "RetCode": 0, "ErrorMsg": "", "AGENTNO": "", "MERNO": "001440353999853",
+            "TERMNO": "84970001", "Body": body, "Sign": "D9040E187761E91774D0B46BED0723FF"});
+        assert_eq!(verify_notify("mmsp", Some(MMSP_KEY), None, &push.to_string()).unwrap(), Ok(()));
+        let tampered = push.to_string().replace("\"AMT\":1", "\"AMT\":100");
+        assert!(verify_notify("mmsp", Some(MMSP_KEY), None, &tampered).unwrap().is_err());
+        assert!(verify_notify("mmsp", None, None, &push.to_string()).is_err(), "needs --key");
+        assert!(matches!(verify_notify("mmsp", Some(MMSP_KEY), None, "not json"), Err(Error::InvalidInput { .. })));
     }
 
     const UAT_KEY: &str = "98SDKFUO432HNODS098EEE07U9DUOIUE";
