@@ -32,7 +32,11 @@ async fn merchant() -> (String, Received) {
             .get("body")
             .and_then(|b| serde_json::from_str::<Map<String, Value>>(b).ok())
             .is_some_and(|e| wire::verify(wire::PhpJson::default(), &e, KEY).is_ok());
-        if verified { NOTIFY_ACK.to_string() } else { "fail".to_string() }
+        if verified {
+            NOTIFY_ACK.to_string()
+        } else {
+            "fail".to_string()
+        }
     })
     .await
 }
@@ -99,19 +103,30 @@ async fn quick_pay_confirmed_by_sms_then_queried_paid() {
     assert_eq!((ack.status.as_deref(), ack.list_id.as_deref()), (Some("1"), Some(list_id.as_str())));
     let paid = client.quick_pay_query(&query(&no)).await.unwrap();
     let r = quick_trade_result(&no, &paid);
-    assert_eq!((r.state, r.amount, r.gateway_trade_no.as_deref()), (TradeState::Paid, Some(fen(1234)), Some(list_id.as_str())));
+    assert_eq!(
+        (r.state, r.amount, r.gateway_trade_no.as_deref()),
+        (TradeState::Paid, Some(fen(1234)), Some(list_id.as_str()))
+    );
     // Confirmed again (a retry): the same answer, no second charge.
     assert!(client.quick_pay_confirm(&confirm(&list_id, SMS_CODE)).await.is_ok());
     assert_eq!(kit::sim(&sb, GatewayId::Mmsp, &no).unwrap().charges, 1);
 
     // The signed notification.
     let n: MmspQuickNotification = notification(&received, 1).await;
-    assert_eq!((n.trade_state(), n.amt, n.list_id.as_deref()), (TradeState::Paid, Some(fen(1234)), Some(list_id.as_str())));
+    assert_eq!(
+        (n.trade_state(), n.amt, n.list_id.as_deref()),
+        (TradeState::Paid, Some(fen(1234)), Some(list_id.as_str()))
+    );
     assert_eq!(n.push_count, Some(1));
 
     // The batch query lists it (paid orders only).
     let batch = client
-        .quick_pay_batch_query(&MmspQuickBatchQueryRequest { start_date: today(), end_date: today(), per_page: 1000, page: 1 })
+        .quick_pay_batch_query(&MmspQuickBatchQueryRequest {
+            start_date: today(),
+            end_date: today(),
+            per_page: 1000,
+            page: 1,
+        })
         .await
         .unwrap();
     assert!(batch.items.iter().any(|t| t.mer_order_id.as_deref() == Some(no.as_str()) && t.amt == Some(fen(1234))));
@@ -184,7 +199,10 @@ async fn binding_and_bound_card_payment() {
     let bound = client.quick_bind(&bind(SMS_CODE)).await.unwrap();
     let bind_id = bound.bind_id.clone().unwrap();
     let card_q = client.quick_bind_query(&MmspQuickBindQueryRequest { bind_id: bind_id.clone() }).await.unwrap();
-    assert_eq!((card_q.bind_id.as_deref(), card_q.card_type.clone()), (Some(bind_id.as_str()), Some(MmspCardType::Debit)));
+    assert_eq!(
+        (card_q.bind_id.as_deref(), card_q.card_type.clone()),
+        (Some(bind_id.as_str()), Some(MmspCardType::Debit))
+    );
     assert!(serde_json::to_string(&card_q).unwrap().contains("\"***\""), "the name is kept secret");
 
     let no = new_no("P");
@@ -245,7 +263,12 @@ async fn gateway_pay_form_bank_page_notification_and_queries() {
     let r = gateway_trade_result(&no, &q);
     assert_eq!((r.state, r.amount, r.channel.as_deref()), (TradeState::Paid, Some(fen(666)), Some("YLBILL-NET-B2C")));
     let batch = client
-        .gateway_pay_batch_query(&MmspGatewayBatchQueryRequest { start_date: today(), end_date: today(), per_page: 10, page: 1 })
+        .gateway_pay_batch_query(&MmspGatewayBatchQueryRequest {
+            start_date: today(),
+            end_date: today(),
+            per_page: 10,
+            page: 1,
+        })
         .await
         .unwrap();
     assert!(batch.items.iter().any(|t| t.mer_order_id.as_deref() == Some(no.as_str())));
@@ -266,21 +289,27 @@ async fn bad_input_is_refused_before_sending() {
     let e = client.quick_pay_confirm(&confirm("L1", "")).await.unwrap_err();
     assert_eq!(field_of(&e), "msg_code");
     let e = client
-        .gateway_pay_batch_query(&MmspGatewayBatchQueryRequest { start_date: "2024".into(), end_date: today(), per_page: 10, page: 1 })
+        .gateway_pay_batch_query(&MmspGatewayBatchQueryRequest {
+            start_date: "2024".into(),
+            end_date: today(),
+            per_page: 10,
+            page: 1,
+        })
         .await
         .unwrap_err();
     assert_eq!(field_of(&e), "start_date");
     assert!(matches!(
-        client.gateway_pay_form(&MmspGatewayPayRequest {
-            mer_order_id: "A1".into(),
-            amount: fen(0),
-            notify_url: "https://m/n".into(),
-            jump_url: "https://m/r".into(),
-            pay_channel: "YLBILL-NET-B2C".into(),
-            goods_name: None,
-            remark: None,
-        })
-        .await,
+        client
+            .gateway_pay_form(&MmspGatewayPayRequest {
+                mer_order_id: "A1".into(),
+                amount: fen(0),
+                notify_url: "https://m/n".into(),
+                jump_url: "https://m/r".into(),
+                pay_channel: "YLBILL-NET-B2C".into(),
+                goods_name: None,
+                remark: None,
+            })
+            .await,
         Err(Error::InvalidInput { .. })
     ));
     assert_eq!(sb.orders().len(), before, "nothing reached the sandbox");

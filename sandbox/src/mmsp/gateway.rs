@@ -83,7 +83,8 @@ fn pay_page(ctx: &Ctx, req: &Request) -> Result<Answer, Answer> {
 /// 2323.
 fn query(ctx: &Ctx, req: &Request) -> Result<Map<String, Value>, Answer> {
     let no = need(req, "MERORDERID")?;
-    let o = ctx.store.get(GW, &no).filter(|o| o.extra("sub") == "gateway").ok_or_else(|| negative(-2002, "没有该订单"))?;
+    let o =
+        ctx.store.get(GW, &no).filter(|o| o.extra("sub") == "gateway").ok_or_else(|| negative(-2002, "没有该订单"))?;
     Ok(trade(&o))
 }
 

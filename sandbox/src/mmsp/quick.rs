@@ -304,7 +304,10 @@ pub(super) fn batch(
 ) -> Result<Map<String, Value>, Answer> {
     let day = |k: &str| -> Result<String, Answer> {
         let v = need(req, k)?;
-        v.get(..8).filter(|d| d.bytes().all(|b| b.is_ascii_digit())).map(str::to_string).ok_or_else(|| negative(-1001, k))
+        v.get(..8)
+            .filter(|d| d.bytes().all(|b| b.is_ascii_digit()))
+            .map(str::to_string)
+            .ok_or_else(|| negative(-1001, k))
     };
     let (start, end) = (day("START_DATE")?, day("END_DATE")?);
     let number = |k: &str| -> Result<usize, Answer> {
@@ -323,7 +326,8 @@ pub(super) fn batch(
         })
         .collect();
     let total = paid.len();
-    let items: Vec<Value> = paid.iter().skip((page - 1) * per_page).take(per_page).map(|o| Value::Object(item(o))).collect();
+    let items: Vec<Value> =
+        paid.iter().skip((page - 1) * per_page).take(per_page).map(|o| Value::Object(item(o))).collect();
     let mut m = Map::new();
     m.insert("STATUS".into(), json!(if items.is_empty() { "0" } else { "1" }));
     m.insert("BIZ_CONTENT".into(), Value::Array(items));
@@ -351,7 +355,10 @@ fn unionpay_order(ctx: &Ctx, req: &Request) -> Result<Map<String, Value>, Answer
     m.insert("ERRMSG".into(), json!("用户支付中"));
     let pay_url = format!("/_sandbox/pay/mmsp/{no}");
     if text(&req.body, "TRADE_MODE").as_deref() == Some("2") {
-        m.insert("HTML".into(), json!(format!("<form method='POST' action='{pay_url}'><button>银联支付</button></form>")));
+        m.insert(
+            "HTML".into(),
+            json!(format!("<form method='POST' action='{pay_url}'><button>银联支付</button></form>")),
+        );
     }
     m.insert("PAY_URL".into(), json!(pay_url));
     Ok(m)

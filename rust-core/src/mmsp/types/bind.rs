@@ -310,7 +310,8 @@ impl Operation for MmspBoundCardPaySmsRequest {
     type Answer = MmspQuickBindResponse;
     const INFO: OperationInfo = OperationInfo {
         name: "bound_card_pay_sms",
-        summary: "780 绑卡支付短信: texts the code for a bound-card payment; not usable at the platform (flow B 无法使用)",
+        summary:
+            "780 绑卡支付短信: texts the code for a bound-card payment; not usable at the platform (flow B 无法使用)",
         effect: Effect::Setup,
     };
 
@@ -367,7 +368,8 @@ impl Operation for MmspBoundCardPayRequest {
     type Answer = MmspQuickTrade;
     const INFO: OperationInfo = OperationInfo {
         name: "bound_card_pay",
-        summary: "779 快捷绑卡支付确认: charges a bound card with the SMS code; not usable at the platform (flow B 无法使用)",
+        summary:
+            "779 快捷绑卡支付确认: charges a bound card with the SMS code; not usable at the platform (flow B 无法使用)",
         effect: Effect::Charge,
     };
 

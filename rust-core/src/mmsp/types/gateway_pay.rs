@@ -192,7 +192,8 @@ impl Operation for MmspGatewayQueryRequest {
     type Answer = MmspGatewayTrade;
     const INFO: OperationInfo = OperationInfo {
         name: "gateway_pay_query",
-        summary: "2323 网关支付单笔查询: the state of an online-banking payment (0 paying, 1 paid, 2 failed, 3 refunded)",
+        summary:
+            "2323 网关支付单笔查询: the state of an online-banking payment (0 paying, 1 paid, 2 failed, 3 refunded)",
         effect: Effect::Read,
     };
 

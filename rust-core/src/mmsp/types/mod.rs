@@ -9,8 +9,10 @@ mod quick_query;
 pub use bind::*;
 pub use call::*;
 pub use gateway_pay::*;
-pub use quick::{MmspCardType, MmspQuickAck, MmspQuickPayConfirmRequest, MmspQuickPayRequest,
-    MmspQuickSmsResendRequest, MmspTradeStatus, MmspUnionPayQuickOrderRequest, MmspUnionPayQuickOrderResponse};
+pub use quick::{
+    MmspCardType, MmspQuickAck, MmspQuickPayConfirmRequest, MmspQuickPayRequest, MmspQuickSmsResendRequest,
+    MmspTradeStatus, MmspUnionPayQuickOrderRequest, MmspUnionPayQuickOrderResponse,
+};
 pub use quick_query::*;
 
 /// QQ micropay's CommandID as the seed prints it (0x0308, answer 0x8916; digest A1): it collides

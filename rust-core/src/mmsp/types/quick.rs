@@ -173,7 +173,9 @@ pub(crate) fn opt_secret<'de, D: Deserializer<'de>>(d: D) -> std::result::Result
 
 /// `BIZ_CONTENT`: an array of items, or one object (the gateway batch example, digest A36), or
 /// absent / empty when nothing matched.
-pub(crate) fn items<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>(d: D) -> std::result::Result<Vec<T>, D::Error> {
+pub(crate) fn items<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>(
+    d: D,
+) -> std::result::Result<Vec<T>, D::Error> {
     use serde::de::Error as _;
     let v = match Option::<Value>::deserialize(d)? {
         None | Some(Value::Null) => return Ok(Vec::new()),
@@ -290,7 +292,8 @@ impl Operation for MmspQuickPayConfirmRequest {
     type Answer = MmspQuickAck;
     const INFO: OperationInfo = OperationInfo {
         name: "quick_pay_confirm",
-        summary: "772 交易短信确认: confirms a quick payment with the payer's SMS code; then query 773 for the order's state",
+        summary:
+            "772 交易短信确认: confirms a quick payment with the payer's SMS code; then query 773 for the order's state",
         effect: Effect::Setup,
     };
 

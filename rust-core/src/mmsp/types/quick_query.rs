@@ -99,7 +99,12 @@ pub fn quick_trade_result(order_no: &str, t: &MmspQuickTrade) -> TradeResult {
 }
 
 /// One mapping for a quick-pay trade with a state already read.
-pub(crate) fn trade_result(order_no: &str, state: TradeState, t: &MmspQuickTrade, channel: Option<String>) -> TradeResult {
+pub(crate) fn trade_result(
+    order_no: &str,
+    state: TradeState,
+    t: &MmspQuickTrade,
+    channel: Option<String>,
+) -> TradeResult {
     let mut r = TradeResult::new(order_no, state);
     r.amount = t.amt;
     r.gateway_trade_no = t.list_id.clone();

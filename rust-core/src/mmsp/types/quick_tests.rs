@@ -199,7 +199,10 @@ fn sensitive_fields_never_print() {
 #[test]
 fn quick_3_1_answers() {
     let a: MmspQuickTrade = answer("quick_3_1_answer");
-    assert_eq!((a.status.clone(), a.amt, a.list_id.as_deref()), (Some(MmspTradeStatus::Success), Some(fen(1234)), Some("100000001467")));
+    assert_eq!(
+        (a.status.clone(), a.amt, a.list_id.as_deref()),
+        (Some(MmspTradeStatus::Success), Some(fen(1234)), Some("100000001467"))
+    );
     assert_eq!((a.pay_date.as_deref(), a.notify_date.as_deref()), (Some("20171122090622"), Some("20171122090622")));
     assert_eq!(a.extra.get("MER_ID"), Some(&json!("001100098147733")));
     assert_eq!(a.trade_state(), TradeState::Paid);
@@ -285,7 +288,9 @@ fn quick_answers_as_printed() {
 
 #[test]
 fn trade_states() {
-    let t = |status: &str| -> MmspQuickTrade { serde_json::from_value(json!({"STATUS": status, "MERORDERID": "A1", "AMT": 5, "LIST_ID": "L1"})).unwrap() };
+    let t = |status: &str| -> MmspQuickTrade {
+        serde_json::from_value(json!({"STATUS": status, "MERORDERID": "A1", "AMT": 5, "LIST_ID": "L1"})).unwrap()
+    };
     let states: Vec<TradeState> = ["0", "1", "2", "3", "9"].iter().map(|s| t(s).trade_state()).collect();
     assert_eq!(
         states,
@@ -298,10 +303,14 @@ fn trade_states() {
     assert_eq!(bound_card_result("A1", &t("1")).state, TradeState::Paid);
     assert_eq!(bound_card_result("A1", &t("2")).state, TradeState::Failed);
     assert_eq!(bound_card_result("A1", &t("3")).state, TradeState::Refunded);
-    let g: MmspGatewayTrade = serde_json::from_value(json!({"STATUS": 1, "AMT": "666", "LIST ID": "L9", "PAY_CHANNEL": "YLBILL-NET-B2C"})).unwrap();
+    let g: MmspGatewayTrade =
+        serde_json::from_value(json!({"STATUS": 1, "AMT": "666", "LIST ID": "L9", "PAY_CHANNEL": "YLBILL-NET-B2C"}))
+            .unwrap();
     let r = gateway_trade_result("A1", &g);
-    assert_eq!((r.state, r.amount, r.gateway_trade_no.as_deref(), r.channel.as_deref()),
-        (TradeState::Paid, Some(fen(666)), Some("L9"), Some("YLBILL-NET-B2C")));
+    assert_eq!(
+        (r.state, r.amount, r.gateway_trade_no.as_deref(), r.channel.as_deref()),
+        (TradeState::Paid, Some(fen(666)), Some("L9"), Some("YLBILL-NET-B2C"))
+    );
 }
 
 #[test]
@@ -321,7 +330,10 @@ fn gateway_samples_and_sign() {
     // BIZ_CONTENT as one object (A36).
     let batch: MmspGatewayBatch = answer("gateway_5_4_answer");
     assert_eq!(batch.items.len(), 1);
-    assert_eq!((batch.items[0].list_id.as_deref(), batch.items[0].trade_state()), (Some("10000000496"), TradeState::Paid));
+    assert_eq!(
+        (batch.items[0].list_id.as_deref(), batch.items[0].trade_state()),
+        (Some("10000000496"), TradeState::Paid)
+    );
     let empty: MmspGatewayBatch = serde_json::from_value(json!({"STATUS": "0", "BIZ_CONTENT": ""})).unwrap();
     assert!(empty.items.is_empty());
 
@@ -397,12 +409,23 @@ fn bad_input_names_the_field() {
     assert_eq!(field_of(resend.validate().unwrap_err()), "list_id");
     assert_eq!(resend.sms_resend_of(), Some(""));
     assert_eq!(MmspQuickQueryRequest { mer_order_id: "A1".into() }.sms_resend_of(), None);
-    let batch = MmspQuickBatchQueryRequest { start_date: "20240101".into(), end_date: "20240131".into(), per_page: 1001, page: 1 };
+    let batch = MmspQuickBatchQueryRequest {
+        start_date: "20240101".into(),
+        end_date: "20240131".into(),
+        per_page: 1001,
+        page: 1,
+    };
     assert_eq!(field_of(batch.validate().unwrap_err()), "per_page");
-    let batch = MmspGatewayBatchQueryRequest { start_date: "20240201".into(), end_date: "20240131".into(), per_page: 10, page: 1 };
+    let batch = MmspGatewayBatchQueryRequest {
+        start_date: "20240201".into(),
+        end_date: "20240131".into(),
+        per_page: 10,
+        page: 1,
+    };
     assert_eq!(field_of(batch.validate().unwrap_err()), "end_date");
     let union: MmspUnionPayQuickOrderRequest = serde_json::from_value(json!({"mer_order_id": "A1", "amount": 1,
-        "jump_url": "https://m/r", "notify_url": "https://m/n", "trade_mode": 3})).unwrap();
+        "jump_url": "https://m/r", "notify_url": "https://m/n", "trade_mode": 3}))
+    .unwrap();
     assert_eq!(field_of(union.validate().unwrap_err()), "trade_mode");
     let gw = MmspGatewayPayRequest {
         mer_order_id: "A1".into(),
