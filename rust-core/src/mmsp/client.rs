@@ -2,6 +2,10 @@
 //! the decoding of its answer; the exchange (envelope, sign, post, verify, the three result
 //! levels, or payout's RSA) is [`Mmsp::exchange`], compiled once for every operation.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
 use serde_json::{Map, Value};
 
 use super::payout_wire::{self, PayoutKeys};
@@ -17,6 +21,8 @@ use crate::transport::Transport;
 pub struct Mmsp {
     pub(crate) creds: Credentials,
     pub(crate) payout: Option<PayoutKeys>,
+    /// Quick pay's SMS resend limit (778).
+    pub(crate) sms: SmsResends,
 }
 
 /// The MMSP client.
@@ -46,14 +52,16 @@ impl Protocol for Mmsp {
             }
         }
         let payout = PayoutKeys::from_credentials(&creds)?;
-        Ok(Mmsp { creds, payout })
+        Ok(Mmsp { creds, payout, sms: SmsResends::default() })
     }
 }
 
 impl<O: Call> Sends<O> for Mmsp {
     async fn send(&self, http: &Transport, base_url: &str, req: &O) -> Result<O::Answer> {
         let body = req.body(&self.creds)?;
+        self.sms.check(req.sms_resend_of(), Instant::now())?;
         let answer = self.exchange(http, base_url, O::SUB_API, O::COMMAND, O::INFO.name, O::ANSWERS, body).await?;
+        self.sms.sent(O::COMMAND, &answer, Instant::now());
         let typed: O::Answer = serde_json::from_value(answer).map_err(|e| Error::Network {
             message: format!("mmsp {}: unreadable answer: {e}", O::INFO.name),
             outcome_unknown: true,
@@ -167,4 +175,89 @@ fn read_answer(creds: &Credentials, command: u32, op: &str, answers: &[&str], te
 #[inline(never)]
 fn log_command_mismatch(op: &str, command: u32, answered: Option<u64>) {
     tracing::debug!(target: "posgate::mmsp", op, command, ?answered, "answer CommandID is not request + 0x8000");
+}
+
+/// Quick pay's "60秒可以重发一次" (5.11): at most one SMS resend (778) per `LIST_ID` per 60 s,
+/// counted from the pay call whose answer named the `LIST_ID` (771 texts the first code) or the
+/// previous accepted resend. Checked before sending, so an early resend never reaches the
+/// platform.
+///
+/// Limits: it lives in memory, in this client: another client (or this app restarted) does not
+/// know what this one sent, and a pay answer that was lost leaves nothing to count from. The
+/// platform's own limit stays the authority; this only spares the payer a refused call.
+#[derive(Default)]
+pub(crate) struct SmsResends(Mutex<HashMap<String, Instant>>);
+
+/// "60秒可以重发一次".
+pub(crate) const SMS_RESEND_INTERVAL: Duration = Duration::from_secs(60);
+
+impl SmsResends {
+    /// Refuses a resend of `list_id` within 60 s of the last code texted for it.
+    pub(crate) fn check(&self, list_id: Option<&str>, now: Instant) -> Result<()> {
+        let Some(list_id) = list_id else { return Ok(()) };
+        let last = self.0.lock().unwrap_or_else(|p| p.into_inner()).get(list_id).copied();
+        match last.map(|at| now.saturating_duration_since(at)) {
+            Some(since) if since < SMS_RESEND_INTERVAL => {
+                let wait = (SMS_RESEND_INTERVAL - since).as_secs().max(1);
+                Err(Error::invalid(
+                    "list_id",
+                    format!(
+                        "an SMS code was texted for {list_id} {} s ago: it may be resent in {wait} s (at most once per 60 s)",
+                        since.as_secs()
+                    ),
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Notes that a code was texted: by a pay (771) answer or an accepted resend (778), keyed
+    /// by the answer's `LIST_ID`. Entries older than the interval are dropped, so the map stays
+    /// as small as the orders of the last minute.
+    pub(crate) fn sent(&self, command: u32, answer: &Value, now: Instant) {
+        if !matches!(command, 771 | 778) {
+            return;
+        }
+        let Some(list_id) = answer.get("LIST_ID").and_then(wire::text_of).filter(|s| !s.is_empty()) else { return };
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        map.retain(|_, at| now.saturating_duration_since(*at) < SMS_RESEND_INTERVAL);
+        map.insert(list_id, now);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Error;
+
+    #[test]
+    fn one_sms_resend_per_minute_per_list_id() {
+        let sms = SmsResends::default();
+        let t0 = Instant::now();
+        // Nothing texted yet (or the pay answer was lost): nothing to hold against.
+        assert!(sms.check(Some("L1"), t0).is_ok());
+        assert!(sms.check(None, t0).is_ok());
+        sms.sent(771, &serde_json::json!({"LIST_ID": "L1", "STATUS": "0"}), t0);
+        let e = sms.check(Some("L1"), t0 + Duration::from_secs(20)).unwrap_err();
+        match e {
+            Error::InvalidInput { field, reason } => {
+                assert_eq!(field, "list_id");
+                assert!(reason.contains("resent in 40 s"), "{reason}");
+            }
+            other => panic!("{other:?}"),
+        }
+        // Another order is not held; other commands do not count.
+        assert!(sms.check(Some("L2"), t0).is_ok());
+        sms.sent(773, &serde_json::json!({"LIST_ID": "L2"}), t0);
+        assert!(sms.check(Some("L2"), t0).is_ok());
+        // 60 s after the pay call: allowed; then the resend starts a new minute.
+        let t1 = t0 + Duration::from_secs(60);
+        assert!(sms.check(Some("L1"), t1).is_ok());
+        sms.sent(778, &serde_json::json!({"LIST_ID": "L1", "STATUS": "1"}), t1);
+        assert!(sms.check(Some("L1"), t1 + Duration::from_secs(59)).is_err());
+        assert!(sms.check(Some("L1"), t1 + Duration::from_secs(60)).is_ok());
+        // Old entries are dropped as new ones come.
+        sms.sent(771, &serde_json::json!({"LIST_ID": 42}), t1 + Duration::from_secs(120));
+        assert_eq!(sms.0.lock().unwrap().len(), 1);
+    }
 }

@@ -10,12 +10,27 @@ macro_rules! mmsp_operations {
       calls {
         // scan code (扫码)
         // quick pay (快捷支付)
+        $crate::mmsp::MmspQuickPayRequest => quick_pay,
+        $crate::mmsp::MmspQuickPayConfirmRequest => quick_pay_confirm,
+        $crate::mmsp::MmspQuickSmsResendRequest => quick_pay_sms_resend,
+        $crate::mmsp::MmspQuickQueryRequest => quick_pay_query,
+        $crate::mmsp::MmspQuickBatchQueryRequest => quick_pay_batch_query,
+        $crate::mmsp::MmspUnionPayQuickOrderRequest => unionpay_quick_order,
+        $crate::mmsp::MmspQuickBindSmsRequest => quick_bind_sms,
+        $crate::mmsp::MmspQuickBindRequest => quick_bind,
+        $crate::mmsp::MmspQuickUnbindRequest => quick_unbind,
+        $crate::mmsp::MmspQuickBindQueryRequest => quick_bind_query,
+        $crate::mmsp::MmspBoundCardPaySmsRequest => bound_card_pay_sms,
         // gateway pay (网关支付)
+        $crate::mmsp::MmspGatewayPayRequest => gateway_pay_form,
+        $crate::mmsp::MmspGatewayQueryRequest => gateway_pay_query,
+        $crate::mmsp::MmspGatewayBatchQueryRequest => gateway_pay_batch_query,
         // payout and balance (代付)
       }
       charges {
         // scan code (扫码)
         // quick pay (快捷支付)
+        $crate::mmsp::MmspBoundCardPayRequest => bound_card_pay,
       }
     } };
 }

@@ -15,6 +15,8 @@ mod payout;
 mod quick;
 mod scan;
 
+pub use quick::SMS_CODE;
+
 use axum::http::{StatusCode, Uri};
 use posgate_core::mmsp::{wire, Credentials};
 use posgate_core::{GatewayId, RawFields, Secret};

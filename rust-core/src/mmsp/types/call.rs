@@ -45,6 +45,12 @@ pub trait Call: Operation<Answer: DeserializeOwned> {
         let _ = answer;
         Ok(())
     }
+
+    /// The `LIST_ID` whose SMS code this request texts again (quick pay's 778): the protocol
+    /// holds it to one resend per 60 s before sending. `None` for every other operation.
+    fn sms_resend_of(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// Builds a Body: every value a string; absent and blank optional values left out.
