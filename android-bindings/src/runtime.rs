@@ -41,17 +41,22 @@ where
 
 /// Sends a prepared typed call (`Engine::prepare`) on the library's runtime,
 /// journalled by its effect. Not generic: every typed method shares this code.
-pub async fn call(
+///
+/// Boxed, so that each typed method's own state machine holds a pointer, not this future: the
+/// code that moves and drops it is then compiled once, not once per method.
+pub fn call(
     engine: std::sync::Arc<posgate_core::engine::Engine>,
     prepared: posgate_core::engine::Prepared,
-) -> Result<posgate_core::engine::AnyAnswer, PosGateError> {
-    let boxed: AnyFuture = Box::pin(async move {
-        engine.run(prepared).await.map(|a| Box::new(a) as Box<dyn Any + Send>).map_err(PosGateError::from)
-    });
-    let any = run_any(boxed).await?;
-    any.downcast::<posgate_core::engine::AnyAnswer>()
-        .map(|v| *v)
-        .map_err(|_| PosGateError::Internal { detail: "runtime: the answer changed type".into() })
+) -> Pin<Box<dyn Future<Output = Result<posgate_core::engine::AnyAnswer, PosGateError>> + Send>> {
+    Box::pin(async move {
+        let boxed: AnyFuture = Box::pin(async move {
+            engine.run(prepared).await.map(|a| Box::new(a) as Box<dyn Any + Send>).map_err(PosGateError::from)
+        });
+        let any = run_any(boxed).await?;
+        any.downcast::<posgate_core::engine::AnyAnswer>()
+            .map(|v| *v)
+            .map_err(|_| PosGateError::Internal { detail: "runtime: the answer changed type".into() })
+    })
 }
 
 async fn run_any(fut: AnyFuture) -> Result<Box<dyn Any + Send>, PosGateError> {

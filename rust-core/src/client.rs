@@ -33,14 +33,19 @@ pub trait Routed: Operation {
     type Client: crate::gateway::Gateway + Calls<Self>;
 }
 
-/// A client that sends operation `O`.
+/// A client that sends operation `O`, for the engine, which has validated the request already
+/// (`operation::describe`): the validation is not compiled a second time per operation.
 pub trait Calls<O: Operation>: Send + Sync + 'static {
     fn send(&self, req: &O) -> impl Future<Output = Result<O::Answer>> + Send;
 }
 
 impl<P: Sends<O>, O: Operation> Calls<O> for Client<P> {
-    fn send(&self, req: &O) -> impl Future<Output = Result<O::Answer>> + Send {
-        self.call(req)
+    async fn send(&self, req: &O) -> Result<O::Answer> {
+        let answer = self.protocol.send(&self.http, &self.config.base_url, req).await;
+        if let Err(e) = &answer {
+            log_failure(P::GATEWAY, O::INFO.name, e);
+        }
+        answer
     }
 }
 
