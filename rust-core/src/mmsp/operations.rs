@@ -12,6 +12,9 @@ macro_rules! mmsp_operations {
         // quick pay (快捷支付)
         // gateway pay (网关支付)
         // payout and balance (代付)
+        $crate::mmsp::PayoutRequest => payout,
+        $crate::mmsp::PayoutQueryRequest => payout_query,
+        $crate::mmsp::BalanceQueryRequest => balance_query,
       }
       charges {
         // scan code (扫码)

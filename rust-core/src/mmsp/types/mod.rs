@@ -1,8 +1,10 @@
 //! Every MMSP operation's typed request and answer, one declaration each.
 
 mod call;
+mod payout;
 
 pub use call::*;
+pub use payout::*;
 
 /// QQ micropay's CommandID as the seed prints it (0x0308, answer 0x8916; digest A1): it collides
 /// with quick pay's bind query (not open). 2326 (0x0916) is the only other candidate; the
