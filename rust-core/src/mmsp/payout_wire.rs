@@ -366,10 +366,20 @@ pub fn read_answer(keys: &PayoutKeys, op: &str, text: &str) -> Result<Value> {
         None => Map::new(),
     };
     // RETCODE and RETMSG may be outside ENCRYPT (digest §4.1): inside wins when both are there.
-    for k in std::iter::once("RETCODE").chain(MESSAGE) {
-        if let (false, Some(v)) = (answer.contains_key(k), outer.get(k)) {
-            answer.insert(k.to_string(), v.clone());
-        }
+    if let (false, Some(v)) = (answer.contains_key("RETCODE"), outer.get("RETCODE")) {
+        answer.insert("RETCODE".into(), v.clone());
+    }
+    // The message under one name, `RETMSG`, whichever of the three spellings carried it (inside
+    // first): two spellings at once must not make the answer unreadable.
+    let message = MESSAGE
+        .iter()
+        .find_map(|k| answer.get(*k).filter(|v| !v.is_null()).cloned())
+        .or_else(|| MESSAGE.iter().find_map(|k| outer.get(*k).filter(|v| !v.is_null()).cloned()));
+    for k in MESSAGE {
+        answer.remove(k);
+    }
+    if let Some(m) = message {
+        answer.insert("RETMSG".into(), m);
     }
     let code = text_field(&answer, &["RETCODE"]).ok_or_else(|| unknown("the answer has no RETCODE".into()))?;
     if code == RETCODE_OK {
@@ -598,5 +608,9 @@ pub(crate) mod tests {
         let inside = platform_answer(r#"{"RETCODE":"0001","RETMSG":"系统异常"}"#);
         assert_eq!(read_answer(&k, "payout", &inside).unwrap_err(), Error::rejected("0001", "系统异常"));
         assert!(retcode_is_not_found("1028") && retcode_is_not_found("1029") && !retcode_is_not_found("1031"));
+        // The query's REMSG inside and RETMSG outside: one message, inside first.
+        let two = platform_answer(r#"{"RETCODE":"0000","REMSG":"查询成功","PAYSTATE":1}"#);
+        let a = read_answer(&k, "payout_query", &two).unwrap();
+        assert_eq!((a["RETMSG"].as_str(), a.get("REMSG")), (Some("查询成功"), None));
     }
 }
