@@ -551,6 +551,36 @@ mod tests {
     }
 
     #[test]
+    fn payouts_are_their_own_kind_and_a_version_1_file_migrates() {
+        let dir = std::env::temp_dir().join(format!("posgate-journal-p-{}-{}", std::process::id(), now_ms()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("j.db");
+        {
+            // A file written by a posgate before payouts: schema 1, one payment.
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(MIGRATIONS[0]).unwrap();
+            c.pragma_update(None, "user_version", 1).unwrap();
+            c.execute(
+                "INSERT INTO entries (kind, gateway, number, order_no, amount, state, created_at, updated_at, request)
+                 VALUES ('payment', 'mmsp', 'P1', 'P1', 5, 'paid', 1, 1, '{}')",
+                [],
+            )
+            .unwrap();
+        }
+        let j = Journal::open(&path).unwrap();
+        assert_eq!(j.schema_version().unwrap(), 2);
+        assert_eq!(j.list().unwrap()[0].kind, EntryKind::Payment);
+        // The same number as a payout is another entry, read back as a payout.
+        let Begin::New(e) = j.begin(EntryKind::Payout, GatewayId::Mmsp, "P1", "order_no", "P1", fen(7), "{}").unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(j.by_id(e.id).unwrap().kind, EntryKind::Payout);
+        assert_eq!(j.unsettled().unwrap().len(), 1);
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
     fn newer_schema_is_refused() {
         let dir = std::env::temp_dir().join(format!("posgate-journal-v-{}-{}", std::process::id(), now_ms()));
         std::fs::create_dir_all(&dir).unwrap();
