@@ -141,8 +141,9 @@ pub fn verify_notify(
         GatewayId::Mmsp => {
             let envelope = json_object(params)?;
             let key = need_key()?;
-            return Ok(mmsp::wire::verify(mmsp::wire::PhpJson::default(), &envelope, key.expose())
-                .map_err(|e| e.to_string()));
+            return Ok(
+                mmsp::wire::verify(mmsp::wire::PhpJson::default(), &envelope, key.expose()).map_err(|e| e.to_string())
+            );
         }
     };
     match result {
@@ -229,8 +230,13 @@ mod tests {
 
     #[test]
     fn mmsp_signs_the_body_as_written() {
-        let out = sign("mmsp", MMSP_KEY, None, r#"{"NOTIFY_URL": "https://x/n", "MER_ID": "1", "AMT": "100", "MERORDERID": "A1"}"#)
-            .unwrap();
+        let out = sign(
+            "mmsp",
+            MMSP_KEY,
+            None,
+            r#"{"NOTIFY_URL": "https://x/n", "MER_ID": "1", "AMT": "100", "MERORDERID": "A1"}"#,
+        )
+        .unwrap();
         assert_eq!(
             out,
             "canonical: {\"AMT\":\"100\",\"MERORDERID\":\"A1\",\"MER_ID\":\"1\",\"NOTIFY_URL\":\"https:\\/\\/x\\/n\"}&key=ea21842eea24e448b991b1cb0a0294cf\n\

@@ -26,6 +26,44 @@ pub struct Notification {
     pub ack: String,
 }
 
+/// Where a payout (money out of the merchant's account to a payee) stands, as the gateway's
+/// payout query reads it. Gateway-neutral: the engine follows payouts through
+/// [`Gateway::payout_status`] without knowing whose they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PayoutState {
+    /// Paid out: final.
+    Paid,
+    /// Failed, nothing paid: final.
+    Failed,
+    /// Accepted and under way (or awaiting review): query again later.
+    Pending,
+    /// The gateway has no such payout. After a submit whose answer was lost this may mean it never
+    /// arrived, or that it is not visible yet: query again until a deadline, then a person decides.
+    NotFound,
+    /// The answer does not say (a system error, an unlisted state): query again.
+    Unknown,
+}
+
+impl PayoutState {
+    pub fn is_final(self) -> bool {
+        matches!(self, PayoutState::Paid | PayoutState::Failed)
+    }
+}
+
+/// A payout query's outcome.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PayoutStatus {
+    /// The merchant's payout number.
+    pub payout_no: String,
+    pub state: PayoutState,
+    /// The gateway's code (a refusal's code, or the state as the gateway spells it).
+    pub code: Option<String>,
+    pub message: Option<String>,
+    /// The gateway's answer as JSON, for the journal (payee data masked).
+    pub answer: Option<String>,
+}
+
 /// Every operation of a gateway by name, derived from its declarations (`operation::operations!`).
 #[async_trait]
 pub trait Operations: Send + Sync {
@@ -86,6 +124,13 @@ pub trait Gateway: Operations {
     fn is_definite(&self, err: &Error) -> bool {
         let _ = err;
         true
+    }
+
+    /// Where payout `payout_no` stands (the engine's follow-up of an unsettled payout, and
+    /// recovery). Gateways without payouts answer `Unsupported`.
+    async fn payout_status(&self, payout_no: &str) -> Result<PayoutStatus> {
+        let _ = payout_no;
+        Err(Error::Unsupported { what: format!("{}: payouts", self.id()) })
     }
 
     /// Whether `err` is the gateway saying it has no such order (so a request never arrived).

@@ -1,4 +1,4 @@
-//! The durable journal: every payment, refund and cancel is written BEFORE its request is sent
+//! The durable journal: every payment, refund, cancel and payout is written BEFORE its request is sent
 //! and updated on every answer, in an embedded SQLite database (WAL, synchronous=FULL), so a
 //! crash at any instant leaves a journal that says what may have reached the gateway.
 //!
@@ -20,6 +20,8 @@ pub enum EntryKind {
     Payment,
     Refund,
     Cancel,
+    /// Money out of the merchant's account to a payee (MMSP 代付), keyed by its payout number.
+    Payout,
 }
 
 impl EntryKind {
@@ -28,11 +30,14 @@ impl EntryKind {
             EntryKind::Payment => "payment",
             EntryKind::Refund => "refund",
             EntryKind::Cancel => "cancel",
+            EntryKind::Payout => "payout",
         }
     }
 
     fn parse(s: &str) -> Option<EntryKind> {
-        [EntryKind::Payment, EntryKind::Refund, EntryKind::Cancel].into_iter().find(|k| k.as_str() == s)
+        [EntryKind::Payment, EntryKind::Refund, EntryKind::Cancel, EntryKind::Payout]
+            .into_iter()
+            .find(|k| k.as_str() == s)
     }
 }
 
@@ -106,7 +111,7 @@ pub struct Entry {
     pub id: i64,
     pub kind: EntryKind,
     pub gateway: GatewayId,
-    /// Order number (payments, cancels) or refund number (refunds).
+    /// Order number (payments, cancels), refund number (refunds) or payout number (payouts).
     pub number: String,
     /// The order the entry belongs to.
     pub order_no: String,
@@ -192,6 +197,11 @@ const MIGRATIONS: &[&str] = &[
         fields TEXT NOT NULL,
         UNIQUE (gateway, order_no, state)
      );",
+    // 2: payouts. `kind` is free text, so the table needs no change; the version moves so that an
+    // older posgate, which cannot read a "payout" row (its `unsettled()` would fail on it), refuses
+    // the file as newer instead of failing recovery. The index serves the payout follow-up's and
+    // `refunds_of`'s lookups by kind and order.
+    "CREATE INDEX entries_kind_order ON entries (kind, gateway, order_no);",
 ];
 
 pub struct Journal {
@@ -537,6 +547,36 @@ mod tests {
                 assert_eq!(j.unwrap().schema_version().unwrap(), MIGRATIONS.len() as i64, "round {round}");
             }
         }
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn payouts_are_their_own_kind_and_a_version_1_file_migrates() {
+        let dir = std::env::temp_dir().join(format!("posgate-journal-p-{}-{}", std::process::id(), now_ms()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("j.db");
+        {
+            // A file written by a posgate before payouts: schema 1, one payment.
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(MIGRATIONS[0]).unwrap();
+            c.pragma_update(None, "user_version", 1).unwrap();
+            c.execute(
+                "INSERT INTO entries (kind, gateway, number, order_no, amount, state, created_at, updated_at, request)
+                 VALUES ('payment', 'mmsp', 'P1', 'P1', 5, 'paid', 1, 1, '{}')",
+                [],
+            )
+            .unwrap();
+        }
+        let j = Journal::open(&path).unwrap();
+        assert_eq!(j.schema_version().unwrap(), 2);
+        assert_eq!(j.list().unwrap()[0].kind, EntryKind::Payment);
+        // The same number as a payout is another entry, read back as a payout.
+        let Begin::New(e) = j.begin(EntryKind::Payout, GatewayId::Mmsp, "P1", "order_no", "P1", fen(7), "{}").unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(j.by_id(e.id).unwrap().kind, EntryKind::Payout);
+        assert_eq!(j.unsettled().unwrap().len(), 1);
         std::fs::remove_dir_all(&dir).ok();
     }
 

@@ -33,7 +33,7 @@ pub mod tlinx;
 
 pub use config::{Environment, PollSchedule};
 pub use error::{Error, Result};
-pub use gateway::{Gateway, Notification, Operations};
+pub use gateway::{Gateway, Notification, Operations, PayoutState, PayoutStatus};
 pub use money::{Money, MoneyError};
 pub use operation::{Effect, Movement, Operation, OperationInfo};
 pub use payment::{pay_and_wait, PaymentEvent, PaymentListener};

@@ -3,7 +3,7 @@
 //! a payment: it carries on, its events still reach the listener and the reporter, and the
 //! journal records how it ended. At start-up [`Engine::recover`] settles whatever a crash left.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -11,10 +11,12 @@ use tokio::sync::watch;
 
 mod notifications;
 mod operations;
+mod payouts;
 mod recovery;
 
 pub use notifications::NotificationCheck;
 pub use operations::{AnyAnswer, Prepared};
+pub use payouts::PayoutBackoff;
 pub use recovery::Recovered;
 
 use crate::error::{Error, Result};
@@ -104,12 +106,24 @@ pub struct Engine {
     rt: tokio::runtime::Handle,
     running: Mutex<HashMap<String, Arc<Running>>>,
     reporter: Arc<RwLock<Option<Arc<dyn PaymentListener>>>>,
+    /// Payouts followed by a task of this engine (by payout number): one follower each.
+    payouts: Mutex<HashSet<String>>,
+    /// How unsettled payouts are queried; `None`: derived from the gateway's schedule.
+    payout_backoff: RwLock<Option<PayoutBackoff>>,
 }
 
 impl Engine {
     /// An engine whose payments run on `rt`.
     pub fn new(gw: Arc<dyn Gateway>, journal: Arc<Journal>, rt: tokio::runtime::Handle) -> Arc<Engine> {
-        Arc::new(Engine { gw, journal, rt, running: Mutex::new(HashMap::new()), reporter: Arc::new(RwLock::new(None)) })
+        Arc::new(Engine {
+            gw,
+            journal,
+            rt,
+            running: Mutex::new(HashMap::new()),
+            reporter: Arc::new(RwLock::new(None)),
+            payouts: Mutex::new(HashSet::new()),
+            payout_backoff: RwLock::new(None),
+        })
     }
 
     /// An engine on the current tokio runtime.

@@ -3,7 +3,9 @@
 //! - a charge (face pay, a barcode payorder) runs through the payment machine, its own answer
 //!   settling it when final;
 //! - a pre-order is recorded as paying until paid or closed ([`Engine::follow_preorder`]);
-//! - a refund or payout is recorded before it is sent and followed by refund queries;
+//! - a refund is recorded before it is sent and followed by refund queries;
+//! - a payout is recorded before it is sent, never sent twice under one number, and followed by
+//!   payout queries until paid or failed (`payouts.rs`);
 //! - a cancel or close is recorded before it is sent and its outcome read back by a query;
 //! - reads and settings are sent as they are.
 //!
@@ -154,7 +156,8 @@ impl Engine {
     async fn journalled_erased(self: &Arc<Self>, described: &Described, send: SendAny<'_>) -> Result<AnyAnswer> {
         let (kind, m) = match (described.effect, &described.movement) {
             (Effect::PreOrder, Some(m)) => (EntryKind::Payment, m),
-            (Effect::Refund | Effect::Payout, Some(m)) => (EntryKind::Refund, m),
+            (Effect::Refund, Some(m)) => (EntryKind::Refund, m),
+            (Effect::Payout, Some(m)) => (EntryKind::Payout, m),
             (Effect::Cancel | Effect::Close, Some(m)) => (EntryKind::Cancel, m),
             _ => return send.await.map(|(_, answer)| answer),
         };
@@ -168,7 +171,9 @@ impl Engine {
             self.journal.begin(kind, self.gw.id(), &m.number, field, &m.order_no, amount, &described.journal_copy)?;
         let entry = match begin {
             Begin::New(e) => e,
-            Begin::Existing(e) if e.resendable() || kind != EntryKind::Payment => e,
+            Begin::Existing(e) if e.resendable() || !matches!(kind, EntryKind::Payment | EntryKind::Payout) => e,
+            // Money out is never sent twice under one number, whatever the first one came to.
+            Begin::Existing(e) if kind == EntryKind::Payout => return Err(self.refuse_payout_again(&e)),
             Begin::Existing(e) => {
                 return Err(Error::invalid("order_no", format!("{} was already used ({})", e.order_no, e.state)))
             }
@@ -178,6 +183,12 @@ impl Engine {
         match (&sent, kind) {
             (Ok((json, _)), EntryKind::Payment) => {
                 self.journal.update(entry.id, EntryState::Paying, Some(json), Some(PREORDER))?;
+            }
+            (Ok((json, _)), EntryKind::Payout) => {
+                // Its answer is the gateway's to read: the engine reads it back by a payout query
+                // at once, and follows it from there.
+                self.journal.update(entry.id, EntryState::Paying, Some(json), None)?;
+                self.follow_payout(&entry, std::time::Duration::ZERO);
             }
             (Ok(_), EntryKind::Refund) => {
                 settle_refund(self.gw.as_ref(), &self.journal, &entry, unknown_refund(&entry)).await;
@@ -190,6 +201,10 @@ impl Engine {
             // that answered; anything else is settled by recovery's queries.
             (Err(e), EntryKind::Payment) if may_have_taken_effect(e) => {
                 self.journal.update(entry.id, EntryState::Paying, None, Some(PREORDER))?;
+            }
+            (Err(e), EntryKind::Payout) if may_have_taken_effect(e) => {
+                self.journal.update(entry.id, EntryState::Unknown, None, Some(&e.to_string()))?;
+                self.follow_payout(&entry, self.payout_backoff().delay(0));
             }
             (Err(e), _) if may_have_taken_effect(e) => {
                 self.journal.update(entry.id, EntryState::Unknown, None, Some(&e.to_string()))?;

@@ -22,7 +22,8 @@ pub struct Recovered {
 impl Engine {
     /// Settles every journal entry a crash (or a lost answer) left open: payments are queried,
     /// reversed past their deadline or marked needs attention; refunds and cancels are queried
-    /// or resent under their own numbers. No charge is ever sent again.
+    /// or resent under their own numbers; payouts are queried, and followed in the background
+    /// while still unsettled (never sent again). No charge is ever sent again.
     pub async fn recover(self: &Arc<Self>) -> Result<Vec<Recovered>> {
         let mut out = Vec::new();
         for e in self.journal.unsettled()? {
@@ -58,6 +59,7 @@ impl Engine {
                     }
                     self.journal.by_id(e.id)?.state
                 }
+                EntryKind::Payout => self.recover_payout(&e).await?,
                 EntryKind::Cancel => {
                     let payment = self.journal.get(EntryKind::Payment, self.gw.id(), &e.order_no)?;
                     if let Err(err) = self.send_cancel(&e, payment.as_ref()).await {

@@ -163,7 +163,9 @@ fn read_answer(creds: &Credentials, command: u32, op: &str, answers: &[&str], te
     if !answers.is_empty() {
         let status = body.get("STATUS").and_then(wire::text_of).unwrap_or_default();
         if !answers.contains(&status.as_str()) {
-            let field = |names: &[&str]| names.iter().find_map(|n| body.get(*n).and_then(wire::text_of)).filter(|s| !s.is_empty());
+            let field = |names: &[&str]| {
+                names.iter().find_map(|n| body.get(*n).and_then(wire::text_of)).filter(|s| !s.is_empty())
+            };
             let code = field(&["ERR_CODE", "ERRCODE"]).unwrap_or_else(|| format!("STATUS_{status}"));
             let message = field(&["ERR_CODE_MSG", "ERRMSG", "ERR_MSG"]).unwrap_or_else(|| format!("STATUS {status}"));
             return Err(Error::rejected(code, message));

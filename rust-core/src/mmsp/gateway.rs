@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use super::Client;
 use crate::config::PollSchedule;
 use crate::error::{Error, Result};
-use crate::gateway::{Gateway, Notification};
+use crate::gateway::{Gateway, Notification, PayoutStatus};
 use crate::trade::*;
 
 #[async_trait]
@@ -51,6 +51,21 @@ impl Gateway for Client {
 
     fn verify_notification(&self, _fields: &RawFields) -> Result<Notification> {
         Err(unbuilt())
+    }
+
+    // Payout wiring (mmsp-payout branch; the lead merges it with scan's is_definite).
+    async fn payout_status(&self, payout_no: &str) -> Result<PayoutStatus> {
+        self.query_payout_status(payout_no).await
+    }
+
+    /// Payout refusals carry a 4-digit RETCODE: not definite unless its class is F (digest §4.8).
+    fn is_definite(&self, err: &Error) -> bool {
+        match err {
+            Error::GatewayRejected { code, .. } if code.len() == 4 && code.bytes().all(|b| b.is_ascii_digit()) => {
+                super::payout_wire::retcode_is_definite(code)
+            }
+            _ => true,
+        }
     }
 }
 

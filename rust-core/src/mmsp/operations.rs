@@ -26,6 +26,9 @@ macro_rules! mmsp_operations {
         $crate::mmsp::MmspGatewayQueryRequest => gateway_pay_query,
         $crate::mmsp::MmspGatewayBatchQueryRequest => gateway_pay_batch_query,
         // payout and balance (代付)
+        $crate::mmsp::PayoutRequest => payout,
+        $crate::mmsp::PayoutQueryRequest => payout_query,
+        $crate::mmsp::BalanceQueryRequest => balance_query,
       }
       charges {
         // scan code (扫码)

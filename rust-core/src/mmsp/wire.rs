@@ -184,12 +184,8 @@ pub fn verdict(envelope: &Map<String, Value>) -> Result<Verdict, WireError> {
     if ret == 1 && command != Some(NEGATIVE_ANSWER) {
         return Ok(Verdict::Proceed);
     }
-    let message = envelope
-        .get("ErrorMsg")
-        .or_else(|| envelope.get("ErrMsg"))
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_string();
+    let message =
+        envelope.get("ErrorMsg").or_else(|| envelope.get("ErrMsg")).and_then(Value::as_str).unwrap_or("").to_string();
     let code = bracketed_code(&message).unwrap_or_else(|| ret.to_string());
     Ok(Verdict::Refused { code, message })
 }
@@ -292,7 +288,8 @@ mod tests {
 
     #[test]
     fn envelope_round_trip_and_tamper() {
-        let header = Header { command: 2310, node_id: "openplat", agentno: "", merno: "001440353999853", termno: "84970001" };
+        let header =
+            Header { command: 2310, node_id: "openplat", agentno: "", merno: "001440353999853", termno: "84970001" };
         let body = obj(json!({"MERORDERID": "A1", "RANDSTR": "abcdefghij"}));
         let e = envelope(PhpJson::default(), &header, body, KEY);
         assert_eq!(e["CommandID"], json!(2310));
@@ -326,7 +323,8 @@ mod tests {
     #[test]
     fn verdicts() {
         // The seed's negative answers (quick pay L845-858, scan code L1663-1676).
-        let neg = obj(json!({"CommandID": 32768, "RetCode": 0, "ErrorMsg": "[-2002] 没有该订单", "Body": "", "Sign": ""}));
+        let neg =
+            obj(json!({"CommandID": 32768, "RetCode": 0, "ErrorMsg": "[-2002] 没有该订单", "Body": "", "Sign": ""}));
         assert_eq!(
             verdict(&neg).unwrap(),
             Verdict::Refused { code: "-2002".into(), message: "[-2002] 没有该订单".into() }

@@ -125,7 +125,9 @@ impl Simulator for Mmsp {
 
     fn encode(answer: Answer) -> Reply {
         match answer {
-            Answer::Body { command, body } => Reply::json(Value::Object(signed(command + wire::NEGATIVE_ANSWER, 1, body, KEY)).to_string()),
+            Answer::Body { command, body } => {
+                Reply::json(Value::Object(signed(command + wire::NEGATIVE_ANSWER, 1, body, KEY)).to_string())
+            }
             Answer::Negative { code, message } => Reply::json(
                 json!({"CommandID": wire::NEGATIVE_ANSWER, "SeqID": 1, "NodeType": 3, "NodeID": "openplat",
                        "Version": wire::VERSION, "AGENTNO": null, "MERNO": MERNO, "TERMNO": TERMNO,
@@ -133,7 +135,9 @@ impl Simulator for Mmsp {
                 .to_string(),
             ),
             Answer::Payout(v) => Reply::json(v.to_string()),
-            Answer::Page(html) => Reply::Answer { status: StatusCode::OK, content_type: "text/html; charset=utf-8", body: html },
+            Answer::Page(html) => {
+                Reply::Answer { status: StatusCode::OK, content_type: "text/html; charset=utf-8", body: html }
+            }
         }
     }
 
@@ -145,7 +149,11 @@ impl Simulator for Mmsp {
             "gateway" => gateway::notification(order)?,
             _ => scan::push(order)?,
         };
-        Ok(Notification::Body { query: Vec::new(), content_type: "application/json", body: Value::Object(envelope).to_string() })
+        Ok(Notification::Body {
+            query: Vec::new(),
+            content_type: "application/json",
+            body: Value::Object(envelope).to_string(),
+        })
     }
 }
 

@@ -3,12 +3,14 @@
 mod bind;
 mod call;
 mod gateway_pay;
+mod payout;
 mod quick;
 mod quick_query;
 
 pub use bind::*;
 pub use call::*;
 pub use gateway_pay::*;
+pub use payout::*;
 pub use quick::{
     MmspCardType, MmspQuickAck, MmspQuickPayConfirmRequest, MmspQuickPayRequest, MmspQuickSmsResendRequest,
     MmspTradeStatus, MmspUnionPayQuickOrderRequest, MmspUnionPayQuickOrderResponse,
