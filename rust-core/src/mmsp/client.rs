@@ -53,7 +53,7 @@ impl Protocol for Mmsp {
 impl<O: Call> Sends<O> for Mmsp {
     async fn send(&self, http: &Transport, base_url: &str, req: &O) -> Result<O::Answer> {
         let body = req.body(&self.creds)?;
-        let answer = self.exchange(http, base_url, O::SUB_API, O::COMMAND, O::INFO.name, O::ANSWERS, body).await?;
+        let answer = self.exchange(http, base_url, O::SUB_API, req.command(&self.creds), O::INFO.name, O::ANSWERS, body).await?;
         let typed: O::Answer = serde_json::from_value(answer).map_err(|e| Error::Network {
             message: format!("mmsp {}: unreadable answer: {e}", O::INFO.name),
             outcome_unknown: true,

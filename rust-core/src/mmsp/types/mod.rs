@@ -1,8 +1,21 @@
 //! Every MMSP operation's typed request and answer, one declaration each.
+//!
+//! Scan code (扫码): `scan_codes` (the shared rules, tables, answers and their mapping onto the
+//! common vocabulary), `scan_orders` (pre-orders, H5, micropays), `scan_manage` (query, cancel,
+//! close, refund, refund query) and `notify` (push 2324 and the quick-pay / gateway
+//! notifications).
 
 mod call;
+mod notify;
+mod scan_codes;
+mod scan_manage;
+mod scan_orders;
 
 pub use call::*;
+pub use notify::*;
+pub use scan_codes::*;
+pub use scan_manage::*;
+pub use scan_orders::*;
 
 /// QQ micropay's CommandID as the seed prints it (0x0308, answer 0x8916; digest A1): it collides
 /// with quick pay's bind query (not open). 2326 (0x0916) is the only other candidate; the
