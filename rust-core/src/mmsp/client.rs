@@ -150,7 +150,13 @@ fn read_answer(creds: &Credentials, command: u32, op: &str, answers: &[&str], te
         // The seed's own examples answer with other CommandIDs (digest A2): noted, not refused.
         log_command_mismatch(op, command, answered);
     }
-    wire::verify(creds.php_json(), &envelope, creds.key.expose()).map_err(|e| unknown(e.to_string()))?;
+    // A Sign that does not match is an untrusted answer: a signature error (outcome unknown).
+    wire::verify(creds.php_json(), &envelope, creds.key.expose()).map_err(|e| match e {
+        wire::WireError::BadSign | wire::WireError::Unsigned => {
+            Error::signature(format!("mmsp {op}: the answer's signature does not match its Body ({e})"))
+        }
+        other => unknown(other.to_string()),
+    })?;
     let body = wire::body_of(&envelope).map_err(|e| unknown(e.to_string()))?;
     if !answers.is_empty() {
         let status = body.get("STATUS").and_then(wire::text_of).unwrap_or_default();
