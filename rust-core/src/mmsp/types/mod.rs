@@ -6,6 +6,8 @@
 //! notifications).
 
 mod call;
+#[cfg(test)]
+mod scan_fixtures;
 mod notify;
 mod scan_codes;
 mod scan_manage;
