@@ -252,10 +252,16 @@ fn change(ctx: &Ctx, req: &Request, to: SimState) -> Result<Answer, Answer> {
     Ok(about(&now, req, b))
 }
 
+/// `REFUND_ORDERNO`: string(20), so the store's refund number's last 20 characters.
+fn platform_refund_no(r: &crate::store::SimRefund) -> &str {
+    let g = r.gateway_refund_no.as_str();
+    &g[g.len().saturating_sub(20)..]
+}
+
 fn refund_members(o: &SimOrder, i: usize) -> Map<String, Value> {
     let r = &o.refunds[i];
     let mut m = Map::new();
-    m.insert("REFUND_ORDERNO".into(), json!(r.gateway_refund_no));
+    m.insert("REFUND_ORDERNO".into(), json!(platform_refund_no(r)));
     m.insert("REFUND_MERORDERID".into(), json!(r.refund_no));
     m.insert("AMT".into(), json!(r.amount.to_string()));
     m.insert("REFUND_TIME".into(), json!(beijing(o.unix_at(r.at)).to_string()));
@@ -296,7 +302,7 @@ fn refund_query(ctx: &Ctx, req: &Request) -> Result<Answer, Answer> {
         return Err(negative(-1003, "参数错误: REFUND_MERORDERID"));
     }
     let is = |r: &crate::store::SimRefund| {
-        by_no.as_deref().is_some_and(|n| r.refund_no == n) || by_platform.as_deref().is_some_and(|n| r.gateway_refund_no == n)
+        by_no.as_deref().is_some_and(|n| r.refund_no == n) || by_platform.as_deref().is_some_and(|n| platform_refund_no(r) == n)
     };
     let o = ctx.store.find(GW, |o| o.extra("sub") == "scan" && o.refunds.iter().any(is));
     let o = o.ok_or_else(|| negative(-2002, "没有该订单"))?;
