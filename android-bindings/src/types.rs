@@ -110,6 +110,26 @@ pub enum GatewayCredentials {
         #[uniffi(default = None)]
         pmt_tag_unionpay: Option<String>,
     },
+    /// MMSP open platform: scan code at `base_url`; quick pay, gateway pay and payouts at their
+    /// own URLs when given. Payouts need both RSA keys (PEM or Base64).
+    Mmsp {
+        merno: String,
+        termno: String,
+        /// The MD5 key (the agent's in agent mode).
+        key: String,
+        #[uniffi(default = None)]
+        agentno: Option<String>,
+        #[uniffi(default = None)]
+        quick_pay_url: Option<String>,
+        #[uniffi(default = None)]
+        gateway_url: Option<String>,
+        #[uniffi(default = None)]
+        payout_url: Option<String>,
+        #[uniffi(default = None)]
+        platform_public_key: Option<String>,
+        #[uniffi(default = None)]
+        merchant_private_key: Option<String>,
+    },
 }
 
 impl std::fmt::Debug for GatewayCredentials {
@@ -124,6 +144,9 @@ impl std::fmt::Debug for GatewayCredentials {
             GatewayCredentials::Tlinx { open_id, .. } => write!(f, "Tlinx {{ open_id: {open_id:?}, open_key: *** }}"),
             GatewayCredentials::Kuaishou { busi_code, encrypt, .. } => {
                 write!(f, "Kuaishou {{ busi_code: {busi_code:?}, encrypt: {encrypt}, key: *** }}")
+            }
+            GatewayCredentials::Mmsp { merno, termno, .. } => {
+                write!(f, "Mmsp {{ merno: {merno:?}, termno: {termno:?}, key: ***, merchant_private_key: *** }}")
             }
         }
     }
@@ -198,6 +221,24 @@ impl PosGateConfig {
                 }
                 (core::GatewayId::Kuaishou, c)
             }
+            GatewayCredentials::Mmsp {
+                merno,
+                termno,
+                key,
+                agentno,
+                quick_pay_url,
+                gateway_url,
+                payout_url,
+                platform_public_key,
+                merchant_private_key,
+            } => (
+                core::GatewayId::Mmsp,
+                json!({
+                    "merno": merno, "termno": termno, "key": key, "agentno": agentno.unwrap_or_default(),
+                    "quick_pay_url": quick_pay_url, "gateway_url": gateway_url, "payout_url": payout_url,
+                    "platform_public_key": platform_public_key, "merchant_private_key": merchant_private_key,
+                }),
+            ),
             GatewayCredentials::Tlinx {
                 open_id,
                 open_key,
@@ -256,6 +297,17 @@ impl PosGateConfig {
                 timestamp_unit: Some(c.timestamp_unit),
                 oper_id: Some(c.oper_id.clone()),
                 dev_id: Some(c.dev_id.clone()),
+            },
+            core::Credentials::Mmsp(c) => GatewayCredentials::Mmsp {
+                merno: c.merno.clone(),
+                termno: c.termno.clone(),
+                key: c.key.expose().to_string(),
+                agentno: Some(c.agentno.clone()).filter(|a| !a.is_empty()),
+                quick_pay_url: c.quick_pay_url.clone(),
+                gateway_url: c.gateway_url.clone(),
+                payout_url: c.payout_url.clone(),
+                platform_public_key: c.platform_public_key.clone(),
+                merchant_private_key: c.merchant_private_key.as_ref().map(|k| k.expose().to_string()),
             },
             core::Credentials::Tlinx(c) => GatewayCredentials::Tlinx {
                 open_id: c.open_id.clone(),

@@ -507,6 +507,7 @@ fn debug_log_names_fields_never_values() {
             posgate_core::Credentials::Tlinx(c) => c.open_key.expose().to_string(),
             posgate_core::Credentials::Sunmi(c) => c.app_key.expose().to_string(),
             posgate_core::Credentials::Kuaishou(c) => c.key.expose().to_string(),
+            posgate_core::Credentials::Mmsp(c) => c.key.expose().to_string(),
         };
         assert!(!log.contains(&creds), "{g}: key in the log");
         assert!(!log.to_ascii_lowercase().contains("sign="), "{g}: a signature value in the log: {log}");

@@ -49,7 +49,10 @@ async fn pre_orders_push_and_manage() {
     assert_eq!((n.order_no.as_str(), n.state, n.amount), (no.as_str(), TradeState::Paid, Some(fen(1000))));
     assert!(push["body"].contains("\"AMT\":1000"), "AMT a number, as the demo's push: {}", push["body"]);
     let q = client.scan_query(&MmspScanQueryRequest::by_mer_order_id(&no)).await.unwrap();
-    assert_eq!((q.trade_state(), q.amount, q.wallet.clone()), (TradeState::Paid, Some(fen(1000)), Some(MmspWallet::Wechat)));
+    assert_eq!(
+        (q.trade_state(), q.amount, q.wallet.clone()),
+        (TradeState::Paid, Some(fen(1000)), Some(MmspWallet::Wechat))
+    );
     let by_platform = MmspScanQueryRequest { mer_order_id: None, platform_order_no: q.platform_order_no.clone() };
     assert_eq!(client.scan_query(&by_platform).await.unwrap().mer_order_id.as_deref(), Some(no.as_str()));
 
@@ -59,15 +62,32 @@ async fn pre_orders_push_and_manage() {
 
     let refund_no = new_no("MR");
     let r = client
-        .scan_refund(&MmspScanRefundRequest { mer_order_id: no.clone(), platform_order_no: None, refund_no: refund_no.clone(), amount: fen(300) })
+        .scan_refund(&MmspScanRefundRequest {
+            mer_order_id: no.clone(),
+            platform_order_no: None,
+            refund_no: refund_no.clone(),
+            amount: fen(300),
+        })
         .await
         .unwrap();
-    assert_eq!((r.refund_state(), r.amount, r.refund_no.as_deref()), (RefundState::Success, Some(fen(300)), Some(refund_no.as_str())));
-    let rq = client.scan_refund_query(&MmspScanRefundQueryRequest { refund_no: Some(refund_no.clone()), platform_refund_no: None }).await.unwrap();
+    assert_eq!(
+        (r.refund_state(), r.amount, r.refund_no.as_deref()),
+        (RefundState::Success, Some(fen(300)), Some(refund_no.as_str()))
+    );
+    let rq = client
+        .scan_refund_query(&MmspScanRefundQueryRequest { refund_no: Some(refund_no.clone()), platform_refund_no: None })
+        .await
+        .unwrap();
     assert_eq!((rq.refund_state(), rq.amount), (RefundState::Success, Some(fen(300))));
     let by_platform = MmspScanRefundQueryRequest { refund_no: None, platform_refund_no: rq.platform_refund_no.clone() };
     assert_eq!(client.scan_refund_query(&by_platform).await.unwrap().refund_no.as_deref(), Some(refund_no.as_str()));
-    let rest = RefundRequest { order_no: no.clone(), refund_no: new_no("MR"), refund_amount: fen(700), total_amount: Some(fen(1000)), reason: None };
+    let rest = RefundRequest {
+        order_no: no.clone(),
+        refund_no: new_no("MR"),
+        refund_amount: fen(700),
+        total_amount: Some(fen(1000)),
+        reason: None,
+    };
     assert_eq!(client.refund(&rest).await.unwrap().state, RefundState::Success);
     assert_eq!(client.refund_query(&no, &rest.refund_no).await.unwrap().state, RefundState::Success);
     // Nothing left to refund: STATUS 2, a definite refusal; an unknown refund: not found.
@@ -85,12 +105,14 @@ async fn pre_orders_push_and_manage() {
         p
     };
     let mut made = Vec::new();
-    let ali: MmspAlipayPreOrderRequest = serde_json::from_value(mk(json!({"trade_type": "in_app", "alipay_user_id": "2088102"}))).unwrap();
+    let ali: MmspAlipayPreOrderRequest =
+        serde_json::from_value(mk(json!({"trade_type": "in_app", "alipay_user_id": "2088102"}))).unwrap();
     let a = client.alipay_pre_order(&ali).await.unwrap();
     assert!(a.pay_info.is_some() && a.url.is_none(), "{a:?}");
     made.push(ali.mer_order_id.clone());
     let wx_app: MmspWechatPreOrderRequest =
-        serde_json::from_value(mk(json!({"trade_type": "in_app", "openid": "oUpF8uMuAJO", "mini_program": true}))).unwrap();
+        serde_json::from_value(mk(json!({"trade_type": "in_app", "openid": "oUpF8uMuAJO", "mini_program": true})))
+            .unwrap();
     assert!(client.wechat_pre_order(&wx_app).await.unwrap().pay_info.is_some());
     made.push(wx_app.mer_order_id.clone());
     macro_rules! created {
@@ -147,11 +169,17 @@ async fn every_micropay_scenario() {
     let first = client.pay(&pay_req(&no, &barcode("1001"), 500)).await.unwrap();
     assert_eq!((first.state, first.gateway_code.as_deref()), (TradeState::Paying, Some("AA")));
     let no = new_no("M1");
-    assert_eq!(pay_and_wait(&client, &pay_req(&no, &barcode("1001"), 500), &events).await.unwrap().state, TradeState::Paid);
+    assert_eq!(
+        pay_and_wait(&client, &pay_req(&no, &barcode("1001"), 500), &events).await.unwrap().state,
+        TradeState::Paid
+    );
     assert!(events.polls() >= 1);
     // 2NNN: paying, then failed.
     let no = new_no("M2");
-    assert_eq!(pay_and_wait(&client, &pay_req(&no, &barcode("2001"), 500), &events).await.unwrap().state, TradeState::Failed);
+    assert_eq!(
+        pay_and_wait(&client, &pay_req(&no, &barcode("2001"), 500), &events).await.unwrap().state,
+        TradeState::Failed
+    );
     // 3001 declined and 3002 invalid code: STATUS 2, definite refusals.
     for (last4, code) in [("3001", "NOTENOUGH"), ("3002", "AUTHCODEEXPIRE")] {
         let e = client.pay(&pay_req(&new_no("M3"), &barcode(last4), 500)).await.unwrap_err();
@@ -217,14 +245,33 @@ async fn qq_micropay_command_as_configured() {
 #[tokio::test]
 async fn the_simulator_refuses_codes_no_wallet_issues() {
     let sb = Sandbox::start().await.unwrap();
-    let header = wire::Header { command: 2307, node_id: "openplat", agentno: "", merno: posgate_sandbox::mmsp::MERNO, termno: posgate_sandbox::mmsp::TERMNO };
+    let header = wire::Header {
+        command: 2307,
+        node_id: "openplat",
+        agentno: "",
+        merno: posgate_sandbox::mmsp::MERNO,
+        termno: posgate_sandbox::mmsp::TERMNO,
+    };
     let body = json!({"MERORDERID": "MX1", "AMT": "1", "CUR": "CNY", "GOODSNAME": "x", "CODE": "994567890123450000", "RANDSTR": "abcdefghij"});
-    let e = wire::envelope(wire::PhpJson::default(), &header, body.as_object().unwrap().clone(), posgate_sandbox::mmsp::KEY);
-    let http = posgate_core::transport::Transport::new(posgate_core::transport::TransportConfig { allow_http: true, ..Default::default() }).unwrap();
+    let e = wire::envelope(
+        wire::PhpJson::default(),
+        &header,
+        body.as_object().unwrap().clone(),
+        posgate_sandbox::mmsp::KEY,
+    );
+    let http = posgate_core::transport::Transport::new(posgate_core::transport::TransportConfig {
+        allow_http: true,
+        ..Default::default()
+    })
+    .unwrap();
     let url = format!("{}{}", sb.root_url(), posgate_sandbox::mmsp::SCAN_PATH);
-    let text = http.post_text(&url, &[], mmsp::CONTENT_TYPE, serde_json::Value::Object(e).to_string(), None).await.unwrap();
+    let text =
+        http.post_text(&url, &[], mmsp::CONTENT_TYPE, serde_json::Value::Object(e).to_string(), None).await.unwrap();
     let answer: serde_json::Value = serde_json::from_str(&text).unwrap();
-    assert_eq!((answer["Body"]["STATUS"].as_str(), answer["Body"]["ERR_CODE"].as_str()), (Some("2"), Some("AUTH_CODE_INVALID")));
+    assert_eq!(
+        (answer["Body"]["STATUS"].as_str(), answer["Body"]["ERR_CODE"].as_str()),
+        (Some("2"), Some("AUTH_CODE_INVALID"))
+    );
     assert!(sb.orders().is_empty());
 }
 
@@ -238,7 +285,11 @@ async fn tampered_answers_are_rejected() {
     let client_for = |url: String| {
         let mut cfg = posgate_core::GatewayConfig::new(
             url,
-            posgate_core::Credentials::Mmsp(Credentials::new("001440353999853", "84970001", posgate_core::Secret::new(key))),
+            posgate_core::Credentials::Mmsp(Credentials::new(
+                "001440353999853",
+                "84970001",
+                posgate_core::Secret::new(key),
+            )),
         );
         cfg.allow_http = true;
         mmsp::Client::new(cfg).unwrap()

@@ -85,8 +85,13 @@ mod tests {
 
     #[test]
     fn wechat_h5_wakeup() {
-        let u = wechat_h5_wakeup_url("https://pay.example.com", "001440353999853", "84970001", "https://m.example/back?o=1")
-            .unwrap();
+        let u = wechat_h5_wakeup_url(
+            "https://pay.example.com",
+            "001440353999853",
+            "84970001",
+            "https://m.example/back?o=1",
+        )
+        .unwrap();
         // base64("https://m.example/back?o=1") = aHR0cHM6Ly9tLmV4YW1wbGUvYmFjaz9vPTE= ('=' encoded).
         assert_eq!(
             u,
@@ -124,7 +129,8 @@ mod tests {
             "https://auth.example/oauth?x=1&merurl=https%3A%2F%2Fm.example%2Fcb%3Fa%3D1%26b%3D2\
              &merno=001440353999853&tradetype=2"
         );
-        let u = payer_id_redirect_url("https://a.example/o", "https://m/cb", "M", MmspPayerIdKind::WechatOpenid).unwrap();
+        let u =
+            payer_id_redirect_url("https://a.example/o", "https://m/cb", "M", MmspPayerIdKind::WechatOpenid).unwrap();
         assert!(u.ends_with("&tradetype=1"));
         assert_eq!(token_id_of("https://m.example/cb?a=1&token_id=oUpF8uMuAJO"), Some("oUpF8uMuAJO".into()));
         assert_eq!(token_id_of("https://m.example/cb?token_id="), None);

@@ -237,7 +237,9 @@ fn change(ctx: &Ctx, req: &Request, to: SimState) -> Result<Answer, Answer> {
     let o = find(ctx, req)?;
     let (status, err) = match ctx.store.cancel(GW, &o.order_no, to) {
         Ok(_) => ("1", None),
-        Err(StoreError::CancelNotAllowed(why)) if why.contains("paid") => ("2", Some(("ORDERPAID", "订单已支付，不能关闭"))),
+        Err(StoreError::CancelNotAllowed(why)) if why.contains("paid") => {
+            ("2", Some(("ORDERPAID", "订单已支付，不能关闭")))
+        }
         Err(_) => ("2", Some(("REFUNDED", "订单已退款，不能撤销"))),
     };
     let now = ctx.store.get(GW, &o.order_no).unwrap_or(o);
@@ -302,7 +304,8 @@ fn refund_query(ctx: &Ctx, req: &Request) -> Result<Answer, Answer> {
         return Err(negative(-1003, "参数错误: REFUND_MERORDERID"));
     }
     let is = |r: &crate::store::SimRefund| {
-        by_no.as_deref().is_some_and(|n| r.refund_no == n) || by_platform.as_deref().is_some_and(|n| platform_refund_no(r) == n)
+        by_no.as_deref().is_some_and(|n| r.refund_no == n)
+            || by_platform.as_deref().is_some_and(|n| platform_refund_no(r) == n)
     };
     let o = ctx.store.find(GW, |o| o.extra("sub") == "scan" && o.refunds.iter().any(is));
     let o = o.ok_or_else(|| negative(-2002, "没有该订单"))?;

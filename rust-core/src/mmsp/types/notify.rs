@@ -103,7 +103,8 @@ pub fn verify_notification(fields: &RawFields, creds: &Credentials) -> Result<No
     }
     let n: MmspNotification =
         serde_json::from_value(Value::Object(body.clone())).map_err(|e| Error::invalid("Body", e.to_string()))?;
-    let order_no = n.mer_order_id.clone().ok_or_else(|| Error::invalid("MERORDERID", "missing from the notification"))?;
+    let order_no =
+        n.mer_order_id.clone().ok_or_else(|| Error::invalid("MERORDERID", "missing from the notification"))?;
     // Every received field for the journal: the header's and the Body's members, as text.
     let mut raw: RawFields = fields.iter().filter(|(k, _)| *k != "body").map(|(k, v)| (k.clone(), v.clone())).collect();
     for (k, v) in envelope.iter().filter(|(k, _)| *k != "Body").chain(body.iter()) {

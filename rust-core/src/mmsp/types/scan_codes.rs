@@ -387,7 +387,15 @@ mod tests {
         assert_eq!(wallet_of_code("2845678901234567"), Some(MmspWallet::Alipay));
         assert_eq!(wallet_of_code("284567890123456789012345"), Some(MmspWallet::Alipay));
         assert_eq!(wallet_of_code("914567890123450000"), Some(MmspWallet::Qq));
-        for bad in ["", "13456789012345000", "1345678901234500001", "164567890123450000", "28456789012345", "9145", "13456789012345000A"] {
+        for bad in [
+            "",
+            "13456789012345000",
+            "1345678901234500001",
+            "164567890123450000",
+            "28456789012345",
+            "9145",
+            "13456789012345000A",
+        ] {
             assert_eq!(wallet_of_code(bad), None, "{bad}");
         }
         assert!(check_code("code", "134567890123450000", Some(&MmspWallet::Wechat)).is_ok());

@@ -109,7 +109,8 @@ fn paying_answer_verified_and_read() {
     let body = obj(json!({"AMT": "1", "ERR_CODE": "AA", "ERR_CODE_MSG": "用户支付中", "MERORDERID": "A1",
         "ORDERNO": "100000000013", "STATUS": "3", "TRADETIME": "2017-05-17 16:11:24"}));
     assert_eq!(wire::sign(wire::PhpJson::default(), &body, KEY), "6A139C07753062E257ABD0F4E917DC41");
-    let envelope = obj(json!({"CommandID": 35075, "RetCode": 1, "Body": body, "Sign": "6A139C07753062E257ABD0F4E917DC41"}));
+    let envelope =
+        obj(json!({"CommandID": 35075, "RetCode": 1, "Body": body, "Sign": "6A139C07753062E257ABD0F4E917DC41"}));
     assert!(wire::verify(wire::PhpJson::default(), &envelope, KEY).is_ok());
     let mut tampered = envelope.clone();
     tampered["Body"]["STATUS"] = json!("1");
@@ -167,7 +168,9 @@ fn the_demo_push() {
     let mut stranger = ours.clone();
     stranger["MERNO"] = json!("001100099202843");
     assert!(matches!(verify(&stranger), Err(Error::InvalidInput { field, .. }) if field == "MERNO"));
-    assert!(matches!(verify_notification(&RawFields::new(), &creds()), Err(Error::InvalidInput { field, .. }) if field == "body"));
+    assert!(
+        matches!(verify_notification(&RawFields::new(), &creds()), Err(Error::InvalidInput { field, .. }) if field == "body")
+    );
 }
 
 /// Quick-pay and gateway-pay notifications (`LIST_ID`, strings): the same rule.
@@ -240,8 +243,16 @@ fn bad_input_names_the_field() {
         "goods_name": "x", "notify_url": ""}))
     .unwrap();
     assert_eq!(field_of(jd.validate().unwrap_err()), "notify_url");
-    assert_eq!(field_of(MmspScanQueryRequest { mer_order_id: None, platform_order_no: None }.validate().unwrap_err()), "mer_order_id");
-    let refund = MmspScanRefundRequest { mer_order_id: "A1".into(), platform_order_no: None, refund_no: "R_1".into(), amount: fen(1) };
+    assert_eq!(
+        field_of(MmspScanQueryRequest { mer_order_id: None, platform_order_no: None }.validate().unwrap_err()),
+        "mer_order_id"
+    );
+    let refund = MmspScanRefundRequest {
+        mer_order_id: "A1".into(),
+        platform_order_no: None,
+        refund_no: "R_1".into(),
+        amount: fen(1),
+    };
     assert_eq!(field_of(refund.validate().unwrap_err()), "refund_no");
     let refund = MmspScanRefundRequest { refund_no: "R1".into(), amount: Money::ZERO, ..refund };
     assert_eq!(field_of(refund.validate().unwrap_err()), "amount");
@@ -252,7 +263,12 @@ fn bad_input_names_the_field() {
 
 #[test]
 fn bodies_of_the_management_calls() {
-    let r = MmspScanRefundRequest { mer_order_id: "A1".into(), platform_order_no: Some("1000".into()), refund_no: "R1".into(), amount: fen(250) };
+    let r = MmspScanRefundRequest {
+        mer_order_id: "A1".into(),
+        platform_order_no: Some("1000".into()),
+        refund_no: "R1".into(),
+        amount: fen(250),
+    };
     assert_eq!(
         Value::Object(r.body(&creds()).unwrap()),
         json!({"MERORDERID": "A1", "ORDERNO": "1000", "REFUND_MERORDERID": "R1", "AMT": "250"})

@@ -78,7 +78,9 @@ impl Call for MmspScanQueryRequest {
     fn check(&self, a: &MmspScanOrderResponse) -> Result<()> {
         match &self.mer_order_id {
             Some(n) => same_number("MERORDERID", n, a.mer_order_id.as_deref()),
-            None => same_number("ORDERNO", self.platform_order_no.as_deref().unwrap_or(""), a.platform_order_no.as_deref()),
+            None => {
+                same_number("ORDERNO", self.platform_order_no.as_deref().unwrap_or(""), a.platform_order_no.as_deref())
+            }
         }
     }
 }

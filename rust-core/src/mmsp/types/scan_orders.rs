@@ -78,7 +78,15 @@ impl Operation for MmspWechatPreOrderRequest {
 
     fn validate(&self) -> Result<()> {
         let s = self;
-        check_pay(&s.mer_order_id, s.amount, &s.goods_name, Some(&s.notify_url), true, s.time_end.as_deref(), s.ip.as_deref())?;
+        check_pay(
+            &s.mer_order_id,
+            s.amount,
+            &s.goods_name,
+            Some(&s.notify_url),
+            true,
+            s.time_end.as_deref(),
+            s.ip.as_deref(),
+        )?;
         let in_app = s.trade_type == MmspOrderMode::InApp;
         if in_app && s.openid.as_ref().is_none_or(|o| o.expose().trim().is_empty()) {
             return Err(Error::invalid("openid", "required when trade_type is in_app"));
@@ -100,11 +108,18 @@ impl Call for MmspWechatPreOrderRequest {
 
     fn body(&self, _: &Credentials) -> Result<Map<String, Value>> {
         let s = self;
-        let b = pay_body(&s.mer_order_id, s.amount, &s.goods_name, Some(&s.notify_url), s.time_end.as_deref(), s.ip.as_deref())
-            .put("TRADETYPE", s.trade_type.as_str())
-            .opt("OPENID", s.openid.as_ref().map(Masked::expose))
-            .opt("IS_MINIPG", s.mini_program.then_some("1"))
-            .opt("SUP_APPID", s.sup_appid.as_deref());
+        let b = pay_body(
+            &s.mer_order_id,
+            s.amount,
+            &s.goods_name,
+            Some(&s.notify_url),
+            s.time_end.as_deref(),
+            s.ip.as_deref(),
+        )
+        .put("TRADETYPE", s.trade_type.as_str())
+        .opt("OPENID", s.openid.as_ref().map(Masked::expose))
+        .opt("IS_MINIPG", s.mini_program.then_some("1"))
+        .opt("SUP_APPID", s.sup_appid.as_deref());
         switches(b, s.raw, s.t0, s.no_credit).done()
     }
 
@@ -166,7 +181,15 @@ impl Operation for MmspAlipayPreOrderRequest {
 
     fn validate(&self) -> Result<()> {
         let s = self;
-        check_pay(&s.mer_order_id, s.amount, &s.goods_name, Some(&s.notify_url), true, s.time_end.as_deref(), s.ip.as_deref())?;
+        check_pay(
+            &s.mer_order_id,
+            s.amount,
+            &s.goods_name,
+            Some(&s.notify_url),
+            true,
+            s.time_end.as_deref(),
+            s.ip.as_deref(),
+        )?;
         let given = |m: &Option<Masked>| m.as_ref().is_some_and(|v| !v.expose().trim().is_empty());
         if s.trade_type == MmspOrderMode::InApp && !given(&s.alipay_user_id) && !given(&s.alipay_account) {
             return Err(Error::invalid("alipay_user_id", "in_app needs alipay_user_id or alipay_account"));
@@ -185,10 +208,17 @@ impl Call for MmspAlipayPreOrderRequest {
 
     fn body(&self, _: &Credentials) -> Result<Map<String, Value>> {
         let s = self;
-        let b = pay_body(&s.mer_order_id, s.amount, &s.goods_name, Some(&s.notify_url), s.time_end.as_deref(), s.ip.as_deref())
-            .put("TRADETYPE", s.trade_type.as_str())
-            .opt("ALIPAY_USER_ID", s.alipay_user_id.as_ref().map(Masked::expose))
-            .opt("ALIPAY_ACCOUNT", s.alipay_account.as_ref().map(Masked::expose));
+        let b = pay_body(
+            &s.mer_order_id,
+            s.amount,
+            &s.goods_name,
+            Some(&s.notify_url),
+            s.time_end.as_deref(),
+            s.ip.as_deref(),
+        )
+        .put("TRADETYPE", s.trade_type.as_str())
+        .opt("ALIPAY_USER_ID", s.alipay_user_id.as_ref().map(Masked::expose))
+        .opt("ALIPAY_ACCOUNT", s.alipay_account.as_ref().map(Masked::expose));
         switches(b, s.raw, s.t0, s.no_credit).done()
     }
 
@@ -241,7 +271,15 @@ impl Operation for MmspQqPreOrderRequest {
 
     fn validate(&self) -> Result<()> {
         let s = self;
-        check_pay(&s.mer_order_id, s.amount, &s.goods_name, Some(&s.notify_url), true, s.time_end.as_deref(), s.ip.as_deref())
+        check_pay(
+            &s.mer_order_id,
+            s.amount,
+            &s.goods_name,
+            Some(&s.notify_url),
+            true,
+            s.time_end.as_deref(),
+            s.ip.as_deref(),
+        )
     }
 
     fn movement(&self) -> Option<Movement> {
@@ -255,8 +293,15 @@ impl Call for MmspQqPreOrderRequest {
 
     fn body(&self, _: &Credentials) -> Result<Map<String, Value>> {
         let s = self;
-        let b = pay_body(&s.mer_order_id, s.amount, &s.goods_name, Some(&s.notify_url), s.time_end.as_deref(), s.ip.as_deref())
-            .put("TRADETYPE", s.trade_type.as_str());
+        let b = pay_body(
+            &s.mer_order_id,
+            s.amount,
+            &s.goods_name,
+            Some(&s.notify_url),
+            s.time_end.as_deref(),
+            s.ip.as_deref(),
+        )
+        .put("TRADETYPE", s.trade_type.as_str());
         switches(b, s.raw, s.t0, s.no_credit).done()
     }
 
@@ -379,7 +424,15 @@ impl Operation for MmspWechatH5Request {
 
     fn validate(&self) -> Result<()> {
         let s = self;
-        check_pay(&s.mer_order_id, s.amount, &s.goods_name, Some(&s.notify_url), true, s.time_end.as_deref(), s.ip.as_deref())?;
+        check_pay(
+            &s.mer_order_id,
+            s.amount,
+            &s.goods_name,
+            Some(&s.notify_url),
+            true,
+            s.time_end.as_deref(),
+            s.ip.as_deref(),
+        )?;
         check_url("jump_url", &s.jump_url)
     }
 
@@ -394,8 +447,15 @@ impl Call for MmspWechatH5Request {
 
     fn body(&self, _: &Credentials) -> Result<Map<String, Value>> {
         let s = self;
-        let b = pay_body(&s.mer_order_id, s.amount, &s.goods_name, Some(&s.notify_url), s.time_end.as_deref(), s.ip.as_deref())
-            .put("JUMP_URL", s.jump_url.as_str());
+        let b = pay_body(
+            &s.mer_order_id,
+            s.amount,
+            &s.goods_name,
+            Some(&s.notify_url),
+            s.time_end.as_deref(),
+            s.ip.as_deref(),
+        )
+        .put("JUMP_URL", s.jump_url.as_str());
         switches(b, false, false, s.no_credit).done()
     }
 
@@ -440,7 +500,15 @@ impl Operation for MmspAlipayH5Request {
 
     fn validate(&self) -> Result<()> {
         let s = self;
-        check_pay(&s.mer_order_id, s.amount, &s.goods_name, Some(&s.notify_url), true, s.time_end.as_deref(), s.ip.as_deref())?;
+        check_pay(
+            &s.mer_order_id,
+            s.amount,
+            &s.goods_name,
+            Some(&s.notify_url),
+            true,
+            s.time_end.as_deref(),
+            s.ip.as_deref(),
+        )?;
         match &s.jump_url {
             Some(u) => check_url("jump_url", u),
             None => Ok(()),
