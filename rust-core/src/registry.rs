@@ -24,7 +24,8 @@ pub enum Credentials {
 pub type GatewayConfig = crate::config::Config<Credentials>;
 
 /// The gateways implemented, in the order they are listed to users.
-pub const IMPLEMENTED: &[GatewayId] = &[GatewayId::Sunmi, GatewayId::Chaoying, GatewayId::Kuaishou, GatewayId::Tlinx];
+pub const IMPLEMENTED: &[GatewayId] =
+    &[GatewayId::Sunmi, GatewayId::Chaoying, GatewayId::Kuaishou, GatewayId::Tlinx, GatewayId::Mmsp];
 
 /// Hands every implemented gateway's operation list to `$then!`, as
 /// `$then! { GatewayIdVariant snake_name calls { .. } charges { .. } }`: how posgate-android
@@ -37,6 +38,7 @@ macro_rules! each_gateway {
         $crate::chaoying_operations!($then(Chaoying chaoying));
         $crate::kuaishou_operations!($then(Kuaishou kuaishou));
         $crate::tlinx_operations!($then(Tlinx tlinx));
+        $crate::mmsp_operations!($then(Mmsp mmsp));
     };
 }
 
@@ -77,7 +79,7 @@ pub fn connect(config: GatewayConfig) -> Result<Arc<dyn Gateway>> {
         GatewayId::Chaoying => Ok(Arc::new(chaoying::Client::new(config)?)),
         GatewayId::Tlinx => Ok(Arc::new(tlinx::Client::new(config)?)),
         GatewayId::Kuaishou => Ok(Arc::new(kuaishou::Client::new(config)?)),
-        other => Err(Error::Unsupported { what: format!("gateway {other} is not supported yet") }),
+        GatewayId::Mmsp => Ok(Arc::new(mmsp::Client::new(config)?)),
     }
 }
 

@@ -133,8 +133,10 @@ async fn tampered_notifications_are_rejected() {
             v.push('9');
             assert!(gw.verify_notification(&t).is_err(), "{g}: {key} changed, still verified");
         }
-        let unsigned: posgate_core::RawFields =
-            genuine.iter().filter(|(k, _)| !k.contains("sign")).map(|(k, v)| (k.clone(), v.clone())).collect();
-        assert!(gw.verify_notification(&unsigned).is_err(), "{g}: unsigned, still verified");
+        // A JSON envelope body (MMSP): each member of its Body changed, under the same Sign.
+        for (member, t) in body_member_changes(&genuine) {
+            assert!(gw.verify_notification(&t).is_err(), "{g}: Body member {member} changed, still verified");
+        }
+        assert!(gw.verify_notification(&unsigned(&genuine)).is_err(), "{g}: unsigned, still verified");
     }
 }

@@ -628,6 +628,7 @@ fn resigned(g: GatewayId, fields: &RawFields, changes: &[(&str, &str)]) -> RawFi
             posgate_core::tlinx::protocol::sign(&f, posgate_sandbox::tlinx::test_credentials().open_key.expose())
         }
         GatewayId::Kuaishou => return kuaishou_notification(fields, changes, true),
+        GatewayId::Mmsp => return mmsp_notification(fields, changes, true),
         other => panic!("{other}: add its notification signing to resigned"),
     };
     f.insert("sign".into(), sign);
@@ -651,6 +652,23 @@ fn kuaishou_notification(fields: &RawFields, changes: &[(&str, &str)], sign: boo
         f.insert("sign".into(), protocol::sign("1700000000", key, &text));
     }
     f.insert("body".into(), if encrypted { protocol::encrypt(key, &text) } else { text });
+    f
+}
+
+/// An MMSP push with `changes` made to the members of its envelope's Body, signed again with the
+/// sandbox's key when `sign`, else under the original Sign.
+fn mmsp_notification(fields: &RawFields, changes: &[(&str, &str)], sign: bool) -> RawFields {
+    use posgate_core::mmsp::wire;
+    let mut doc: serde_json::Value = serde_json::from_str(&fields["body"]).unwrap();
+    for (k, v) in changes {
+        doc["Body"][*k] = json!(v);
+    }
+    if sign {
+        let body = doc["Body"].as_object().unwrap().clone();
+        doc["Sign"] = json!(wire::sign(wire::PhpJson::default(), &body, posgate_sandbox::mmsp::KEY));
+    }
+    let mut f = fields.clone();
+    f.insert("body".into(), doc.to_string());
     f
 }
 
@@ -690,7 +708,7 @@ async fn notifications_are_checked_against_the_journal() {
 
         // Signed correctly but for another amount.
         match g {
-            GatewayId::Chaoying | GatewayId::Kuaishou => {
+            GatewayId::Chaoying | GatewayId::Kuaishou | GatewayId::Mmsp => {
                 let amount = if g == GatewayId::Chaoying { "total_fee" } else { "AMT" };
                 let other = resigned(g, &fields, &[(amount, "481")]);
                 let e = engine.check_notification(&other).unwrap_err();
@@ -704,6 +722,7 @@ async fn notifications_are_checked_against_the_journal() {
         let order_field = match g {
             GatewayId::Chaoying => "out_trade_no",
             GatewayId::Kuaishou => "CHARGE_CODE",
+            GatewayId::Mmsp => "MERORDERID",
             _ => "out_no",
         };
         let stranger = new_no("E");
@@ -712,6 +731,8 @@ async fn notifications_are_checked_against_the_journal() {
         // Tampered.
         let tampered = if g == GatewayId::Kuaishou {
             kuaishou_notification(&fields, &[(order_field, &stranger)], false)
+        } else if g == GatewayId::Mmsp {
+            mmsp_notification(&fields, &[(order_field, &stranger)], false)
         } else {
             let mut tampered = fields.clone();
             tampered.insert(order_field.into(), stranger);
@@ -732,6 +753,7 @@ async fn a_charge_paid_at_once_settles_without_a_query() {
         "chaoying/UnifiedPay/Gateway?method=orderquery",
         "tlinx/mct1/paystatus",
         "kuaishou/openGateway/openService/query",
+        "mmsp/scan?CommandID=2310",
     ];
     each_gateway(|g| async move {
         let sb = Sandbox::start().await.unwrap();
@@ -824,6 +846,7 @@ async fn query_refund_query_cancel_and_close_reach_the_journal() {
         let (op, params) = match g {
             GatewayId::Chaoying => ("trade_cancel", json!({"paytype": "WECHAT", "out_trade_no": open})),
             GatewayId::Kuaishou => ("cancel_trade", json!({"charge_code": open})),
+            GatewayId::Mmsp => ("scan_cancel", json!({"mer_order_id": open})),
             _ => ("paycancel", json!({"out_no": open})),
         };
         let answer = engine.invoke(op, params).await;

@@ -90,7 +90,9 @@ impl<P: FaultPlan + ?Sized> FaultPlan for Arc<P> {
 }
 
 /// Path substrings of the barcode pay calls of every simulated gateway, for [`OnlyPaths`].
-pub const PAY_PATHS: &[&str] = &["/mct1/payorder", "?method=pay", "/openService/preOrder"];
+/// (MMSP's micropays: WeChat, Alipay, QQ as printed.)
+pub const PAY_PATHS: &[&str] =
+    &["/mct1/payorder", "?method=pay", "/openService/preOrder", "?CommandID=2307", "?CommandID=2309", "?CommandID=776"];
 
 /// Deterministic random faults from a seed: each request is faulted with probability `rate`
 /// (0.0..=1.0), with a fault drawn uniformly from `kinds`.
@@ -307,6 +309,22 @@ fn request_path(gateway: &str, uri_path: &str, body: &Bytes) -> String {
         let segments: Vec<&str> = path.split('/').collect();
         return segments.iter().take(4).copied().collect::<Vec<_>>().join("/");
     }
+    // MMSP sends every command of a sub-API to its one path and names it by the envelope's
+    // `CommandID` (a gateway pay form carries the envelope in `web_api`): `/scan?CommandID=2307`.
+    if gateway == "mmsp" {
+        let text = form_urlencoded::parse(body)
+            .find(|(k, _)| k == "web_api")
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_else(|| String::from_utf8_lossy(body).into_owned());
+        let command = serde_json::from_str::<serde_json::Value>(&text).ok().and_then(|v| match &v["CommandID"] {
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            serde_json::Value::String(s) => Some(s.trim().to_string()),
+            _ => None,
+        });
+        if let Some(c) = command {
+            return format!("{path}?CommandID={c}");
+        }
+    }
     if gateway == "chaoying" && path == "/UnifiedPay/Gateway" {
         let method = form_urlencoded::parse(body).find(|(k, _)| k == "method").map(|(_, v)| v.into_owned());
         if let Some(method) = method {
@@ -324,7 +342,9 @@ fn spoil_sign(text: &str) -> Option<String> {
     let serde_json::Value::Object(map) = serde_json::from_str::<serde_json::Value>(text).ok()? else {
         return None;
     };
-    let Some(sign) = map.get("sign").and_then(|v| v.as_str()).filter(|s| !s.is_empty()) else {
+    // MMSP's envelopes carry `Sign`; every other gateway's answers `sign`.
+    let key = if map.contains_key("Sign") { "Sign" } else { "sign" };
+    let Some(sign) = map.get(key).and_then(|v| v.as_str()).filter(|s| !s.is_empty()) else {
         let close = text.rfind('}')?;
         let sep = if map.is_empty() { "" } else { "," };
         return Some(format!("{}{sep}\"sign\":\"{}\"{}", &text[..close], "0".repeat(32), &text[close..]));
@@ -332,9 +352,10 @@ fn spoil_sign(text: &str) -> Option<String> {
     let flipped = flip_hex_digit(sign);
     let quoted = format!("\"{sign}\"");
     // The value right after the `"sign"` key (the same text could occur as another value).
+    let quoted_key = format!("\"{key}\"");
     let mut from = 0;
-    while let Some(at) = text[from..].find("\"sign\"") {
-        let key_end = from + at + "\"sign\"".len();
+    while let Some(at) = text[from..].find(&quoted_key) {
+        let key_end = from + at + quoted_key.len();
         let rest = text[key_end..].trim_start();
         if let Some(after_colon) = rest.strip_prefix(':') {
             let value = after_colon.trim_start();
@@ -383,6 +404,8 @@ mod tests {
         let text = r#"{"state":"FAIL"}"#;
         assert_eq!(spoil_sign(text).unwrap(), format!(r#"{{"state":"FAIL","sign":"{}"}}"#, "0".repeat(32)));
         assert_eq!(spoil_sign("<html></html>"), None);
+        let text = r#"{"CommandID":35078,"Body":{"STATUS":"1"},"Sign":"ABCD"}"#;
+        assert_eq!(spoil_sign(text).unwrap(), r#"{"CommandID":35078,"Body":{"STATUS":"1"},"Sign":"BBCD"}"#);
     }
 
     #[test]
@@ -393,6 +416,10 @@ mod tests {
         assert_eq!(request_path("tlinx", "/mct1/payorder", &body), "/mct1/payorder");
         let q = "/openGateway/openService/query/A1/0010000001";
         assert_eq!(request_path("kuaishou", q, &body), "/openGateway/openService/query");
+        let scan = Bytes::from_static(br#"{"CommandID":2307,"Body":{}}"#);
+        assert_eq!(request_path("mmsp", "/scan", &scan), "/scan?CommandID=2307");
+        let form = Bytes::from_static(b"web_api=%7B%22CommandID%22%3A%222322%22%7D");
+        assert_eq!(request_path("mmsp", "/gateway", &form), "/gateway?CommandID=2322");
         assert_eq!(
             request_path("kuaishou", "/openGateway/openService/preOrder", &body),
             "/openGateway/openService/preOrder"

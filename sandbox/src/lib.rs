@@ -44,11 +44,12 @@ use tlinx::Tlinx;
 
 /// The simulated gateways with barcode payment: the common cashier flows (barcode pay, query,
 /// refund, cancel) run on each of these.
-pub const GATEWAYS: &[GatewayId] = &[GatewayId::Chaoying, GatewayId::Kuaishou, GatewayId::Tlinx];
+pub const GATEWAYS: &[GatewayId] = &[GatewayId::Chaoying, GatewayId::Kuaishou, GatewayId::Tlinx, GatewayId::Mmsp];
 
 /// Every gateway the sandbox simulates: [`GATEWAYS`] plus Sunmi (WeChat prepays and card-swipe
 /// lookups; no barcode payment, so the common flows do not apply to it).
-pub const SIMULATED: &[GatewayId] = &[GatewayId::Chaoying, GatewayId::Kuaishou, GatewayId::Tlinx, GatewayId::Sunmi];
+pub const SIMULATED: &[GatewayId] =
+    &[GatewayId::Chaoying, GatewayId::Kuaishou, GatewayId::Tlinx, GatewayId::Mmsp, GatewayId::Sunmi];
 
 #[derive(Debug, Clone)]
 pub struct SandboxOptions {

@@ -27,7 +27,7 @@ fn pay_req(order_no: &str) -> PayRequest {
     PayRequest {
         order_no: order_no.into(),
         amount: Money::from_fen(100, "amount").unwrap(),
-        auth_code: "134567890120000".into(),
+        auth_code: "134567890123450000".into(),
         subject: "fault test".into(),
         terminal_id: None,
         store_id: None,
@@ -166,6 +166,8 @@ async fn plans_see_gateway_and_path() {
         ("kuaishou", "/openGateway/openService/query"),
         ("tlinx", "/mct1/payorder"),
         ("tlinx", "/mct1/paystatus"),
+        ("mmsp", "/scan?CommandID=2307"),
+        ("mmsp", "/scan?CommandID=2310"),
     ];
     assert_eq!(seen, expected.map(|(g, p)| (g.to_string(), p.to_string())));
 
@@ -180,13 +182,14 @@ async fn plans_see_gateway_and_path() {
         assert_eq!(gw.query(&order_no).await.unwrap().state, TradeState::Paid, "{gateway}");
     }
     let injected = only_pay.inner().injected();
-    assert_eq!(only_pay.inner().calls(), 3);
+    assert_eq!(only_pay.inner().calls(), 4);
     assert_eq!(
         injected,
         vec![
             ("chaoying/UnifiedPay/Gateway?method=pay".to_string(), Fault::ServerErrorAfterCommit),
             ("kuaishou/openGateway/openService/preOrder".to_string(), Fault::ServerErrorAfterCommit),
             ("tlinx/mct1/payorder".to_string(), Fault::ServerErrorAfterCommit),
+            ("mmsp/scan?CommandID=2307".to_string(), Fault::ServerErrorAfterCommit),
         ]
     );
 }

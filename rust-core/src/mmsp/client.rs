@@ -60,7 +60,8 @@ impl<O: Call> Sends<O> for Mmsp {
     async fn send(&self, http: &Transport, base_url: &str, req: &O) -> Result<O::Answer> {
         let body = req.body(&self.creds)?;
         self.sms.check(req.sms_resend_of(), Instant::now())?;
-        let answer = self.exchange(http, base_url, O::SUB_API, O::COMMAND, O::INFO.name, O::ANSWERS, body).await?;
+        let answer =
+            self.exchange(http, base_url, O::SUB_API, req.command(&self.creds), O::INFO.name, O::ANSWERS, body).await?;
         self.sms.sent(O::COMMAND, &answer, Instant::now());
         let typed: O::Answer = serde_json::from_value(answer).map_err(|e| Error::Network {
             message: format!("mmsp {}: unreadable answer: {e}", O::INFO.name),
@@ -158,7 +159,13 @@ fn read_answer(creds: &Credentials, command: u32, op: &str, answers: &[&str], te
         // The seed's own examples answer with other CommandIDs (digest A2): noted, not refused.
         log_command_mismatch(op, command, answered);
     }
-    wire::verify(creds.php_json(), &envelope, creds.key.expose()).map_err(|e| unknown(e.to_string()))?;
+    // A Sign that does not match is an untrusted answer: a signature error (outcome unknown).
+    wire::verify(creds.php_json(), &envelope, creds.key.expose()).map_err(|e| match e {
+        wire::WireError::BadSign | wire::WireError::Unsigned => {
+            Error::signature(format!("mmsp {op}: the answer's signature does not match its Body ({e})"))
+        }
+        other => unknown(other.to_string()),
+    })?;
     let body = wire::body_of(&envelope).map_err(|e| unknown(e.to_string()))?;
     if !answers.is_empty() {
         let status = body.get("STATUS").and_then(wire::text_of).unwrap_or_default();

@@ -1,14 +1,122 @@
 //! Scan code as the common [`Gateway`]: the cashier's barcode payments (micropay) on the
 //! journalled payment machine, query, refund, refund query, cancel and close, and the
 //! verification of pushes and notifications.
+//!
+//! Refusals come at two levels (digest §8). The header's `RetCode` (the unsigned negative answer,
+//! coded `[-NNNN]` or by the `RetCode` itself) says nothing about whether a charge happened
+//! (the seed lists no codes): a pay refused there is queried once before it is declared failed,
+//! and is never definite elsewhere, but for `[-2002]` "没有该订单". The Body's `STATUS` 2 with its
+//! `ERR_CODE` is the operation's own "failed": definite, unless `ERR_CODE` is `AA` (paying).
 
 use async_trait::async_trait;
 
+use super::types::*;
 use super::Client;
 use crate::config::PollSchedule;
 use crate::error::{Error, Result};
 use crate::gateway::{Gateway, Notification, PayoutStatus};
+use crate::ids::require;
 use crate::trade::*;
+
+/// Whether a refusal with this code says for certain that the request had no effect.
+pub fn code_is_definite(code: &str) -> bool {
+    let code = code.trim();
+    if code == ORDER_NOT_FOUND {
+        return true;
+    }
+    if code == PAYING || is_envelope_code(code) {
+        return false;
+    }
+    // No ERR_CODE: `STATUS_<status>`; only 2 is the operation's "failed".
+    match code.strip_prefix("STATUS_") {
+        Some(status) => status == "2",
+        None => true,
+    }
+}
+
+/// A refusal of the header (`RetCode` ≠ 1): its code is the `[-NNNN]` of `ErrorMsg` or the
+/// `RetCode`, a number either way; `ERR_CODE`s are letters (`AA`, `D4`, the wallets' codes).
+fn is_envelope_code(code: &str) -> bool {
+    let digits = code.strip_prefix('-').unwrap_or(code);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A refusal that settles nothing, as an unknown result to be settled by query.
+fn unknown_outcome(order_no: &str, code: String, message: String) -> TradeResult {
+    let mut r = TradeResult::new(order_no, TradeState::Unknown);
+    r.gateway_code = Some(code);
+    r.message = Some(message);
+    r
+}
+
+impl Client {
+    /// The micropay of the code's wallet.
+    async fn micropay(&self, req: &PayRequest, wallet: MmspWallet) -> Result<MmspScanOrderResponse> {
+        // GOODSNAME holds 1-15 characters: the cashier's subject is shortened, not refused
+        // (it is only shown to the payer).
+        let goods_name: String = req.subject.trim().chars().take(GOODS_NAME_MAX).collect();
+        macro_rules! send {
+            ($ty:ident, $method:ident) => {
+                self.$method(&$ty {
+                    mer_order_id: req.order_no.clone(),
+                    amount: req.amount,
+                    goods_name,
+                    code: req.auth_code.as_str().into(),
+                    notify_url: None,
+                    time_end: None,
+                    ip: None,
+                    t0: false,
+                    no_credit: false,
+                })
+                .await
+            };
+        }
+        match wallet {
+            MmspWallet::Wechat => send!(MmspWechatMicropayRequest, wechat_micropay),
+            MmspWallet::Alipay => send!(MmspAlipayMicropayRequest, alipay_micropay),
+            MmspWallet::Qq => send!(MmspQqMicropayRequest, qq_micropay),
+            MmspWallet::Other(_) => Err(Error::invalid("auth_code", "no micropay for this wallet")),
+        }
+    }
+
+    /// A pay refused by the header: one query decides (digest §8). The order paid, paying or
+    /// failed: that. No such order: the refusal stands, as a failed payment. No answer: unknown.
+    async fn after_refused_pay(&self, order_no: &str, code: String, message: String) -> Result<TradeResult> {
+        match self.query(order_no).await {
+            Ok(r) if r.state != TradeState::Unknown => Ok(r),
+            Err(e) if self.is_order_not_found(&e) => {
+                let mut r = TradeResult::new(order_no, TradeState::Failed);
+                r.gateway_code = Some(code);
+                r.message = Some(message);
+                Ok(r)
+            }
+            _ => Ok(unknown_outcome(order_no, code, message)),
+        }
+    }
+
+    /// An order scan code does not know, looked up on the other sub-APIs that are configured
+    /// (quick pay, then gateway pay): the first that knows it answers, else `not_found`. The
+    /// journal's orders carry no sub-API, so the engine's one query finds a quick-pay or
+    /// gateway-pay order as well as a scan-code one.
+    async fn query_elsewhere(&self, order_no: &str, not_found: Error) -> Result<TradeResult> {
+        let creds = self.credentials();
+        if creds.quick_pay_url.is_some() {
+            match self.quick_pay_query(&MmspQuickQueryRequest { mer_order_id: order_no.into() }).await {
+                Ok(t) => return Ok(quick_trade_result(order_no, &t)),
+                Err(e) if self.is_order_not_found(&e) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        if creds.gateway_url.is_some() {
+            match self.gateway_pay_query(&MmspGatewayQueryRequest { mer_order_id: order_no.into() }).await {
+                Ok(t) => return Ok(gateway_trade_result(order_no, &t)),
+                Err(e) if self.is_order_not_found(&e) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Err(not_found)
+    }
+}
 
 #[async_trait]
 impl Gateway for Client {
@@ -16,6 +124,9 @@ impl Gateway for Client {
         GatewayId::Mmsp
     }
 
+    /// The seed gives no interval or deadline (digest §10): the first query 5 s after
+    /// "paying", then every 5 s, up to 60 s (well inside `TIME_END`'s 5-minute default); the
+    /// cancel no sooner than 15 s after the pay call, as the seed requires.
     fn schedule(&self) -> PollSchedule {
         self.config.poll.unwrap_or(PollSchedule {
             first_query_after: std::time::Duration::from_secs(5),
@@ -25,50 +136,163 @@ impl Gateway for Client {
         })
     }
 
-    fn validate_pay(&self, _req: &PayRequest) -> Result<()> {
-        Err(unbuilt())
+    fn validate_pay(&self, req: &PayRequest) -> Result<()> {
+        SCAN_NUMBER.check("order_no", &req.order_no)?;
+        if req.amount.is_zero() {
+            return Err(Error::invalid("amount", "must be greater than zero"));
+        }
+        check_code("auth_code", &req.auth_code, None)?;
+        require("subject", &req.subject)
     }
 
-    async fn pay(&self, _req: &PayRequest) -> Result<TradeResult> {
-        Err(unbuilt())
+    /// The micropay of the code's wallet: `STATUS` 1 paid, 3 (AA) paying; a header refusal is
+    /// queried once; `STATUS` 2 is a definite refusal.
+    async fn pay(&self, req: &PayRequest) -> Result<TradeResult> {
+        self.validate_pay(req)?;
+        let wallet = check_code("auth_code", &req.auth_code, None)?;
+        match self.micropay(req, wallet).await {
+            Ok(a) => Ok(a.trade_result(&req.order_no, Some(req.amount))),
+            Err(Error::GatewayRejected { code, message }) if !code_is_definite(&code) => {
+                self.after_refused_pay(&req.order_no, code, message).await
+            }
+            Err(e) => Err(e),
+        }
     }
 
-    async fn query(&self, _order_no: &str) -> Result<TradeResult> {
-        Err(unbuilt())
+    /// 2310 by `MERORDERID`: 1 paid, 2 failed (closed with `D4`), 3 paying; `[-2002]` no such
+    /// order (on scan code: see `query_elsewhere`).
+    async fn query(&self, order_no: &str) -> Result<TradeResult> {
+        SCAN_NUMBER.check("order_no", order_no)?;
+        match self.scan_query(&MmspScanQueryRequest::by_mer_order_id(order_no)).await {
+            Ok(a) => Ok(a.trade_result(order_no, None)),
+            Err(e) if self.is_order_not_found(&e) => self.query_elsewhere(order_no, e).await,
+            Err(e) => Err(e),
+        }
     }
 
-    async fn refund(&self, _req: &RefundRequest) -> Result<RefundResult> {
-        Err(unbuilt())
+    /// 2312. `STATUS` 1 (受理成功) is success: the platform has no later state to wait for.
+    /// A header refusal may hide a refund: unknown, settled by the refund query.
+    async fn refund(&self, req: &RefundRequest) -> Result<RefundResult> {
+        SCAN_NUMBER.check("order_no", &req.order_no)?;
+        SCAN_NUMBER.check("refund_no", &req.refund_no)?;
+        if req.refund_amount.is_zero() {
+            return Err(Error::invalid("refund_amount", "must be greater than zero"));
+        }
+        if req.total_amount.is_some_and(|t| req.refund_amount > t) {
+            return Err(Error::invalid("refund_amount", "exceeds the order's amount"));
+        }
+        let typed = MmspScanRefundRequest {
+            mer_order_id: req.order_no.clone(),
+            platform_order_no: None,
+            refund_no: req.refund_no.clone(),
+            amount: req.refund_amount,
+        };
+        let mut result = RefundResult {
+            order_no: req.order_no.clone(),
+            refund_no: req.refund_no.clone(),
+            state: RefundState::Unknown,
+            amount: Some(req.refund_amount),
+            gateway_refund_no: None,
+            gateway_code: None,
+            message: None,
+        };
+        match self.scan_refund(&typed).await {
+            Ok(a) => fill_refund(&mut result, &a),
+            Err(Error::GatewayRejected { code, message }) if !code_is_definite(&code) => {
+                result.gateway_code = Some(code);
+                result.message = Some(message);
+            }
+            Err(e) => return Err(e),
+        }
+        Ok(result)
     }
 
-    async fn refund_query(&self, _order_no: &str, _refund_no: &str) -> Result<RefundResult> {
-        Err(unbuilt())
+    /// 2313 by `REFUND_MERORDERID`: 1 accepted (success), 2 failed; `[-2002]` the refund never
+    /// arrived.
+    async fn refund_query(&self, order_no: &str, refund_no: &str) -> Result<RefundResult> {
+        SCAN_NUMBER.check("order_no", order_no)?;
+        SCAN_NUMBER.check("refund_no", refund_no)?;
+        let req = MmspScanRefundQueryRequest { refund_no: Some(refund_no.into()), platform_refund_no: None };
+        let a = self.scan_refund_query(&req).await?;
+        let mut result = RefundResult {
+            order_no: order_no.to_string(),
+            refund_no: refund_no.to_string(),
+            state: RefundState::Unknown,
+            amount: None,
+            gateway_refund_no: None,
+            gateway_code: None,
+            message: None,
+        };
+        fill_refund(&mut result, &a);
+        Ok(result)
     }
 
-    async fn cancel(&self, _order_no: &str) -> Result<TradeResult> {
-        Err(unbuilt())
+    /// 2311, confirmed by query. The query has no "cancelled" state: a cancelled order reads
+    /// failed (or closed, `D4`), so anything but paid confirms the cancel (`Reversed`); paid
+    /// means it did not take, and the payment machine refunds it.
+    async fn cancel(&self, order_no: &str) -> Result<TradeResult> {
+        SCAN_NUMBER.check("order_no", order_no)?;
+        let a = match self.scan_cancel(&MmspScanCancelRequest::of(order_no)).await {
+            Ok(a) => a,
+            Err(Error::GatewayRejected { code, message }) if !code_is_definite(&code) => {
+                return Ok(unknown_outcome(order_no, code, message));
+            }
+            Err(e) => return Err(e),
+        };
+        let mut r = match self.scan_query(&MmspScanQueryRequest::by_mer_order_id(order_no)).await {
+            Ok(q) if q.trade_state() == TradeState::Paid => return Ok(q.trade_result(order_no, None)),
+            Ok(q) => q.trade_result(order_no, None),
+            Err(_) => a.trade_result(order_no, None),
+        };
+        r.state = TradeState::Reversed;
+        Ok(r)
     }
 
-    fn verify_notification(&self, _fields: &RawFields) -> Result<Notification> {
-        Err(unbuilt())
+    /// 2314: `STATUS` 1 closed.
+    async fn close(&self, order_no: &str) -> Result<TradeResult> {
+        SCAN_NUMBER.check("order_no", order_no)?;
+        match self.scan_close(&MmspScanCloseRequest::of(order_no)).await {
+            Ok(a) => {
+                let mut r = a.trade_result(order_no, None);
+                r.state = TradeState::Closed;
+                Ok(r)
+            }
+            Err(Error::GatewayRejected { code, message }) if !code_is_definite(&code) => {
+                Ok(unknown_outcome(order_no, code, message))
+            }
+            Err(e) => Err(e),
+        }
     }
 
-    // Payout wiring (mmsp-payout branch; the lead merges it with scan's is_definite).
-    async fn payout_status(&self, payout_no: &str) -> Result<PayoutStatus> {
-        self.query_payout_status(payout_no).await
+    fn verify_notification(&self, fields: &RawFields) -> Result<Notification> {
+        verify_notification(fields, self.credentials())
     }
 
-    /// Payout refusals carry a 4-digit RETCODE: not definite unless its class is F (digest §4.8).
+    /// Payout refusals carry a 4-digit `RETCODE`, classed by digest §4.8; the other sub-APIs'
+    /// by [`code_is_definite`].
     fn is_definite(&self, err: &Error) -> bool {
         match err {
             Error::GatewayRejected { code, .. } if code.len() == 4 && code.bytes().all(|b| b.is_ascii_digit()) => {
                 super::payout_wire::retcode_is_definite(code)
             }
+            Error::GatewayRejected { code, .. } => code_is_definite(code),
             _ => true,
         }
     }
+
+    async fn payout_status(&self, payout_no: &str) -> Result<PayoutStatus> {
+        self.query_payout_status(payout_no).await
+    }
+
+    fn is_order_not_found(&self, err: &Error) -> bool {
+        matches!(err, Error::GatewayRejected { code, .. } if code.trim() == ORDER_NOT_FOUND)
+    }
 }
 
-fn unbuilt() -> Error {
-    Error::Unsupported { what: "mmsp: scan code is not built yet".into() }
+fn fill_refund(result: &mut RefundResult, a: &MmspScanRefundResponse) {
+    result.state = a.refund_state();
+    result.amount = a.amount.or(result.amount);
+    result.gateway_refund_no = a.platform_refund_no.clone();
+    result.gateway_code = Some(a.err_code.clone().unwrap_or_else(|| format!("STATUS_{}", a.status)));
+    result.message = a.err_code_msg.clone();
 }

@@ -8,7 +8,10 @@
 //! - [`types`]: every operation's typed request and answer, declared once.
 //! - [`Client`]: one typed method per operation, and the [`crate::gateway::Gateway`] of scan code
 //!   (the cashier's barcode payments).
+//! - [`browser`]: scan code's two browser helpers (the WeChat H5 wake-up page, the OpenID /
+//!   USER_ID redirect).
 
+pub mod browser;
 mod client;
 mod gateway;
 mod operations;

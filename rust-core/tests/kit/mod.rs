@@ -48,9 +48,10 @@ pub fn new_no(prefix: &str) -> String {
     posgate_core::ids::new_order_no(prefix)
 }
 
-/// A WeChat-looking barcode ending in the sandbox scenario's four digits.
+/// A WeChat barcode (10-15 and 18 digits, as MMSP checks) ending in the sandbox scenario's four
+/// digits.
 pub fn barcode(last4: &str) -> String {
-    format!("13456789012{last4}")
+    format!("13456789012345{last4}")
 }
 
 /// A WeChat openId ending in the sandbox scenario's four digits (Sunmi's scenarios are keyed on
@@ -131,6 +132,43 @@ pub fn sim(sb: &Sandbox, g: GatewayId, order_no: &str) -> Option<OrderView> {
 /// The journal's payment entry of `order_no` on gateway `g`; panics if there is none.
 pub fn payment(journal: &Journal, g: GatewayId, order_no: &str) -> Entry {
     journal.get(EntryKind::Payment, g, order_no).unwrap().expect("payment in the journal")
+}
+
+/// A notification's fields without its signature: every field whose name holds `sign` left out,
+/// and a `Sign` / `sign` member taken out of a JSON body (MMSP signs inside its JSON envelope).
+pub fn unsigned(fields: &posgate_core::RawFields) -> posgate_core::RawFields {
+    let strip = |v: &String| match serde_json::from_str::<serde_json::Value>(v) {
+        Ok(serde_json::Value::Object(mut m)) if m.contains_key("Sign") || m.contains_key("sign") => {
+            m.remove("Sign");
+            m.remove("sign");
+            serde_json::Value::Object(m).to_string()
+        }
+        _ => v.clone(),
+    };
+    fields.iter().filter(|(k, _)| !k.contains("sign")).map(|(k, v)| (k.clone(), strip(v))).collect()
+}
+
+/// Every way to change one member of a notification's JSON envelope body (`body` holding
+/// `{"Body": {..}}`, as MMSP posts it): each member of `Body` altered in turn. Empty for any
+/// other notification.
+pub fn body_member_changes(fields: &posgate_core::RawFields) -> Vec<(String, posgate_core::RawFields)> {
+    let Some(Ok(serde_json::Value::Object(envelope))) = fields.get("body").map(|b| serde_json::from_str(b)) else {
+        return Vec::new();
+    };
+    let Some(serde_json::Value::Object(body)) = envelope.get("Body") else { return Vec::new() };
+    body.iter()
+        .map(|(k, v)| {
+            let changed = match v {
+                serde_json::Value::Number(n) => serde_json::json!(n.as_u64().unwrap_or(0) + 1),
+                other => serde_json::json!(format!("{}9", posgate_core::wire::json_text_of(other))),
+            };
+            let mut e = envelope.clone();
+            e["Body"][k.as_str()] = changed;
+            let mut f = fields.clone();
+            f.insert("body".into(), serde_json::Value::Object(e).to_string());
+            (k.clone(), f)
+        })
+        .collect()
 }
 
 /// The field an `InvalidInput` names; panics on any other error.

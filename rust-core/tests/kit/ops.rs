@@ -12,12 +12,11 @@ use super::open_id;
 /// payer is the scenario's openId. The boolean says whether it is a pre-order to follow.
 pub fn charge(g: GatewayId, no: &str, last4: &str, amount: i64) -> (&'static str, serde_json::Value, bool) {
     match g {
-        GatewayId::Chaoying | GatewayId::Tlinx | GatewayId::Kuaishou => {
+        GatewayId::Chaoying | GatewayId::Tlinx | GatewayId::Kuaishou | GatewayId::Mmsp => {
             let (op, params) = barcode_charge(g, no, last4, amount, "conformance");
             (op, params, false)
         }
         GatewayId::Sunmi => ("mini_pay", mini_pay_json(no, amount, &open_id(last4)), true),
-        other => panic!("{other}: add its charge to the test kit"),
     }
 }
 
@@ -41,6 +40,9 @@ pub fn barcode_charge(
         ),
         GatewayId::Kuaishou => {
             ("barcode_pre_order", json!({"charge_code": no, "amount": amount, "dynamic_id": barcode, "subject": body}))
+        }
+        GatewayId::Mmsp => {
+            ("wechat_micropay", json!({"mer_order_id": no, "amount": amount, "code": barcode, "goods_name": body}))
         }
         other => panic!("{other}: add its barcode charge to the test kit"),
     }
@@ -78,11 +80,15 @@ pub fn preorder(
                    "notify_url": notify_url}),
             "SUCCESS",
         ),
+        GatewayId::Mmsp => (
+            "wechat_pre_order",
+            json!({"mer_order_id": no, "amount": amount, "goods_name": "conformance", "notify_url": notify_url}),
+            "SUCCESS",
+        ),
         GatewayId::Sunmi => {
             let mut params = mini_pay_json(no, amount, &open_id("9999"));
             params["notifyUrl"] = json!(notify_url);
             ("mini_pay", params, "success")
         }
-        other => panic!("{other}: add its pre-order to the test kit"),
     }
 }

@@ -8,18 +8,30 @@ use std::time::Instant;
 use posgate_sandbox::faults::{Fault, FaultPlan};
 use posgate_sandbox::Sandbox;
 
-/// Each gateway's barcode pay call, as [`Requests`] names requests (gateway, then path).
-pub const PAY_CALLS: &[&str] =
-    &["chaoying/UnifiedPay/Gateway?method=pay", "tlinx/mct1/payorder", "kuaishou/openGateway/openService/preOrder"];
+/// Each gateway's barcode pay call, as [`Requests`] names requests (gateway, then path; MMSP's
+/// CommandID appended to its one path).
+pub const PAY_CALLS: &[&str] = &[
+    "chaoying/UnifiedPay/Gateway?method=pay",
+    "tlinx/mct1/payorder",
+    "kuaishou/openGateway/openService/preOrder",
+    "mmsp/scan?CommandID=2307",
+    "mmsp/scan?CommandID=2309",
+    "mmsp/scan?CommandID=776",
+];
 /// Each gateway's refund call.
-pub const REFUND_CALLS: &[&str] =
-    &["chaoying/UnifiedPay/Gateway?method=refund", "tlinx/mct1/payrefund", "kuaishou/openGateway/openService/refund"];
+pub const REFUND_CALLS: &[&str] = &[
+    "chaoying/UnifiedPay/Gateway?method=refund",
+    "tlinx/mct1/payrefund",
+    "kuaishou/openGateway/openService/refund",
+    "mmsp/scan?CommandID=2312",
+];
 /// The first request of each gateway's refund query.
 /// (Kuaishou has no refund lookup: its refund query is the order's query.)
 pub const REFUND_QUERIES: &[&str] = &[
     "chaoying/UnifiedPay/Gateway?method=refundquery",
     "tlinx/mct1/order/view",
     "kuaishou/openGateway/openService/query",
+    "mmsp/scan?CommandID=2313",
 ];
 
 /// One request that reached a simulator.

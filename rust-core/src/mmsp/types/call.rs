@@ -36,6 +36,13 @@ pub trait Call: Operation<Answer: DeserializeOwned> {
     /// `ERR_CODE`). Empty: the Body has no `STATUS` to check (payouts check `RETCODE`).
     const ANSWERS: &'static [&'static str] = &["1"];
 
+    /// The CommandID sent: [`Call::COMMAND`], unless the credentials override it (QQ micropay,
+    /// whose printed ID collides with quick pay's; digest A1).
+    fn command(&self, creds: &Credentials) -> u32 {
+        let _ = creds;
+        Self::COMMAND
+    }
+
     /// The Body (payout: the plaintext JSON) without `RANDSTR`, which the protocol adds to the
     /// envelope sub-APIs. Every value a string (digest §3.2); absent optional values left out.
     fn body(&self, creds: &Credentials) -> Result<Map<String, Value>>;

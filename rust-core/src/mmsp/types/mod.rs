@@ -1,4 +1,9 @@
 //! Every MMSP operation's typed request and answer, one declaration each.
+//!
+//! Scan code (扫码): `scan_codes` (the shared rules, tables, answers and their mapping onto the
+//! common vocabulary), `scan_orders` (pre-orders, H5, micropays), `scan_manage` (query, cancel,
+//! close, refund, refund query) and `notify` (push 2324 and the quick-pay / gateway
+//! notifications).
 
 mod bind;
 mod call;
@@ -6,6 +11,12 @@ mod gateway_pay;
 mod payout;
 mod quick;
 mod quick_query;
+#[cfg(test)]
+mod scan_fixtures;
+mod notify;
+mod scan_codes;
+mod scan_manage;
+mod scan_orders;
 
 pub use bind::*;
 pub use call::*;
@@ -16,6 +27,10 @@ pub use quick::{
     MmspTradeStatus, MmspUnionPayQuickOrderRequest, MmspUnionPayQuickOrderResponse,
 };
 pub use quick_query::*;
+pub use notify::*;
+pub use scan_codes::*;
+pub use scan_manage::*;
+pub use scan_orders::*;
 
 /// QQ micropay's CommandID as the seed prints it (0x0308, answer 0x8916; digest A1): it collides
 /// with quick pay's bind query (not open). 2326 (0x0916) is the only other candidate; the
