@@ -28,27 +28,36 @@ use crate::Ctx;
 /// The store's gateway name for payouts.
 const STORE: &str = "mmsp_payout";
 
-/// The platform's and the merchant's key pairs, made once per process.
+/// The platform's and the merchant's key pairs, made once per process from fixed seeds: a
+/// `posgate --sandbox URL` in one process and the `sandbox serve` it talks to in another hold
+/// the same pairs (a sandbox's keys are no secret; real ones come from the platform and the
+/// merchant).
 struct Keys {
     platform: RsaPrivateKey,
     merchant: RsaPrivateKey,
 }
 
-/// rand 0.9's thread RNG behind the rand_core 0.6 traits `rsa` takes.
-struct Rng;
+/// A seeded rand 0.9 generator behind the rand_core 0.6 traits `rsa` takes.
+struct Rng(rand::rngs::StdRng);
+
+impl Rng {
+    fn seeded(seed: u64) -> Rng {
+        Rng(rand::SeedableRng::seed_from_u64(seed))
+    }
+}
 
 impl rsa::rand_core::RngCore for Rng {
     fn next_u32(&mut self) -> u32 {
-        rand::RngCore::next_u32(&mut rand::rng())
+        rand::RngCore::next_u32(&mut self.0)
     }
     fn next_u64(&mut self) -> u64 {
-        rand::RngCore::next_u64(&mut rand::rng())
+        rand::RngCore::next_u64(&mut self.0)
     }
     fn fill_bytes(&mut self, dest: &mut [u8]) {
-        rand::RngCore::fill_bytes(&mut rand::rng(), dest)
+        rand::RngCore::fill_bytes(&mut self.0, dest)
     }
     fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rsa::rand_core::Error> {
-        rand::RngCore::fill_bytes(&mut rand::rng(), dest);
+        rand::RngCore::fill_bytes(&mut self.0, dest);
         Ok(())
     }
 }
@@ -60,8 +69,8 @@ fn keys() -> &'static Keys {
     KEYS.get_or_init(|| {
         // RSA-1024 as the seed asks ("1024位PKCS#8格式RSA公私钥"). Key generation cannot fail for
         // this size short of a broken RNG, which would make every answer meaningless anyway.
-        let make = || RsaPrivateKey::new(&mut Rng, 1024).expect("RSA-1024 key generation");
-        Keys { platform: make(), merchant: make() }
+        let make = |seed| RsaPrivateKey::new(&mut Rng::seeded(seed), 1024).expect("RSA-1024 key generation");
+        Keys { platform: make(0x6d6d_7370_0001), merchant: make(0x6d6d_7370_0002) }
     })
 }
 
