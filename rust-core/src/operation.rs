@@ -54,7 +54,8 @@ impl Effect {
     }
 
     /// Moves money (or may): written to the journal before it is sent.
-    pub fn moves_money(self) -> bool {
+    #[inline]
+    pub const fn moves_money(self) -> bool {
         !matches!(self, Effect::Read | Effect::Setup)
     }
 }
@@ -150,7 +151,12 @@ pub fn params<O: Operation>(value: serde_json::Value) -> Result<O> {
 /// What a typed request would do, validated before anything is recorded or sent.
 pub fn describe<O: Operation>(req: &O) -> Result<Described> {
     req.validate()?;
-    Ok(Described { info: O::INFO, effect: req.effect(), movement: req.movement(), journal_copy: journal_copy(req)? })
+    let effect = req.effect();
+    // Only what moves money is journalled: a read's copy is never made, and for the many
+    // operations whose effect is their declared constant the serializer is not even compiled
+    // into the library (its size, README "Library size").
+    let journal_copy = if effect.moves_money() { journal_copy(req)? } else { String::new() };
+    Ok(Described { info: O::INFO, effect, movement: req.movement(), journal_copy })
 }
 
 /// The journal's (masked) copy of a request.

@@ -110,7 +110,10 @@ async fn every_fault_on_the_pay_call() {
                     assert!(matches!(e, Error::GatewayRejected { .. }), "{case}: {e:?}");
                 }
             }
-            assert_eq!(script.calls(), 2, "{case}");
+            // MMSP's query asks quick pay and gateway pay too when scan code has no such order
+            // (the journal does not say which sub-API an order was made on).
+            let queries = if gateway == GatewayId::Mmsp && !fault.commits() { 3 } else { 1 };
+            assert_eq!(script.calls(), 1 + queries, "{case}");
         }
     }
     sandbox.set_faults(None);

@@ -77,10 +77,16 @@ impl Engine {
                 "a charge is a payment: start it with charge() to follow it to a settled state",
             ));
         }
+        let moves_money = described.effect.moves_money();
         let send: SendAny<'static> = Box::pin(async move {
             let answer = client.send(&req).await?;
-            // As text, the way the journal keeps it: one serializer per answer type, not two.
-            let json = serde_json::to_string(&answer).map_err(|e| Error::internal(e.to_string()))?;
+            // As text, the way the journal keeps it, and only for what the journal records (see
+            // `describe`: a read's answer serializer is not compiled in).
+            let json = if moves_money && req.effect().moves_money() {
+                serde_json::to_string(&answer).map_err(|e| Error::internal(e.to_string()))?
+            } else {
+                String::new()
+            };
             Ok((json, Box::new(answer) as AnyAnswer))
         });
         Ok(Prepared { described, send })

@@ -56,23 +56,65 @@ impl Protocol for Mmsp {
     }
 }
 
+/// The exchange of one request, boxed: every operation's future holds a pointer to it, so the
+/// code that polls, moves and drops it is compiled once, not once per operation.
+type Exchange<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Value>> + Send + 'a>>;
+
 impl<O: Call> Sends<O> for Mmsp {
+    /// Per operation only its Body and the decoding of its answer; the rest is [`Mmsp::start`].
     async fn send(&self, http: &Transport, base_url: &str, req: &O) -> Result<O::Answer> {
-        let body = req.body(&self.creds)?;
-        self.sms.check(req.sms_resend_of(), Instant::now())?;
-        let answer =
-            self.exchange(http, base_url, O::SUB_API, req.command(&self.creds), O::INFO.name, O::ANSWERS, body).await?;
-        self.sms.sent(O::COMMAND, &answer, Instant::now());
-        let typed: O::Answer = serde_json::from_value(answer).map_err(|e| Error::Network {
-            message: format!("mmsp {}: unreadable answer: {e}", O::INFO.name),
-            outcome_unknown: true,
-        })?;
+        let exchange = match req.body(&self.creds) {
+            Ok(body) => self.start(
+                http,
+                base_url,
+                O::SUB_API,
+                req.command(&self.creds),
+                O::INFO.name,
+                O::ANSWERS,
+                body,
+                req.sms_resend_of(),
+            ),
+            Err(e) => Box::pin(std::future::ready(Err(e))),
+        };
+        let answer = exchange.await?;
+        let typed: O::Answer = serde_json::from_value(answer).map_err(|e| unreadable(O::INFO.name, &e))?;
         req.check(&typed)?;
         Ok(typed)
     }
 }
 
+/// An answer that passed every check but does not read as the operation's answer: received
+/// after sending, so its outcome is unknown.
+#[inline(never)]
+fn unreadable(op: &str, e: &serde_json::Error) -> Error {
+    Error::Network { message: format!("mmsp {op}: unreadable answer: {e}"), outcome_unknown: true }
+}
+
 impl Mmsp {
+    /// Starts one request: the SMS resend limit checked before anything is sent, then the
+    /// exchange, and the limit told of an SMS the answer says was sent.
+    #[allow(clippy::too_many_arguments)]
+    fn start<'a>(
+        &'a self,
+        http: &'a Transport,
+        base_url: &'a str,
+        sub: SubApi,
+        command: u32,
+        op: &'static str,
+        answers: &'static [&'static str],
+        body: Map<String, Value>,
+        sms_resend_of: Option<&str>,
+    ) -> Exchange<'a> {
+        if let Err(e) = self.sms.check(sms_resend_of, Instant::now()) {
+            return Box::pin(std::future::ready(Err(e)));
+        }
+        Box::pin(async move {
+            let answer = self.exchange(http, base_url, sub, command, op, answers, body).await?;
+            self.sms.sent(command, &answer, Instant::now());
+            Ok(answer)
+        })
+    }
+
     /// The URL of a sub-API.
     pub fn url(&self, sub: SubApi, base_url: &str) -> Result<String> {
         let (name, url) = match sub {

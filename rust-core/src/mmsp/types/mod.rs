@@ -8,26 +8,26 @@
 mod bind;
 mod call;
 mod gateway_pay;
+mod notify;
 mod payout;
 mod quick;
 mod quick_query;
+mod scan_codes;
 #[cfg(test)]
 mod scan_fixtures;
-mod notify;
-mod scan_codes;
 mod scan_manage;
 mod scan_orders;
 
 pub use bind::*;
 pub use call::*;
 pub use gateway_pay::*;
+pub use notify::*;
 pub use payout::*;
 pub use quick::{
     MmspCardType, MmspQuickAck, MmspQuickPayConfirmRequest, MmspQuickPayRequest, MmspQuickSmsResendRequest,
     MmspTradeStatus, MmspUnionPayQuickOrderRequest, MmspUnionPayQuickOrderResponse,
 };
 pub use quick_query::*;
-pub use notify::*;
 pub use scan_codes::*;
 pub use scan_manage::*;
 pub use scan_orders::*;
