@@ -5,6 +5,8 @@
 # and fails if
 #   - the stripped library is larger than the budget (5 MB = 5,000,000 bytes; override with
 #     POSGATE_SIZE_BUDGET=<bytes>), or
+#   - uniffi's metadata statics are exported (the lean link, scripts/lean-link/cc, drops them) or
+#     the functions Kotlin calls are missing, or
 #   - any part of the sandbox got in: its uniffi exports (EmbeddedSandbox, start_sandbox), the
 #     posgate-sandbox crate or axum (the simulators' HTTP server).
 # A release LTO build: about 2 minutes from scratch on 2 cores, under a minute when only the
@@ -17,7 +19,10 @@ mb() { awk -v b="$1" 'BEGIN { printf "%.2f MB", b / 1000000 }'; }
 
 echo "== cargo build -p posgate-android --profile release-android (production: default features)"
 start=$SECONDS
-cargo build --locked -p posgate-android --profile release-android
+# Linked as build-android.sh links the libraries apps ship: without uniffi's metadata statics
+# (scripts/lean-link/cc says why).
+CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER="$PWD/scripts/lean-link/cc" \
+  cargo build --locked -p posgate-android --profile release-android
 target_dir="$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
 lib="$target_dir/release-android/libposgate.so"
 [ -f "$lib" ] || { echo "size: no $lib after the build" >&2; exit 1; }
@@ -28,6 +33,17 @@ stripped="$tmp/libposgate.so"
 strip --strip-all -o "$stripped" "$lib"
 full=$(stat -c %s "$lib")
 size=$(stat -c %s "$stripped")
+
+# What Kotlin calls must all be there; the metadata only bindgen reads must not.
+exports="$(nm -D --defined-only "$stripped" | awk '{print $NF}')"
+if grep -q '^UNIFFI_META_' <<<"$exports"; then
+  echo "size: uniffi's metadata statics are still exported (scripts/lean-link/cc not used?)" >&2
+  exit 1
+fi
+if ! grep -q '^uniffi_posgate_fn_method_mmsp_' <<<"$exports" || ! grep -q '^ffi_posgate_rust_future_poll_' <<<"$exports"; then
+  echo "size: the library lacks the functions Kotlin calls" >&2
+  exit 1
+fi
 
 # Sandbox leftovers: exported uniffi symbols (uniffi_posgate_fn_func_start_sandbox,
 # UNIFFI_META_POSGATE_INTERFACE_EMBEDDEDSANDBOX, ...) and the crates' names or source paths in
