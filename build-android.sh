@@ -118,6 +118,12 @@ bindgen="$target_dir/debug/uniffi-bindgen"
 
 # 16 KB pages: Android 15 devices may use them; a library aligned to 4 KB will not load there.
 export RUSTFLAGS="${RUSTFLAGS:-} -C link-arg=-Wl,-z,max-page-size=16384"
+# The libraries apps ship are linked without uniffi's metadata statics (scripts/lean-link/cc:
+# about 160 KB): the wrapper filters rustc's version script and chains to the linker cargo-ndk
+# sets. The bindings are generated from a host build that keeps them (below).
+if [ "$profile" != dev ]; then
+  export RUSTFLAGS="$RUSTFLAGS -C linker=$PWD/scripts/lean-link/cc"
+fi
 
 sizes=()
 for f in "${flavors[@]}"; do
@@ -136,13 +142,18 @@ for f in "${flavors[@]}"; do
   cargo ndk "${targets[@]}" --platform "$api" -o "$out" build --locked -p posgate-android \
     --profile "$profile" "${features[@]}"
 
-  echo "== $f: Kotlin bindings (library mode, from the unstripped library in $target_dir)"
-  # Read the library in the target directory, never a stripped copy: uniffi-bindgen's library
-  # mode finds the interface in the symbol table, which the copies below no longer have. Built
-  # just above with this flavour's features, so the bindings match exactly this library.
-  lib="$target_dir/${triple[${abis[0]}]}/$profile_dir/libposgate.so"
+  echo "== $f: Kotlin bindings (library mode, from a host build with this flavour's features)"
+  # uniffi-bindgen's library mode reads the interface from the metadata statics the shipped
+  # libraries leave out (and from the symbol table their copies below no longer have): it reads
+  # a host debug build of the same code and features, whose interface and checksums are the same.
+  (unset RUSTFLAGS; cargo build --locked -p posgate-android --features "bindgen${features:+,sandbox,invoke}")
+  lib="$target_dir/debug/libposgate.so"
   rm -rf "$gen"
   "$bindgen" generate --library "$lib" --language kotlin --config uniffi.toml --no-format --out-dir "$gen"
+  shipped="$target_dir/${triple[${abis[0]}]}/$profile_dir/libposgate.so"
+  if [ "$profile" != dev ] && "$(dirname "$strip_tool")/llvm-nm" -D --defined-only "$shipped" 2>/dev/null | grep -q UNIFFI_META_; then
+    echo "warning: $shipped still exports uniffi's metadata (the lean link did not apply under this cargo-ndk)" >&2
+  fi
 
   for abi in "${abis[@]}"; do
     so="$out/$abi/libposgate.so"

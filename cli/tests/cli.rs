@@ -273,7 +273,10 @@ fn serve() -> (Server, Vec<(String, String)>) {
 #[test]
 fn pay_query_refund_cancel_against_a_served_sandbox() {
     let (_server, urls) = serve();
-    assert_eq!(urls.iter().map(|(g, _)| g.as_str()).collect::<Vec<_>>(), ["chaoying", "kuaishou", "tlinx", "mmsp", "sunmi"]);
+    assert_eq!(
+        urls.iter().map(|(g, _)| g.as_str()).collect::<Vec<_>>(),
+        ["chaoying", "kuaishou", "tlinx", "mmsp", "sunmi"]
+    );
     for (g, url) in barcode(&urls) {
         assert!(url.ends_with(&format!("/{g}")), "{url}");
         let root = url.trim_end_matches(&format!("/{g}")).to_string();
@@ -563,9 +566,7 @@ fn query_and_close_reach_the_journal() {
             }
             "mmsp" => (
                 "wechat_pre_order",
-                format!(
-                    r#"{{"mer_order_id":"{order}","amount":300,"goods_name":"x","notify_url":"{notify}"}}"#
-                ),
+                format!(r#"{{"mer_order_id":"{order}","amount":300,"goods_name":"x","notify_url":"{notify}"}}"#),
             ),
             _ => (
                 "payorder",
