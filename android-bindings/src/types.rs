@@ -4,7 +4,6 @@
 use std::time::Duration;
 
 use posgate_core as core;
-use serde_json::json;
 
 use crate::error::PosGateError;
 
@@ -210,36 +209,35 @@ fn millis(field: &str, ms: i64) -> Result<Duration, PosGateError> {
 
 impl PosGateConfig {
     pub fn into_core(self) -> Result<core::GatewayConfig, PosGateError> {
-        let (gateway, creds) = match self.credentials {
-            GatewayCredentials::Sunmi { app_id, app_key, merchant_no, msn, public_key } => (
-                core::GatewayId::Sunmi,
-                json!({
-                    "app_id": app_id, "app_key": app_key, "merchant_no": merchant_no, "msn": msn,
-                    "public_key": public_key,
-                }),
-            ),
+        // Built field by field, not through a JSON reader: the same defaults as a merchant
+        // file's, without a deserializer per gateway in the library.
+        let credentials = match self.credentials {
+            GatewayCredentials::Sunmi { app_id, app_key, merchant_no, msn, public_key } => {
+                let mut c = core::sunmi::Credentials::new(app_id, core::Secret::new(app_key));
+                (c.merchant_no, c.msn, c.public_key) = (merchant_no, msn, public_key);
+                core::Credentials::Sunmi(c)
+            }
             GatewayCredentials::Chaoying { mch_id, pid, key, agent_id, version } => {
-                let mut c = json!({"mch_id": mch_id, "pid": pid, "key": key, "agent_id": agent_id});
+                let mut c = core::chaoying::Credentials::new(mch_id, pid, core::Secret::new(key));
+                c.agent_id = agent_id;
                 if let Some(v) = version {
-                    c["version"] = json!(v);
+                    c.version = v;
                 }
-                (core::GatewayId::Chaoying, c)
+                core::Credentials::Chaoying(c)
             }
             GatewayCredentials::Kuaishou { busi_code, key, encrypt, timestamp_unit, oper_id, dev_id } => {
-                let mut c = json!({"busi_code": busi_code, "key": key, "encrypt": encrypt});
+                let mut c = core::kuaishou::Credentials::new(busi_code, core::Secret::new(key));
+                c.encrypt = encrypt;
                 if let Some(unit) = timestamp_unit {
-                    c["timestamp_unit"] = json!(match unit {
-                        core::kuaishou::TimestampUnit::Seconds => "seconds",
-                        core::kuaishou::TimestampUnit::Millis => "millis",
-                    });
+                    c.timestamp_unit = unit;
                 }
                 if let Some(v) = oper_id {
-                    c["oper_id"] = json!(v);
+                    c.oper_id = v;
                 }
                 if let Some(v) = dev_id {
-                    c["dev_id"] = json!(v);
+                    c.dev_id = v;
                 }
-                (core::GatewayId::Kuaishou, c)
+                core::Credentials::Kuaishou(c)
             }
             GatewayCredentials::Mmsp {
                 merno,
@@ -257,26 +255,24 @@ impl PosGateConfig {
                 merchant_private_key,
                 qq_micropay_command,
             } => {
-                let mut c = json!({"merno": merno, "termno": termno, "key": key});
-                let optional = [
-                    ("agentno", agentno.map(|v| json!(v))),
-                    ("scan_node_id", scan_node_id.map(|v| json!(v))),
-                    ("node_id", node_id.map(|v| json!(v))),
-                    ("escape_slashes", escape_slashes.map(|v| json!(v))),
-                    ("quick_pay_url", quick_pay_url.map(|v| json!(v))),
-                    ("gateway_url", gateway_url.map(|v| json!(v))),
-                    ("payout_url", payout_url.map(|v| json!(v))),
-                    ("payout_merno", payout_merno.map(|v| json!(v))),
-                    ("platform_public_key", platform_public_key.map(|v| json!(v))),
-                    ("merchant_private_key", merchant_private_key.map(|v| json!(v))),
-                    ("qq_micropay_command", qq_micropay_command.map(|v| json!(v))),
-                ];
-                for (k, v) in optional {
-                    if let Some(v) = v {
-                        c[k] = v;
-                    }
+                let mut c = core::mmsp::Credentials::new(merno, termno, core::Secret::new(key));
+                c.agentno = agentno.unwrap_or_default();
+                if let Some(v) = scan_node_id {
+                    c.scan_node_id = v;
                 }
-                (core::GatewayId::Mmsp, c)
+                if let Some(v) = node_id {
+                    c.node_id = v;
+                }
+                if let Some(v) = escape_slashes {
+                    c.escape_slashes = v;
+                }
+                if let Some(v) = qq_micropay_command {
+                    c.qq_micropay_command = v;
+                }
+                (c.quick_pay_url, c.gateway_url, c.payout_url) = (quick_pay_url, gateway_url, payout_url);
+                (c.payout_merno, c.platform_public_key) = (payout_merno, platform_public_key);
+                c.merchant_private_key = merchant_private_key.map(core::Secret::new);
+                core::Credentials::Mmsp(c)
             }
             GatewayCredentials::Tlinx {
                 open_id,
@@ -285,16 +281,15 @@ impl PosGateConfig {
                 pmt_tag_wechat,
                 pmt_tag_alipay,
                 pmt_tag_unionpay,
-            } => (
-                core::GatewayId::Tlinx,
-                json!({
-                    "open_id": open_id, "open_key": open_key, "shop_pass": shop_pass,
-                    "pmt_tag_wechat": pmt_tag_wechat, "pmt_tag_alipay": pmt_tag_alipay,
-                    "pmt_tag_unionpay": pmt_tag_unionpay,
-                }),
-            ),
+            } => {
+                let mut c = core::tlinx::Credentials::new(open_id, core::Secret::new(open_key));
+                c.shop_pass = shop_pass.map(core::Secret::new);
+                (c.pmt_tag_wechat, c.pmt_tag_alipay, c.pmt_tag_unionpay) =
+                    (pmt_tag_wechat, pmt_tag_alipay, pmt_tag_unionpay);
+                core::Credentials::Tlinx(c)
+            }
         };
-        let mut cfg = core::GatewayConfig::new(self.base_url, core::Credentials::from_json(gateway, creds)?);
+        let mut cfg = core::GatewayConfig::new(self.base_url, credentials);
         cfg.environment = match self.environment {
             GatewayEnvironment::Test => core::Environment::Test,
             GatewayEnvironment::Production => core::Environment::Production,

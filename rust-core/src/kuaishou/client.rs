@@ -150,16 +150,25 @@ impl<O: Call> Sends<O> for Kuaishou {
 /// An answer as the typed `O::Answer`: decrypted, JSON or XML, its root member. Anything
 /// unreadable was received after sending: the outcome is unknown.
 fn read_answer<O: Call>(key: &str, text: &str, encrypted: bool) -> Result<O::Answer> {
-    let unknown =
-        |m: String| Error::Network { message: format!("kuaishou {}: {m}", O::INFO.name), outcome_unknown: true };
-    let plain = protocol::plaintext(key, text, encrypted).map_err(|e| unknown(e.to_string()))?;
-    let doc = protocol::document(&plain).map_err(|e| unknown(e.to_string()))?;
-    let root = if O::ROOT.is_empty() {
-        &doc
-    } else {
-        protocol::member(&doc, O::ROOT).ok_or_else(|| unknown(format!("no {} in the answer", O::ROOT)))?
-    };
-    serde_json::from_value(root.clone()).map_err(|e| unknown(format!("unreadable answer: {e}")))
+    let root = answer_root(key, text, encrypted, O::INFO.name, O::ROOT)?;
+    serde_json::from_value(root).map_err(|e| unknown(O::INFO.name, format!("unreadable answer: {e}")))
+}
+
+/// The answer's root member as JSON, decrypted and read from JSON or XML: the part of reading an
+/// answer that is the same for every operation, compiled once.
+fn answer_root(key: &str, text: &str, encrypted: bool, op: &str, root: &str) -> Result<Value> {
+    let plain = protocol::plaintext(key, text, encrypted).map_err(|e| unknown(op, e.to_string()))?;
+    let doc = protocol::document(&plain).map_err(|e| unknown(op, e.to_string()))?;
+    if root.is_empty() {
+        return Ok(doc);
+    }
+    protocol::member(&doc, root).cloned().ok_or_else(|| unknown(op, format!("no {root} in the answer")))
+}
+
+/// Anything unreadable was received after sending: the outcome is unknown.
+#[inline(never)]
+fn unknown(op: &str, m: String) -> Error {
+    Error::Network { message: format!("kuaishou {op}: {m}"), outcome_unknown: true }
 }
 
 /// A refusal that does not settle anything (see [`ResultCode::is_definite`]) as an unknown

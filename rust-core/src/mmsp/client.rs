@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 
-use super::payout_wire::{self, PayoutKeys};
+#[cfg(feature = "mmsp-back-office")]
+use super::payout_wire;
+use super::payout_wire::PayoutKeys;
 use super::types::*;
 use super::{wire, Credentials, CONTENT_TYPE};
 use crate::client::{Protocol, Sends};
@@ -51,7 +53,11 @@ impl Protocol for Mmsp {
                 url::Url::parse(u).map_err(|e| Error::config(format!("mmsp: credentials {name} {u:?}: {e}")))?;
             }
         }
+        #[cfg(feature = "mmsp-back-office")]
         let payout = PayoutKeys::from_credentials(&creds)?;
+        // Payouts are not in this build: their keys are not read (nor their parser linked).
+        #[cfg(not(feature = "mmsp-back-office"))]
+        let payout = None;
         Ok(Mmsp { creds, payout, sms: SmsResends::default() })
     }
 }
@@ -94,7 +100,7 @@ impl Mmsp {
     /// Starts one request: the SMS resend limit checked before anything is sent, then the
     /// exchange, and the limit told of an SMS the answer says was sent.
     #[allow(clippy::too_many_arguments)]
-    fn start<'a>(
+    pub(crate) fn start<'a>(
         &'a self,
         http: &'a Transport,
         base_url: &'a str,
@@ -146,7 +152,10 @@ impl Mmsp {
             let keys = self.payout.as_ref().ok_or_else(|| {
                 Error::config("mmsp: payouts need platform_public_key and merchant_private_key in the credentials")
             })?;
+            #[cfg(feature = "mmsp-back-office")]
             return payout_wire::exchange(http, &url, keys, command, op, body).await;
+            #[cfg(not(feature = "mmsp-back-office"))]
+            return Err(Error::Unsupported { what: format!("mmsp {op}: payouts are not in this build ({keys:p})") });
         }
         if matches!(sub, SubApi::Scan | SubApi::QuickPay) {
             body.insert("RANDSTR".into(), Value::String(wire::randstr()));

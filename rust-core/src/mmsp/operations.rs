@@ -1,8 +1,17 @@
 //! MMSP's operations, each declared once by its request type (see
 //! [`crate::operation::operations!`]): `mmsp_operations!(then(args))` expands to
 //! `then! { args calls { .. } charges { .. } }`. One section per sub-API.
+//!
+//! Scan code (the cashier's barcode and QR payments) is always there. Quick pay (card numbers,
+//! CVN2 and ID numbers typed on the terminal), gateway pay (online banking in a WebView) and
+//! payout (the merchant's RSA private key on the device, money out of the merchant's account)
+//! are back-office sub-APIs: the feature `mmsp-back-office` (on in posgate-core by default, in
+//! the CLI, the sandbox and the demo flavour; off in the production libposgate.so, which a
+//! back-office app builds with it). Their types exist either way; only their methods and
+//! `invoke` arms come and go.
 
-/// MMSP's operation list.
+/// MMSP's operation list: every sub-API (feature `mmsp-back-office`).
+#[cfg(feature = "mmsp-back-office")]
 #[macro_export]
 #[doc(hidden)]
 macro_rules! mmsp_operations {
@@ -51,6 +60,38 @@ macro_rules! mmsp_operations {
         $crate::mmsp::MmspQqMicropayRequest => qq_micropay,
         // quick pay (快捷支付)
         $crate::mmsp::MmspBoundCardPayRequest => bound_card_pay,
+      }
+    } };
+}
+
+/// MMSP's operation list: scan code, the cashier's sub-API (without `mmsp-back-office`).
+#[cfg(not(feature = "mmsp-back-office"))]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! mmsp_operations {
+    ($then:ident ( $($args:tt)* )) => { $then! { $($args)*
+      calls {
+        // scan code (扫码)
+        $crate::mmsp::MmspWechatPreOrderRequest => wechat_pre_order,
+        $crate::mmsp::MmspAlipayPreOrderRequest => alipay_pre_order,
+        $crate::mmsp::MmspQqPreOrderRequest => qq_pre_order,
+        $crate::mmsp::MmspJdQrOrderRequest => jd_qr_order,
+        $crate::mmsp::MmspUnionpayQrOrderRequest => unionpay_qr_order,
+        $crate::mmsp::MmspAlipayStaticCodeRequest => alipay_static_code,
+        $crate::mmsp::MmspAlipayDynamicCodeRequest => alipay_dynamic_code,
+        $crate::mmsp::MmspWechatH5Request => wechat_h5_pay,
+        $crate::mmsp::MmspAlipayH5Request => alipay_h5_pay,
+        $crate::mmsp::MmspScanQueryRequest => scan_query,
+        $crate::mmsp::MmspScanCancelRequest => scan_cancel,
+        $crate::mmsp::MmspScanCloseRequest => scan_close,
+        $crate::mmsp::MmspScanRefundRequest => scan_refund,
+        $crate::mmsp::MmspScanRefundQueryRequest => scan_refund_query,
+      }
+      charges {
+        // scan code (扫码)
+        $crate::mmsp::MmspWechatMicropayRequest => wechat_micropay,
+        $crate::mmsp::MmspAlipayMicropayRequest => alipay_micropay,
+        $crate::mmsp::MmspQqMicropayRequest => qq_micropay,
       }
     } };
 }
