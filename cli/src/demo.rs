@@ -33,6 +33,9 @@ pub async fn run(only: &[GatewayId]) -> Result<bool, String> {
         if g == GatewayId::Kuaishou {
             crate::demo_kuaishou::qr_order(&engine, &sandbox, &mut tally).await;
         }
+        if g == GatewayId::Mmsp {
+            crate::demo_mmsp::extras(&engine, &sandbox, &mut tally).await;
+        }
     }
     if only.is_empty() || only.contains(&GatewayId::Sunmi) {
         let g = GatewayId::Sunmi;

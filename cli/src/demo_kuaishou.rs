@@ -17,16 +17,16 @@ use crate::tally::Tally;
 
 /// One notification as a merchant's handler sees it: the query string's fields and the raw body
 /// under `body`; the handler's answer goes back through `answer`.
-struct Delivery {
-    fields: RawFields,
-    answer: oneshot::Sender<String>,
+pub(crate) struct Delivery {
+    pub(crate) fields: RawFields,
+    pub(crate) answer: oneshot::Sender<String>,
 }
 
 /// A notify URL on 127.0.0.1 that takes one notification and answers it as told (200 with the
 /// text, or 500 when the handler drops the answer: Kuaishou then retries).
-async fn notify_url() -> std::io::Result<(String, oneshot::Receiver<Delivery>)> {
+pub(crate) async fn notify_url() -> std::io::Result<(String, oneshot::Receiver<Delivery>)> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}/kuaishou/notify", listener.local_addr()?);
+    let url = format!("http://{}/notify", listener.local_addr()?);
     let (tx, rx) = oneshot::channel();
     tokio::spawn(async move {
         let Ok((mut sock, _)) = listener.accept().await else { return };

@@ -4,6 +4,7 @@
 mod debug;
 mod demo;
 mod demo_kuaishou;
+mod demo_mmsp;
 mod merchant;
 mod tally;
 
