@@ -6,6 +6,7 @@
 uniffi::setup_scaffolding!();
 
 mod error;
+mod mmsp;
 mod runtime;
 #[cfg(feature = "sandbox")]
 mod sandbox;
@@ -245,6 +246,13 @@ pub fn verify_notification(
         Gateway::Chaoying => core::chaoying::verify_notification(&fields, &key)?,
         Gateway::Tlinx => core::tlinx::verify_notification(&fields, &key)?,
         Gateway::Kuaishou => core::kuaishou::verify_notification(&fields, &key)?,
+        Gateway::Mmsp => {
+            return Err(PosGateError::InvalidInput {
+                field: "gateway".into(),
+                reason: "MMSP notifications are checked for their merchant: use verifyMmspNotification(key, merno, body)"
+                    .into(),
+            })
+        }
         other => {
             return Err(PosGateError::Unsupported { what: format!("{other:?} notifications are not supported yet") })
         }
