@@ -213,7 +213,11 @@ fn base_url(gateway: GatewayId, root_url: &str) -> String {
 fn router(ctx: Ctx) -> Router {
     let app = Router::new()
         .route("/_sandbox/orders", get(list_orders))
-        .route("/_sandbox/pay/{gateway}/{order_no}", post(pay_handler));
+        .route("/_sandbox/pay/{gateway}/{order_no}", post(pay_handler))
+        // A merchant's notify endpoint for apps and tests that have no server of their own: it
+        // takes any notification and answers SUCCESS (it verifies nothing; the app's own
+        // server must).
+        .route("/_sandbox/notify", post(|| async { "SUCCESS" }));
     let app = sim::mount::<Chaoying>(app, &ctx);
     let app = sim::mount::<Tlinx>(app, &ctx);
     let app = sim::mount::<Kuaishou>(app, &ctx);

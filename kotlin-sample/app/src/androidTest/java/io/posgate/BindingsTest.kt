@@ -30,8 +30,8 @@ class BindingsTest {
 
     @Test
     fun the_sandbox_simulates_the_implemented_gateways() {
-        assertEquals(listOf(Gateway.CHAOYING, Gateway.KUAISHOU, Gateway.TLINX), sandbox.barcodeGateways())
-        assertEquals(listOf(Gateway.CHAOYING, Gateway.KUAISHOU, Gateway.TLINX, Gateway.SUNMI), sandbox.gateways())
+        assertEquals(listOf(Gateway.CHAOYING, Gateway.KUAISHOU, Gateway.TLINX, Gateway.MMSP), sandbox.barcodeGateways())
+        assertEquals(listOf(Gateway.CHAOYING, Gateway.KUAISHOU, Gateway.TLINX, Gateway.MMSP, Gateway.SUNMI), sandbox.gateways())
         assertTrue(sandbox.rootUrl().startsWith("http://127.0.0.1:"))
     }
 

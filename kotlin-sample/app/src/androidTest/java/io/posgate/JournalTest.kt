@@ -111,6 +111,10 @@ class JournalTest {
                 Gateway.KUAISHOU -> gate.kuaishou().order(
                     QrOrderRequest(KuaishouOrderCommon(chargeCode = orderNo, amount = 300, subject = "k"), ChannelType.Wechat, QrTradeType.NATIVE),
                 )
+                // MMSP names a notify URL: the sandbox's stand-in merchant endpoint.
+                Gateway.MMSP -> gate.mmsp().wechatPreOrder(
+                    MmspWechatPreOrderRequest(merOrderId = orderNo, amount = 300, goodsName = "k", notifyUrl = sandbox.rootUrl() + "/_sandbox/notify"),
+                )
                 Gateway.CHAOYING -> gate.invoke(
                     "wechat_pre_order",
                     """{"body":"k","out_trade_no":"$orderNo","total_fee":300,"trade_type":"NATIVE","product_id":"p1"}""",
@@ -128,7 +132,8 @@ class JournalTest {
                 gate.journalEntries().single { it.orderNo == orderNo && it.kind == "payment" }.state,
                 "$gateway: the query's answer settled the journal entry",
             )
-            // Close: written before it is sent; these gateways have no close, and the refusal is recorded.
+            // Close: written before it is sent; none of these closes a paid order (most have no
+            // close at all, MMSP refuses it), and the refusal is recorded.
             assertFailsWith<PosGateException> { gate.close(orderNo) }
             val close = gate.journalEntries().single { it.orderNo == orderNo && it.kind == "cancel" }
             assertEquals(1L, close.attempts, "$gateway: $close")

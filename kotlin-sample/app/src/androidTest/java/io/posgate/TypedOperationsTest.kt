@@ -36,6 +36,7 @@ class TypedOperationsTest {
                 Gateway.TLINX -> g.tlinx()
                 Gateway.SUNMI -> g.sunmi()
                 Gateway.KUAISHOU -> g.kuaishou()
+                Gateway.MMSP -> g.mmsp()
                 else -> error("a gateway without a typed object: $gateway")
             }
             // The typed object's methods are the listed operations, by the same names.
@@ -141,5 +142,62 @@ class TypedOperationsTest {
         assertNotNull(refund.result)
         assertEquals("refunded", g.journalEntries().single { it.kind == "refund" && it.orderNo == orderNo }.state)
         assertEquals(TradeState.PARTIALLY_REFUNDED, g.query(orderNo).state)
+    }
+
+    @Test
+    fun mmsp_a_typed_micropay_with_a_paying_phase_a_quick_payment_confirmed_by_SMS_and_a_payout_settled_later() = runBlocking<Unit> {
+        val g = gate(Gateway.MMSP)
+        val rec = Recorder()
+        // Barcode: the code's last four digits script the sandbox (1003: paying for 3 s, then paid).
+        val orderNo = newOrderNo("KM")
+        val handle = g.mmsp().wechatMicropay(
+            MmspWechatMicropayRequest(merOrderId = orderNo, amount = 1580, goodsName = "noodles", code = "134567890123451003"),
+            rec,
+        )
+        val r = withTimeout(60_000) { handle.result() }
+        assertEquals(TradeState.PAID, r.state, "$r")
+        assertEquals(1580L, r.amountFen)
+        assertTrue(rec.events.any { it is PaymentEvent.Paying }, "${rec.events}")
+
+        // Quick pay: the order is placed, the cardholder's SMS code confirms it, the query says paid.
+        val quickNo = newOrderNo("KQ")
+        val placed = g.mmsp().quickPay(
+            MmspQuickPayRequest(
+                merOrderId = quickNo, amount = 990, cardNo = "6222021234567890123", cardType = MmspCardType.Debit,
+                name = "张三", idNo = "110101199003077777", phone = "13812345678",
+                notifyUrl = sandbox.rootUrl() + "/_sandbox/notify",
+            ),
+        )
+        val listId = assertNotNull(placed.listId)
+        g.mmsp().quickPayConfirm(MmspQuickPayConfirmRequest(listId = listId, msgCode = "123456"))
+        assertEquals(TradeState.PAID, g.query(quickNo).state)
+        // A second SMS within 60 s is refused before anything is sent, naming the field.
+        val soon = assertFailsWith<PosGateException.InvalidInput> {
+            g.mmsp().quickPaySmsResend(MmspQuickSmsResendRequest(listId = listId))
+        }
+        assertEquals("list_id", soon.field)
+        // No card data in the journal.
+        val quickEntry = g.journalEntries().single { it.orderNo == quickNo && it.kind == "payment" }
+        assertTrue("6222021234567890123" !in quickEntry.toString() && "110101199003077777" !in quickEntry.toString(), "$quickEntry")
+
+        // Payout: the account's last four digits script it (1002: paying for 2 s, then paid); the
+        // first answer is "paying", the engine follows it and the journal settles.
+        val payoutNo = newOrderNo("").filter { it.isDigit() }
+        val first = g.mmsp().payout(
+            MmspPayoutRequest(
+                orderNo = payoutNo, amount = 5000, accountName = "李四", accountNo = "6222020000001002",
+                accountType = MmspPayoutAccountType.Debit, mobile = "13912345678", bankName = "中国工商银行", memo = "refund of deposit",
+            ),
+        )
+        assertEquals(MmspPayState.Paying, first.payState, "$first")
+        val settled = withTimeout(30_000) {
+            var e = g.journalEntries().single { it.orderNo == payoutNo && it.kind == "payout" }
+            while (e.state != "paid") {
+                kotlinx.coroutines.delay(300)
+                e = g.journalEntries().single { it.orderNo == payoutNo && it.kind == "payout" }
+            }
+            e
+        }
+        assertEquals(5000L, settled.amountFen)
     }
 }
