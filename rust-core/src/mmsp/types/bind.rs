@@ -8,8 +8,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::call::{Body, Call, SubApi};
-use super::quick::*;
+use super::quick::MmspQuickAck;
 use super::quick_query::{trade_result, MmspQuickTrade};
+use super::quick_rules::*;
 use crate::error::Result;
 use crate::mmsp::Credentials;
 use crate::money::Money;

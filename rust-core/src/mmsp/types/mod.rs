@@ -12,6 +12,7 @@ mod notify;
 mod payout;
 mod quick;
 mod quick_query;
+mod quick_rules;
 mod scan_codes;
 #[cfg(test)]
 mod scan_fixtures;
@@ -24,10 +25,11 @@ pub use gateway_pay::*;
 pub use notify::*;
 pub use payout::*;
 pub use quick::{
-    MmspCardType, MmspQuickAck, MmspQuickPayConfirmRequest, MmspQuickPayRequest, MmspQuickSmsResendRequest,
-    MmspTradeStatus, MmspUnionPayQuickOrderRequest, MmspUnionPayQuickOrderResponse,
+    MmspQuickAck, MmspQuickPayConfirmRequest, MmspQuickPayRequest, MmspQuickSmsResendRequest,
+    MmspUnionPayQuickOrderRequest, MmspUnionPayQuickOrderResponse,
 };
 pub use quick_query::*;
+pub use quick_rules::{MmspCardType, MmspTradeStatus};
 pub use scan_codes::*;
 pub use scan_manage::*;
 pub use scan_orders::*;

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::call::{Body, Call, SubApi};
-use super::quick::*;
+use super::quick_rules::*;
 use crate::error::{Error, Result};
 use crate::mmsp::Credentials;
 use crate::money::Money;

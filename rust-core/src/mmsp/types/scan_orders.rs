@@ -32,7 +32,6 @@ pub struct MmspWechatPreOrderRequest {
     pub notify_url: String,
     /// `TRADETYPE`: 1 QR (default) or 2 in WeChat (公众号 / mini program).
     #[serde(default)]
-    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_type: MmspOrderMode,
     /// `OPENID`: the payer in the 公众号 or mini program; required for `in_app`.
     #[serde(default)]
@@ -144,7 +143,6 @@ pub struct MmspAlipayPreOrderRequest {
     pub notify_url: String,
     /// `TRADETYPE`: 1 QR (default) or 2 服务窗.
     #[serde(default)]
-    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_type: MmspOrderMode,
     /// `ALIPAY_USER_ID`: the payer (服务窗; this or `alipay_account`).
     #[serde(default)]
@@ -242,7 +240,6 @@ pub struct MmspQqPreOrderRequest {
     pub notify_url: String,
     /// `TRADETYPE`: 1 QR (default) or 2 in the wallet.
     #[serde(default)]
-    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub trade_type: MmspOrderMode,
     #[serde(default)]
     #[cfg_attr(feature = "uniffi", uniffi(default))]

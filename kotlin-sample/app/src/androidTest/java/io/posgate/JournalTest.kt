@@ -113,7 +113,7 @@ class JournalTest {
                 )
                 // MMSP names a notify URL: the sandbox's stand-in merchant endpoint.
                 Gateway.MMSP -> gate.mmsp().wechatPreOrder(
-                    MmspWechatPreOrderRequest(merOrderId = orderNo, amount = 300, goodsName = "k", notifyUrl = sandbox.rootUrl() + "/_sandbox/notify"),
+                    MmspWechatPreOrderRequest(merOrderId = orderNo, amount = 300, goodsName = "k", notifyUrl = sandbox.rootUrl() + "/_sandbox/notify", tradeType = MmspOrderMode.QR),
                 )
                 Gateway.CHAOYING -> gate.invoke(
                     "wechat_pre_order",

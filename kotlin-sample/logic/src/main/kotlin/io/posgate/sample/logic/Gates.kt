@@ -158,6 +158,7 @@ val GatewayCredentials.gateway: Gateway
         is GatewayCredentials.Chaoying -> Gateway.CHAOYING
         is GatewayCredentials.Tlinx -> Gateway.TLINX
         is GatewayCredentials.Kuaishou -> Gateway.KUAISHOU
+        is GatewayCredentials.Mmsp -> Gateway.MMSP
     }
 
 enum class SettingsField {
