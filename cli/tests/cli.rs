@@ -375,10 +375,18 @@ fn demo_passes() {
         .and_then(|s| s.strip_suffix(" passed, 0 failed"))
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("bad last line {last:?}"));
-    // Six flows per barcode gateway, Kuaishou's QR order, Sunmi's eight (prepays have no
-    // barcode), the ledger.
-    assert_eq!(n, 6 * posgate_sandbox::GATEWAYS.len() as u32 + 1 + 8 + 1);
+    // Six flows per barcode gateway, Kuaishou's QR order, MMSP's four (QR pre-order, quick
+    // payment, payout, balance), Sunmi's eight (prepays have no barcode), the ledger.
+    assert_eq!(n, 6 * posgate_sandbox::GATEWAYS.len() as u32 + 1 + 4 + 8 + 1);
     assert!(stdout(&o).contains("[kuaishou] ok   QR order paid, notification verified"), "{}", stdout(&o));
+    for flow in [
+        "QR pre-order paid, push verified",
+        "quick payment confirmed by SMS",
+        "payout pending, then paid",
+        "balance query",
+    ] {
+        assert!(stdout(&o).contains(&format!("[mmsp] ok   {flow}")), "{}", stdout(&o));
+    }
     assert!(stdout(&o).contains("[sunmi] ok   miniPay prepay"), "{}", stdout(&o));
 }
 
