@@ -249,8 +249,9 @@ pub fn verify_notification(
         Gateway::Mmsp => {
             return Err(PosGateError::InvalidInput {
                 field: "gateway".into(),
-                reason: "MMSP notifications are checked for their merchant: use verifyMmspNotification(key, merno, body)"
-                    .into(),
+                reason:
+                    "MMSP notifications are checked for their merchant: use verifyMmspNotification(key, merno, body)"
+                        .into(),
             })
         }
         other => {

@@ -171,7 +171,6 @@ fn unknown(op: &str, m: String) -> Error {
     Error::Network { message: format!("kuaishou {op}: {m}"), outcome_unknown: true }
 }
 
-
 impl Client {
     /// The order's state by its charge code.
     async fn state_of(&self, order_no: &str) -> Result<(QueryResponse, TradeResult)> {

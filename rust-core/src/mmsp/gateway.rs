@@ -44,7 +44,6 @@ fn is_envelope_code(code: &str) -> bool {
     !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
-
 impl Client {
     /// The micropay of the code's wallet. The three micropays share their fields and answer,
     /// so one request is built and sent under the wallet's CommandID: one copy of the sending
@@ -85,7 +84,7 @@ impl Client {
                 None,
             )
             .await?;
-        let a: MmspScanOrderResponse = serde_json::from_value(answer).map_err(|e| Error::Network {
+        let a = MmspScanOrderResponse::from_body(answer).map_err(|e| Error::Network {
             message: format!("mmsp {name}: unreadable answer: {e}"),
             outcome_unknown: true,
         })?;
