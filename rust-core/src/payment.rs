@@ -440,15 +440,7 @@ pub async fn refund(gw: &dyn Gateway, journal: &Journal, req: &RefundRequest) ->
         }
         Err(e) if e.outcome_unknown() || matches!(e, Error::GatewayRejected { .. }) => {
             record(EntryState::Unknown, None, Some(&e.to_string()));
-            let mut r = RefundResult {
-                order_no: req.order_no.clone(),
-                refund_no: req.refund_no.clone(),
-                state: RefundState::Unknown,
-                amount: Some(req.refund_amount),
-                gateway_refund_no: None,
-                gateway_code: None,
-                message: Some(e.to_string()),
-            };
+            let mut r = RefundResult { message: Some(e.to_string()), ..RefundResult::unknown_for(req) };
             r = settle_refund(gw, journal, &entry, r).await;
             return Ok(r);
         }

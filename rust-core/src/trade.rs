@@ -168,6 +168,15 @@ impl TradeResult {
             message: None,
         }
     }
+
+    /// A refusal that settles nothing (a system error, a code the gateway does not call
+    /// definite): the outcome is unknown, to be settled by a query.
+    pub fn unsettled(order_no: &str, code: String, message: String) -> TradeResult {
+        let mut r = TradeResult::new(order_no, TradeState::Unknown);
+        r.gateway_code = Some(code);
+        r.message = Some(message);
+        r
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -190,6 +199,21 @@ pub struct RefundResult {
     pub gateway_refund_no: Option<String>,
     pub gateway_code: Option<String>,
     pub message: Option<String>,
+}
+
+impl RefundResult {
+    /// Refund `req` before anything is known of it: state unknown, its requested amount.
+    pub fn unknown_for(req: &RefundRequest) -> RefundResult {
+        RefundResult {
+            order_no: req.order_no.clone(),
+            refund_no: req.refund_no.clone(),
+            state: RefundState::Unknown,
+            amount: Some(req.refund_amount),
+            gateway_refund_no: None,
+            gateway_code: None,
+            message: None,
+        }
+    }
 }
 
 /// Fields of an answer or notification as received, kept for verification and the journal.

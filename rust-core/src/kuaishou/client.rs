@@ -171,15 +171,6 @@ fn unknown(op: &str, m: String) -> Error {
     Error::Network { message: format!("kuaishou {op}: {m}"), outcome_unknown: true }
 }
 
-/// A refusal that does not settle anything (see [`ResultCode::is_definite`]) as an unknown
-/// result, to be settled by query.
-fn unknown_outcome(order_no: &str, code: String, message: String) -> TradeResult {
-    let mut r = TradeResult::new(order_no, TradeState::Unknown);
-    r.gateway_code = Some(code);
-    r.message = Some(message);
-    r
-}
-
 impl Client {
     /// The order's state by its charge code.
     async fn state_of(&self, order_no: &str) -> Result<(QueryResponse, TradeResult)> {
@@ -239,7 +230,7 @@ impl Gateway for Client {
         match self.barcode_pre_order(&typed).await {
             Ok(a) => typed.settlement(&a).ok_or_else(|| Error::internal("kuaishou: a charge without a settlement")),
             Err(Error::GatewayRejected { code, message }) if !code_is_definite(&code) => {
-                Ok(unknown_outcome(&req.order_no, code, message))
+                Ok(TradeResult::unsettled(&req.order_no, code, message))
             }
             Err(e) => Err(e),
         }
@@ -268,15 +259,7 @@ impl Gateway for Client {
             oper_id: None,
             dev_id: None,
         };
-        let mut result = RefundResult {
-            order_no: req.order_no.clone(),
-            refund_no: req.refund_no.clone(),
-            state: RefundState::Unknown,
-            amount: Some(req.refund_amount),
-            gateway_refund_no: None,
-            gateway_code: None,
-            message: None,
-        };
+        let mut result = RefundResult::unknown_for(req);
         match self.trade_refund(&typed).await {
             Ok(a) => {
                 result.state = RefundState::Success;
@@ -331,7 +314,7 @@ impl Gateway for Client {
         let a = match self.cancel_trade(&CancelTradeRequest::real_time(order_no)).await {
             Ok(a) => a,
             Err(Error::GatewayRejected { code, message }) if !code_is_definite(&code) => {
-                return Ok(unknown_outcome(order_no, code, message));
+                return Ok(TradeResult::unsettled(order_no, code, message));
             }
             Err(e) => return Err(e),
         };

@@ -83,7 +83,7 @@ impl<O: Call> Sends<O> for Mmsp {
             Err(e) => Box::pin(std::future::ready(Err(e))),
         };
         let answer = exchange.await?;
-        let typed: O::Answer = serde_json::from_value(answer).map_err(|e| unreadable(O::INFO.name, &e))?;
+        let typed: O::Answer = O::decode(answer).map_err(|e| unreadable(O::INFO.name, &e))?;
         req.check(&typed)?;
         Ok(typed)
     }
@@ -92,7 +92,7 @@ impl<O: Call> Sends<O> for Mmsp {
 /// An answer that passed every check but does not read as the operation's answer: received
 /// after sending, so its outcome is unknown.
 #[inline(never)]
-fn unreadable(op: &str, e: &serde_json::Error) -> Error {
+fn unreadable(op: &str, e: &str) -> Error {
     Error::Network { message: format!("mmsp {op}: unreadable answer: {e}"), outcome_unknown: true }
 }
 

@@ -44,14 +44,6 @@ fn is_envelope_code(code: &str) -> bool {
     !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// A refusal that settles nothing, as an unknown result to be settled by query.
-fn unknown_outcome(order_no: &str, code: String, message: String) -> TradeResult {
-    let mut r = TradeResult::new(order_no, TradeState::Unknown);
-    r.gateway_code = Some(code);
-    r.message = Some(message);
-    r
-}
-
 impl Client {
     /// The micropay of the code's wallet. The three micropays share their fields and answer,
     /// so one request is built and sent under the wallet's CommandID: one copy of the sending
@@ -92,7 +84,7 @@ impl Client {
                 None,
             )
             .await?;
-        let a: MmspScanOrderResponse = serde_json::from_value(answer).map_err(|e| Error::Network {
+        let a = MmspScanOrderResponse::from_body(answer).map_err(|e| Error::Network {
             message: format!("mmsp {name}: unreadable answer: {e}"),
             outcome_unknown: true,
         })?;
@@ -111,7 +103,7 @@ impl Client {
                 r.message = Some(message);
                 Ok(r)
             }
-            _ => Ok(unknown_outcome(order_no, code, message)),
+            _ => Ok(TradeResult::unsettled(order_no, code, message)),
         }
     }
 
@@ -216,15 +208,7 @@ impl Gateway for Client {
             refund_no: req.refund_no.clone(),
             amount: req.refund_amount,
         };
-        let mut result = RefundResult {
-            order_no: req.order_no.clone(),
-            refund_no: req.refund_no.clone(),
-            state: RefundState::Unknown,
-            amount: Some(req.refund_amount),
-            gateway_refund_no: None,
-            gateway_code: None,
-            message: None,
-        };
+        let mut result = RefundResult::unknown_for(req);
         match self.scan_refund(&typed).await {
             Ok(a) => fill_refund(&mut result, &a),
             Err(Error::GatewayRejected { code, message }) if !code_is_definite(&code) => {
@@ -264,7 +248,7 @@ impl Gateway for Client {
         let a = match self.scan_cancel(&MmspScanCancelRequest::of(order_no)).await {
             Ok(a) => a,
             Err(Error::GatewayRejected { code, message }) if !code_is_definite(&code) => {
-                return Ok(unknown_outcome(order_no, code, message));
+                return Ok(TradeResult::unsettled(order_no, code, message));
             }
             Err(e) => return Err(e),
         };
@@ -287,7 +271,7 @@ impl Gateway for Client {
                 Ok(r)
             }
             Err(Error::GatewayRejected { code, message }) if !code_is_definite(&code) => {
-                Ok(unknown_outcome(order_no, code, message))
+                Ok(TradeResult::unsettled(order_no, code, message))
             }
             Err(e) => Err(e),
         }

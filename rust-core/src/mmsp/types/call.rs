@@ -47,6 +47,13 @@ pub trait Call: Operation<Answer: DeserializeOwned> {
     /// envelope sub-APIs. Every value a string (digest §3.2); absent optional values left out.
     fn body(&self, creds: &Credentials) -> Result<Map<String, Value>>;
 
+    /// Reads the answer's Body. Serde's by default; scan code's answers, which every cashier
+    /// terminal ships, read themselves with [`Fields`] (a tenth of the code a derived
+    /// `Deserialize` with unknown fields kept costs).
+    fn decode(body: Value) -> std::result::Result<Self::Answer, String> {
+        serde_json::from_value(body).map_err(|e| e.to_string())
+    }
+
     /// Checks the answer is about what was asked (an answer about another order is not trusted).
     fn check(&self, answer: &Self::Answer) -> Result<()> {
         let _ = answer;
@@ -84,5 +91,46 @@ impl Body {
 
     pub fn done(self) -> Result<Map<String, Value>> {
         Ok(self.0)
+    }
+}
+
+/// Reads a received Body field by field, as the wire helpers' serde readers do (a string or a
+/// number as text, empty as absent), and keeps what no field took as the answer's extras.
+pub struct Fields(Map<String, Value>);
+
+impl Fields {
+    pub fn of(body: Value) -> std::result::Result<Fields, String> {
+        match body {
+            Value::Object(m) => Ok(Fields(m)),
+            other => Err(format!("the Body is not an object: {other}")),
+        }
+    }
+
+    /// An optional value as text: absent, null and empty are `None`.
+    pub fn text(&mut self, key: &str) -> Option<String> {
+        match self.0.remove(key)? {
+            Value::Null => None,
+            Value::String(s) if s.is_empty() => None,
+            Value::String(s) => Some(s),
+            other => Some(crate::wire::json_text_of(&other)),
+        }
+    }
+
+    /// A value that must be there (a code), as text.
+    pub fn required(&mut self, key: &str) -> std::result::Result<String, String> {
+        self.text(key).ok_or_else(|| format!("missing field `{key}`"))
+    }
+
+    /// An amount in fen, a number or a string of digits.
+    pub fn fen(&mut self, key: &str) -> std::result::Result<Option<Money>, String> {
+        match self.text(key) {
+            None => Ok(None),
+            Some(t) => Money::parse_fen(&t, "amount").map(Some).map_err(|_| format!("{t:?} is not an amount in fen")),
+        }
+    }
+
+    /// Everything no field took, as received.
+    pub fn rest(self) -> crate::wire::ExtraJson {
+        crate::wire::ExtraJson(self.0.into_iter().collect())
     }
 }

@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::call::Fields;
 use super::scan_codes::MmspWallet;
 use crate::error::{Error, Result};
 use crate::gateway::Notification;
@@ -61,6 +62,24 @@ pub struct MmspNotification {
 }
 
 impl MmspNotification {
+    /// The Body read field by field (see [`Fields`]); the time fields under any of their names.
+    pub fn from_body(body: Value) -> std::result::Result<Self, String> {
+        let mut f = Fields::of(body)?;
+        let trade_time = ["TRDETIME", "TRDTIME", "TRADETIME"].into_iter().find_map(|k| f.text(k));
+        let pay_time = ["PAYTIME", "PAY_DATE"].into_iter().find_map(|k| f.text(k));
+        Ok(MmspNotification {
+            mer_order_id: f.text("MERORDERID"),
+            platform_order_no: f.text("ORDERNO"),
+            list_id: f.text("LIST_ID"),
+            status: f.text("STATUS"),
+            amount: f.fen("AMT")?,
+            wallet: f.text("TRADETYPE").map(|w| MmspWallet::parse(&w)),
+            trade_time,
+            pay_time,
+            extra: f.rest(),
+        })
+    }
+
     /// A quick-pay or gateway-pay notification (`LIST_ID`, no `ORDERNO`), not a scan push.
     pub fn is_list_notification(&self) -> bool {
         self.list_id.is_some() && self.platform_order_no.is_none()
@@ -101,8 +120,7 @@ pub fn verify_notification(fields: &RawFields, creds: &Credentials) -> Result<No
             return Err(Error::invalid("MERNO", format!("notification is for merchant {m}, not {}", creds.merno)));
         }
     }
-    let n: MmspNotification =
-        serde_json::from_value(Value::Object(body.clone())).map_err(|e| Error::invalid("Body", e.to_string()))?;
+    let n = MmspNotification::from_body(Value::Object(body.clone())).map_err(|e| Error::invalid("Body", e))?;
     let order_no =
         n.mer_order_id.clone().ok_or_else(|| Error::invalid("MERORDERID", "missing from the notification"))?;
     // Every received field for the journal: the header's and the Body's members, as text.

@@ -5,7 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::call::Body;
+use serde_json::Value;
+
+use super::call::{Body, Fields};
 use crate::error::{Error, Result};
 use crate::ids::{require, NumberRule};
 use crate::money::Money;
@@ -366,7 +368,60 @@ pub struct MmspScanRefundResponse {
     pub extra: crate::wire::ExtraJson,
 }
 
+impl MmspPreOrderResponse {
+    /// The Body read field by field (see [`Fields`]).
+    pub fn from_body(body: Value) -> std::result::Result<Self, String> {
+        let mut f = Fields::of(body)?;
+        Ok(MmspPreOrderResponse {
+            platform_order_no: f.text("ORDERNO"),
+            mer_order_id: f.text("MERORDERID"),
+            status: MmspStatus::parse(&f.required("STATUS")?),
+            url: f.text("URL"),
+            pay_info: f.text("PAY_INFO"),
+            trade_type: f.text("TRADETYPE"),
+            trade_time: f.text("TRADETIME"),
+            err_code: f.text("ERR_CODE"),
+            err_code_msg: f.text("ERR_CODE_MSG"),
+            extra: f.rest(),
+        })
+    }
+}
+
+impl MmspScanOrderResponse {
+    /// The Body read field by field (see [`Fields`]).
+    pub fn from_body(body: Value) -> std::result::Result<Self, String> {
+        let mut f = Fields::of(body)?;
+        Ok(MmspScanOrderResponse {
+            platform_order_no: f.text("ORDERNO"),
+            mer_order_id: f.text("MERORDERID"),
+            status: MmspStatus::parse(&f.required("STATUS")?),
+            amount: f.fen("AMT")?,
+            wallet: f.text("TRADETYPE").map(|w| MmspWallet::parse(&w)),
+            trade_time: f.text("TRADETIME"),
+            pay_time: f.text("PAYTIME"),
+            err_code: f.text("ERR_CODE"),
+            err_code_msg: f.text("ERR_CODE_MSG"),
+            extra: f.rest(),
+        })
+    }
+}
+
 impl MmspScanRefundResponse {
+    /// The Body read field by field (see [`Fields`]).
+    pub fn from_body(body: Value) -> std::result::Result<Self, String> {
+        let mut f = Fields::of(body)?;
+        Ok(MmspScanRefundResponse {
+            platform_refund_no: f.text("REFUND_ORDERNO"),
+            refund_no: f.text("REFUND_MERORDERID"),
+            status: MmspStatus::parse(&f.required("STATUS")?),
+            amount: f.fen("AMT")?,
+            refund_time: f.text("REFUND_TIME"),
+            err_code: f.text("ERR_CODE"),
+            err_code_msg: f.text("ERR_CODE_MSG"),
+            extra: f.rest(),
+        })
+    }
+
     /// 1 success (accepted: the platform's only success), 2 failed, else unknown.
     pub fn refund_state(&self) -> RefundState {
         match self.status {

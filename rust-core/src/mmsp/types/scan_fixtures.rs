@@ -115,7 +115,7 @@ fn paying_answer_verified_and_read() {
     let mut tampered = envelope.clone();
     tampered["Body"]["STATUS"] = json!("1");
     assert_eq!(wire::verify(wire::PhpJson::default(), &tampered, KEY), Err(wire::WireError::BadSign));
-    let a: MmspScanOrderResponse = serde_json::from_value(envelope["Body"].clone()).unwrap();
+    let a = MmspWechatMicropayRequest::decode(envelope["Body"].clone()).unwrap();
     assert_eq!((a.trade_state(), a.amount, a.err_code.as_deref()), (TradeState::Paying, Some(fen(1)), Some("AA")));
     let req = micropay();
     assert!(req.check(&a).is_ok());
@@ -278,4 +278,34 @@ fn bodies_of_the_management_calls() {
     assert_eq!(Value::Object(c.body(&creds()).unwrap()), json!({"MERORDERID": "A1"}));
     let q = MmspScanRefundQueryRequest { refund_no: Some("R1".into()), platform_refund_no: None };
     assert_eq!(Value::Object(q.body(&creds()).unwrap()), json!({"REFUND_MERORDERID": "R1"}));
+}
+
+/// The field-by-field readers of scan code's answers and of the notifications (what the
+/// library ships) read exactly what the derived serde readers read: strings and numbers,
+/// empties as absent, unknown fields kept, the time fields under each of their names.
+#[test]
+fn field_readers_agree_with_serde() {
+    let bodies = [
+        json!({"ORDERNO": "100000000013", "MERORDERID": 18294677, "STATUS": "3", "AMT": 1, "TRADETYPE": "1",
+               "TRADETIME": "2017-05-17 16:11:24", "PAYTIME": "", "ERR_CODE": "AA", "ERR_CODE_MSG": "用户支付中",
+               "URL": "weixin://x", "PAY_INFO": null, "NEW_FIELD": {"a": [1, 2]}, "N": 7}),
+        json!({"STATUS": 1, "AMT": "250", "REFUND_ORDERNO": "R1", "REFUND_MERORDERID": "PGR1", "REFUND_TIME": "t",
+               "TRADETYPE": 9}),
+        json!({"STATUS": "2", "TRDTIME": "2017-05-17", "PAY_DATE": "20170517", "LIST_ID": "L1"}),
+    ];
+    for b in bodies {
+        let serde_pre: MmspPreOrderResponse = serde_json::from_value(b.clone()).unwrap();
+        assert_eq!(MmspPreOrderResponse::from_body(b.clone()).unwrap(), serde_pre, "{b}");
+        let serde_order: MmspScanOrderResponse = serde_json::from_value(b.clone()).unwrap();
+        assert_eq!(MmspScanOrderResponse::from_body(b.clone()).unwrap(), serde_order, "{b}");
+        let serde_refund: MmspScanRefundResponse = serde_json::from_value(b.clone()).unwrap();
+        assert_eq!(MmspScanRefundResponse::from_body(b.clone()).unwrap(), serde_refund, "{b}");
+        let serde_note: MmspNotification = serde_json::from_value(b.clone()).unwrap();
+        assert_eq!(MmspNotification::from_body(b.clone()).unwrap(), serde_note, "{b}");
+    }
+    // What serde refuses, they refuse.
+    for bad in [json!({"AMT": "1.5", "STATUS": "1"}), json!({"ORDERNO": "X"}), json!([1])] {
+        assert!(serde_json::from_value::<MmspScanOrderResponse>(bad.clone()).is_err());
+        assert!(MmspScanOrderResponse::from_body(bad.clone()).is_err(), "{bad}");
+    }
 }

@@ -66,6 +66,10 @@ impl Operation for MmspScanQueryRequest {
 }
 
 impl Call for MmspScanQueryRequest {
+    fn decode(body: Value) -> std::result::Result<MmspScanOrderResponse, String> {
+        MmspScanOrderResponse::from_body(body)
+    }
+
     const SUB_API: SubApi = SubApi::Scan;
     const COMMAND: u32 = 2310;
     /// Every state is an answer.
@@ -121,6 +125,10 @@ macro_rules! order_change {
         }
 
         impl Call for $name {
+            fn decode(body: Value) -> std::result::Result<MmspScanOrderResponse, String> {
+                MmspScanOrderResponse::from_body(body)
+            }
+
             const SUB_API: SubApi = SubApi::Scan;
             const COMMAND: u32 = $command;
 
@@ -188,6 +196,10 @@ impl Operation for MmspScanRefundRequest {
 }
 
 impl Call for MmspScanRefundRequest {
+    fn decode(body: Value) -> std::result::Result<MmspScanRefundResponse, String> {
+        MmspScanRefundResponse::from_body(body)
+    }
+
     const SUB_API: SubApi = SubApi::Scan;
     const COMMAND: u32 = 2312;
 
@@ -241,6 +253,10 @@ impl Operation for MmspScanRefundQueryRequest {
 }
 
 impl Call for MmspScanRefundQueryRequest {
+    fn decode(body: Value) -> std::result::Result<MmspScanRefundResponse, String> {
+        MmspScanRefundResponse::from_body(body)
+    }
+
     const SUB_API: SubApi = SubApi::Scan;
     const COMMAND: u32 = 2313;
     /// 2 (退款失败) is the refund's state, not a refusal of the query.

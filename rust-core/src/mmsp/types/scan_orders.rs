@@ -102,6 +102,10 @@ impl Operation for MmspWechatPreOrderRequest {
 }
 
 impl Call for MmspWechatPreOrderRequest {
+    fn decode(body: Value) -> std::result::Result<MmspPreOrderResponse, String> {
+        MmspPreOrderResponse::from_body(body)
+    }
+
     const SUB_API: SubApi = SubApi::Scan;
     const COMMAND: u32 = 2306;
 
@@ -201,6 +205,10 @@ impl Operation for MmspAlipayPreOrderRequest {
 }
 
 impl Call for MmspAlipayPreOrderRequest {
+    fn decode(body: Value) -> std::result::Result<MmspPreOrderResponse, String> {
+        MmspPreOrderResponse::from_body(body)
+    }
+
     const SUB_API: SubApi = SubApi::Scan;
     const COMMAND: u32 = 2308;
 
@@ -285,6 +293,10 @@ impl Operation for MmspQqPreOrderRequest {
 }
 
 impl Call for MmspQqPreOrderRequest {
+    fn decode(body: Value) -> std::result::Result<MmspPreOrderResponse, String> {
+        MmspPreOrderResponse::from_body(body)
+    }
+
     const SUB_API: SubApi = SubApi::Scan;
     const COMMAND: u32 = 2325;
 
@@ -349,6 +361,10 @@ macro_rules! qr_order {
         }
 
         impl Call for $name {
+            fn decode(body: Value) -> std::result::Result<MmspPreOrderResponse, String> {
+                MmspPreOrderResponse::from_body(body)
+            }
+
             const SUB_API: SubApi = SubApi::Scan;
             const COMMAND: u32 = $command;
 
@@ -439,6 +455,10 @@ impl Operation for MmspWechatH5Request {
 }
 
 impl Call for MmspWechatH5Request {
+    fn decode(body: Value) -> std::result::Result<MmspPreOrderResponse, String> {
+        MmspPreOrderResponse::from_body(body)
+    }
+
     const SUB_API: SubApi = SubApi::Scan;
     const COMMAND: u32 = 2321;
 
@@ -518,6 +538,10 @@ impl Operation for MmspAlipayH5Request {
 }
 
 impl Call for MmspAlipayH5Request {
+    fn decode(body: Value) -> std::result::Result<MmspPreOrderResponse, String> {
+        MmspPreOrderResponse::from_body(body)
+    }
+
     const SUB_API: SubApi = SubApi::Scan;
     const COMMAND: u32 = 1030;
 
@@ -593,6 +617,10 @@ macro_rules! micropay {
         }
 
         impl Call for $name {
+            fn decode(body: Value) -> std::result::Result<MmspScanOrderResponse, String> {
+                MmspScanOrderResponse::from_body(body)
+            }
+
             const SUB_API: SubApi = SubApi::Scan;
             const COMMAND: u32 = $command;
             /// 1 paid, 3 paying (AA): both answers; 2 is a refusal.
