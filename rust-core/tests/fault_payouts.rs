@@ -31,13 +31,14 @@ use rand::{Rng, SeedableRng};
 use tokio::task::JoinHandle;
 
 const DEFAULT_SEEDS: &[u64] = &[20240611, 7, 314159];
-const PAYOUTS: usize = 24;
+const PAYOUTS: usize = 32;
 const BATCH: usize = 8;
 const FAULT_RATE: f64 = 0.3;
 /// The account number's last four digits script the payout (`sandbox/src/mmsp/payout.rs`):
-/// paid at once; paying 1 or 2 s then paid; paying then failed; refused 1031; answered 0001
+/// paid at once (twice as likely); paying 1 or 4 s then paid (4 s outlasts the storm's tail: the
+/// recovered engine's follower settles it); paying then failed; refused 1031; answered 0001
 /// although paid; paid but its answer signed with the wrong key.
-const SCENARIOS: &[&str] = &["0000", "1001", "1002", "2001", "2002", "3001", "4001", "5001"];
+const SCENARIOS: &[&str] = &["0000", "0000", "1001", "1004", "2001", "2004", "3001", "4001", "5001"];
 /// Share of payouts sent on the runtime that is killed.
 const KILL_SHARE: f64 = 0.25;
 /// Share of the others sent again under the same number once answered.
@@ -53,8 +54,12 @@ const REQUEST_TIMEOUT: Duration = Duration::from_millis(400);
 /// The latest moment in a batch at which its runtime is killed (a batch's calls take from a few
 /// milliseconds to the request timeout).
 const KILL_WITHIN_MS: u64 = 700;
-/// How long an unanswered payout the platform does not know waits before a person is asked.
-const NOT_FOUND_DEADLINE: Duration = Duration::from_millis(2500);
+/// How long the storm goes on after the last batch, so the live engine's followers query under
+/// faults too (a `1001` payout pays within it).
+const STORM_TAIL: Duration = Duration::from_millis(1000);
+/// How long an unanswered payout the platform does not know waits before a person is asked:
+/// longer than the storm's tail, so the last batch's are still waiting when recovery starts.
+const NOT_FOUND_DEADLINE: Duration = Duration::from_millis(3000);
 /// How long recovery and the follow-up get to settle everything once the faults stop.
 const SETTLE_LIMIT: Duration = Duration::from_secs(20);
 /// The payout sub-API's path below `/mmsp`, as the fault layer names it (payouts and payout
@@ -324,6 +329,19 @@ async fn run_seed(seed: u64) -> Outcome {
         }
     }
 
+    tokio::time::sleep(STORM_TAIL).await;
+    // Where the killed payouts stood when recovery began.
+    let mut at_crash: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in planned.iter().filter(|p| p.killed) {
+        let stood = match entry(&p.order_no) {
+            None => "never journalled",
+            Some(e) if e.attempts == 0 => "journalled, unsent",
+            Some(e) if e.state.is_settled() => "settled",
+            Some(e) if e.last_answer.is_none() => "sent, unanswered",
+            Some(_) => "answered, open",
+        };
+        *at_crash.entry(stood).or_default() += 1;
+    }
     // The storm ends: the app is closed (its followers with it), the faults stop, and a fresh
     // engine recovers what is open, its follower settling the rest.
     storm.crash();
@@ -339,6 +357,7 @@ async fn run_seed(seed: u64) -> Outcome {
             Vec::new()
         }
     };
+    let followed = recovered.iter().filter(|r| !r.state.is_settled()).count();
     let settle_start = Instant::now();
     while !journal.unsettled().unwrap().is_empty() && settle_start.elapsed() < SETTLE_LIMIT {
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -461,9 +480,9 @@ async fn run_seed(seed: u64) -> Outcome {
         *books.entry(format!("{:?}", o.state)).or_default() += 1;
     }
     println!(
-        "mmsp payouts seed {seed}: {} payouts ({killed} killed, {killed_retried} retried after the crash, \
+        "mmsp payouts seed {seed}: {} payouts ({killed} killed {at_crash:?}, {killed_retried} retried after the crash, \
          {retried} retried, {twins} twins, {answered} answered), journal {by_state:?}, books {books:?}, \
-         {unsettled_before} unsettled before recovery, {} recovered, settled in {:.1}s, \
+         {unsettled_before} unsettled before recovery, {} recovered ({followed} left to the follower), settled in {:.1}s, \
          {needs_attention} need attention (never reached the platform); {} of {calls} requests faulted \
          {fault_kinds:?}; {:.1}s",
         planned.len(),
