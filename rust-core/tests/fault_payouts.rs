@@ -24,7 +24,7 @@ use posgate_core::engine::PayoutBackoff;
 use posgate_core::journal::{Entry, EntryKind, EntryState, Journal};
 use posgate_core::mmsp::{AccountType, PayoutAnswer, PayoutRequest};
 use posgate_core::{Error, Gateway, GatewayId, Masked};
-use posgate_sandbox::faults::{Fault, FaultPlan, OnlyPaths, RandomFaults};
+use posgate_sandbox::faults::{Fault, FaultPlan, OnlyPaths, RandomFaults, ScriptedFaults};
 use posgate_sandbox::{OrderView, Sandbox, SandboxOptions, SimState};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -525,4 +525,31 @@ async fn random_faults_never_pay_out_twice_nor_lose_a_payout() {
         problems.push(format!("the platform answered 流水号重复 (1008) {duplicates} times: a number was sent twice"));
     }
     assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+}
+
+/// The storm's `BadSignatureAfterCommit` on a payout's answer: the payout was made but its answer
+/// can not be trusted, so its outcome is unknown (never a success read from a forged answer) until
+/// the follow-up's query settles it paid.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_spoiled_signature_on_a_payout_answer_leaves_it_unknown() {
+    count_duplicates();
+    let sb = Sandbox::start().await.unwrap();
+    let plan = Arc::new(ScriptedFaults::new(vec![Some(Fault::BadSignatureAfterCommit)]));
+    sb.set_faults(Some(plan.clone() as Arc<dyn FaultPlan>));
+    let engine = kit::engine(client(&sb));
+    engine.set_payout_backoff(backoff());
+    let no = format!("{}", posgate_core::journal::now_ms());
+    let r = engine.call(payout(&no, "0000", 4_321)).await;
+    assert_eq!(plan.injected().len(), 1);
+    let err = r.expect_err("the answer's SIGN was spoiled");
+    assert!(err.outcome_unknown(), "{err:?}");
+    let started = Instant::now();
+    let e = loop {
+        let e = engine.journal().get(EntryKind::Payout, GatewayId::Mmsp, &no).unwrap().unwrap();
+        if e.state.is_settled() || started.elapsed() > Duration::from_secs(10) {
+            break e;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!((e.state, e.attempts), (EntryState::Paid, 1), "{e:?}");
 }
