@@ -52,8 +52,11 @@ const KILLED_RETRY_SHARE: f64 = 0.5;
 const HANG: Duration = Duration::from_millis(800);
 const REQUEST_TIMEOUT: Duration = Duration::from_millis(400);
 /// The latest moment in a batch at which its runtime is killed (a batch's calls take from a few
-/// milliseconds to the request timeout).
+/// milliseconds to the request timeout, then its followers query).
 const KILL_WITHIN_MS: u64 = 700;
+/// Half the batches are killed this early instead, while their payouts are being journalled and
+/// sent.
+const KILL_EARLY_MS: u64 = 40;
 /// How long the storm goes on after the last batch, so the live engine's followers query under
 /// faults too (a `1001` payout pays within it).
 const STORM_TAIL: Duration = Duration::from_millis(1000);
@@ -254,7 +257,8 @@ async fn run_seed(seed: u64) -> Outcome {
             planned.push(Planned { order_no, amount, scenario, killed });
         }
         // The crash, at a random moment of the batch.
-        let kill_at = Duration::from_millis(rng.random_range(0..KILL_WITHIN_MS));
+        let within = if rng.random_bool(0.5) { KILL_EARLY_MS } else { KILL_WITHIN_MS };
+        let kill_at = Duration::from_millis(rng.random_range(0..within));
         let killer = tokio::spawn(async move {
             tokio::time::sleep(kill_at).await;
             doomed.crash();
