@@ -475,6 +475,10 @@ async fn run_seed(seed: u64) -> Outcome {
     }
 
     let killed = planned.iter().filter(|p| p.killed).count();
+    let attention_killed = planned
+        .iter()
+        .filter(|p| p.killed && payouts.get(p.order_no.as_str()).is_some_and(|e| e.state == EntryState::NeedsAttention))
+        .count();
     let mut fault_kinds: BTreeMap<String, usize> = BTreeMap::new();
     for (_, f) in &injected {
         *fault_kinds.entry(format!("{f:?}")).or_default() += 1;
@@ -487,7 +491,7 @@ async fn run_seed(seed: u64) -> Outcome {
         "mmsp payouts seed {seed}: {} payouts ({killed} killed {at_crash:?}, {killed_retried} retried after the crash, \
          {retried} retried, {twins} twins, {answered} answered), journal {by_state:?}, books {books:?}, \
          {unsettled_before} unsettled before recovery, {} recovered ({followed} left to the follower), settled in {:.1}s, \
-         {needs_attention} need attention (never reached the platform); {} of {calls} requests faulted \
+         {needs_attention} need attention (never reached the platform; {attention_killed} of them killed in flight); {} of {calls} requests faulted \
          {fault_kinds:?}; {:.1}s",
         planned.len(),
         recovered.len(),
