@@ -52,7 +52,8 @@ pub enum Fault {
     /// Process, then answer 200 with an HTML error page instead of the gateway's JSON.
     GarbageAfterCommit,
     /// Process, then answer the real JSON with its `sign` value altered (one hex digit flipped;
-    /// an answer without a `sign` gets a wrong one). Kuaishou signs no answers (a `sign` added
+    /// MMSP's `Sign` in its envelopes and `SIGN` in its payout answers likewise; an answer
+    /// without a `sign` gets a wrong one). Kuaishou signs no answers (a `sign` added
     /// to one is ignored) and its 3DES answers are not JSON: there this fault changes nothing.
     BadSignatureAfterCommit,
 }
@@ -342,8 +343,9 @@ fn spoil_sign(text: &str) -> Option<String> {
     let serde_json::Value::Object(map) = serde_json::from_str::<serde_json::Value>(text).ok()? else {
         return None;
     };
-    // MMSP's envelopes carry `Sign`; every other gateway's answers `sign`.
-    let key = if map.contains_key("Sign") { "Sign" } else { "sign" };
+    // MMSP's envelopes carry `Sign` and its payout answers `SIGN` (Base64: a hex digit in it is
+    // flipped all the same); every other gateway's answers `sign`.
+    let key = ["Sign", "SIGN"].into_iter().find(|k| map.contains_key(*k)).unwrap_or("sign");
     let Some(sign) = map.get(key).and_then(|v| v.as_str()).filter(|s| !s.is_empty()) else {
         let close = text.rfind('}')?;
         let sep = if map.is_empty() { "" } else { "," };
@@ -406,6 +408,9 @@ mod tests {
         assert_eq!(spoil_sign("<html></html>"), None);
         let text = r#"{"CommandID":35078,"Body":{"STATUS":"1"},"Sign":"ABCD"}"#;
         assert_eq!(spoil_sign(text).unwrap(), r#"{"CommandID":35078,"Body":{"STATUS":"1"},"Sign":"BBCD"}"#);
+        // MMSP's payout answers: `SIGN`, Base64.
+        let text = r#"{"RETCODE":"0000","ENCRYPT":"xyzA","SIGN":"xy+b/Q=="}"#;
+        assert_eq!(spoil_sign(text).unwrap(), r#"{"RETCODE":"0000","ENCRYPT":"xyzA","SIGN":"xy+A/Q=="}"#);
     }
 
     #[test]
