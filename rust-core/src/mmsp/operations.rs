@@ -10,12 +10,12 @@
 //! back-office app builds with it). Their types exist either way; only their methods and
 //! `invoke` arms come and go.
 
-/// MMSP's operation list: every sub-API (feature `mmsp-back-office`).
-#[cfg(feature = "mmsp-back-office")]
+/// MMSP's operation list: scan code's operations, then the calls and charges given (the
+/// back-office sub-APIs' or none), so each operation is listed once.
 #[macro_export]
 #[doc(hidden)]
-macro_rules! mmsp_operations {
-    ($then:ident ( $($args:tt)* )) => { $then! { $($args)*
+macro_rules! __mmsp_operations_with {
+    ($then:ident ( $($args:tt)* ) calls { $($calls:tt)* } charges { $($charges:tt)* }) => { $then! { $($args)*
       calls {
         // scan code (扫码)
         $crate::mmsp::MmspWechatPreOrderRequest => wechat_pre_order,
@@ -32,6 +32,25 @@ macro_rules! mmsp_operations {
         $crate::mmsp::MmspScanCloseRequest => scan_close,
         $crate::mmsp::MmspScanRefundRequest => scan_refund,
         $crate::mmsp::MmspScanRefundQueryRequest => scan_refund_query,
+        $($calls)*
+      }
+      charges {
+        // scan code (扫码)
+        $crate::mmsp::MmspWechatMicropayRequest => wechat_micropay,
+        $crate::mmsp::MmspAlipayMicropayRequest => alipay_micropay,
+        $crate::mmsp::MmspQqMicropayRequest => qq_micropay,
+        $($charges)*
+      }
+    } };
+}
+
+/// MMSP's operation list: every sub-API (feature `mmsp-back-office`).
+#[cfg(feature = "mmsp-back-office")]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! mmsp_operations {
+    ($then:ident ( $($args:tt)* )) => { $crate::__mmsp_operations_with! { $then ( $($args)* )
+      calls {
         // quick pay (快捷支付)
         $crate::mmsp::MmspQuickPayRequest => quick_pay,
         $crate::mmsp::MmspQuickPayConfirmRequest => quick_pay_confirm,
@@ -54,10 +73,6 @@ macro_rules! mmsp_operations {
         $crate::mmsp::BalanceQueryRequest => balance_query,
       }
       charges {
-        // scan code (扫码)
-        $crate::mmsp::MmspWechatMicropayRequest => wechat_micropay,
-        $crate::mmsp::MmspAlipayMicropayRequest => alipay_micropay,
-        $crate::mmsp::MmspQqMicropayRequest => qq_micropay,
         // quick pay (快捷支付)
         $crate::mmsp::MmspBoundCardPayRequest => bound_card_pay,
       }
@@ -69,31 +84,7 @@ macro_rules! mmsp_operations {
 #[macro_export]
 #[doc(hidden)]
 macro_rules! mmsp_operations {
-    ($then:ident ( $($args:tt)* )) => { $then! { $($args)*
-      calls {
-        // scan code (扫码)
-        $crate::mmsp::MmspWechatPreOrderRequest => wechat_pre_order,
-        $crate::mmsp::MmspAlipayPreOrderRequest => alipay_pre_order,
-        $crate::mmsp::MmspQqPreOrderRequest => qq_pre_order,
-        $crate::mmsp::MmspJdQrOrderRequest => jd_qr_order,
-        $crate::mmsp::MmspUnionpayQrOrderRequest => unionpay_qr_order,
-        $crate::mmsp::MmspAlipayStaticCodeRequest => alipay_static_code,
-        $crate::mmsp::MmspAlipayDynamicCodeRequest => alipay_dynamic_code,
-        $crate::mmsp::MmspWechatH5Request => wechat_h5_pay,
-        $crate::mmsp::MmspAlipayH5Request => alipay_h5_pay,
-        $crate::mmsp::MmspScanQueryRequest => scan_query,
-        $crate::mmsp::MmspScanCancelRequest => scan_cancel,
-        $crate::mmsp::MmspScanCloseRequest => scan_close,
-        $crate::mmsp::MmspScanRefundRequest => scan_refund,
-        $crate::mmsp::MmspScanRefundQueryRequest => scan_refund_query,
-      }
-      charges {
-        // scan code (扫码)
-        $crate::mmsp::MmspWechatMicropayRequest => wechat_micropay,
-        $crate::mmsp::MmspAlipayMicropayRequest => alipay_micropay,
-        $crate::mmsp::MmspQqMicropayRequest => qq_micropay,
-      }
-    } };
+    ($then:ident ( $($args:tt)* )) => { $crate::__mmsp_operations_with! { $then ( $($args)* ) calls {} charges {} } };
 }
 
 use crate::operation::operations;
