@@ -11,6 +11,7 @@ use crate::money::Money;
 use crate::operation::OperationInfo;
 #[cfg(feature = "invoke")]
 use crate::operation::{Described, Invoked};
+use crate::qr::{QrPaymentRequest, QrRules};
 use crate::trade::{GatewayId, PayRequest, RawFields, RefundRequest, RefundResult, TradeResult, TradeState};
 /// A verified notification (asynchronous payment result) from a gateway.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -113,6 +114,29 @@ pub trait Gateway: Operations {
     async fn close(&self, order_no: &str) -> Result<TradeResult> {
         let _ = order_no;
         Err(Error::Unsupported { what: format!("{}: close (use cancel)", self.id()) })
+    }
+
+    /// The merchant-presented code (the payer scans it): this gateway's rules, `None` when it
+    /// has none (a QR payment then answers `Unsupported`).
+    fn qr_rules(&self) -> Option<QrRules> {
+        None
+    }
+
+    /// Checks a QR payment against the gateway-neutral rules and the gateway's own. Called
+    /// before anything is recorded or sent.
+    fn validate_qr(&self, req: &QrPaymentRequest) -> Result<()> {
+        match self.qr_rules() {
+            Some(rules) => rules.check(self.id(), req),
+            None => Err(Error::Unsupported { what: format!("{}: QR payments (the payer scans a code)", self.id()) }),
+        }
+    }
+
+    /// Creates the order of a QR payment and answers the code's content. The engine closes the
+    /// order at `expiry` if it is still unpaid; the gateway's own expiry is set no sooner.
+    async fn qr_order(&self, req: &QrPaymentRequest, expiry: std::time::Duration) -> Result<String> {
+        let _ = expiry;
+        self.validate_qr(req)?;
+        Err(Error::Unsupported { what: format!("{}: QR payments (the payer scans a code)", self.id()) })
     }
 
     /// Verifies a notification on the raw received fields and maps it.

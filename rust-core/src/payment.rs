@@ -38,6 +38,16 @@ pub enum PaymentEvent {
     Reversing {
         order_no: String,
     },
+    /// A QR payment's order is open: waiting for the payer to scan and pay it until
+    /// `expires_at_ms` (Unix milliseconds).
+    WaitingForScan {
+        order_no: String,
+        expires_at_ms: i64,
+    },
+    /// A QR payment's code expired (or the cashier cancelled): its order is being closed.
+    Closing {
+        order_no: String,
+    },
     /// The machine could not settle the payment; `reason` says what a person must check.
     NeedsAttention {
         order_no: String,
@@ -56,6 +66,8 @@ impl PaymentEvent {
             | PaymentEvent::Paying { order_no }
             | PaymentEvent::Poll { order_no, .. }
             | PaymentEvent::Reversing { order_no }
+            | PaymentEvent::WaitingForScan { order_no, .. }
+            | PaymentEvent::Closing { order_no }
             | PaymentEvent::NeedsAttention { order_no, .. }
             | PaymentEvent::Final { order_no, .. } => order_no,
         }
@@ -84,11 +96,13 @@ pub const REVERSE_TRIES: u32 = 8;
 /// How many refund queries settle an unknown refund before it needs attention.
 const REFUND_QUERY_TRIES: u32 = 3;
 
-/// Lets the cashier cancel a payment in flight: the machine reverses at once (after the
-/// gateway's earliest-reverse time).
+/// Lets the cashier cancel a payment in flight (the machine reverses at once, after the
+/// gateway's earliest-reverse time), and hands the machine a verified notification's result
+/// so it ends without waiting for its next query.
 #[derive(Default)]
 pub struct Control {
     cancelled: AtomicBool,
+    told: std::sync::Mutex<Option<TradeResult>>,
     notify: Notify,
 }
 
@@ -96,6 +110,18 @@ impl Control {
     pub fn cancel(&self) {
         self.cancelled.store(true, Ordering::SeqCst);
         self.notify.notify_waiters();
+    }
+
+    /// A final result from a verified notification (the engine checked it against the journal).
+    pub fn tell(&self, r: TradeResult) {
+        if let Ok(mut told) = self.told.lock() {
+            *told = Some(r);
+        }
+        self.notify.notify_waiters();
+    }
+
+    fn take_told(&self) -> Option<TradeResult> {
+        self.told.lock().ok().and_then(|mut t| t.take())
     }
 
     pub fn is_cancelled(&self) -> bool {
@@ -108,8 +134,8 @@ impl Control {
         let notified = self.notify.notified();
         tokio::pin!(notified);
         notified.as_mut().enable();
-        if self.is_cancelled() {
-            return true;
+        if self.is_cancelled() || self.told.lock().map(|t| t.is_some()).unwrap_or(false) {
+            return self.is_cancelled();
         }
         tokio::select! {
             _ = tokio::time::sleep(wait) => self.is_cancelled(),
@@ -187,6 +213,10 @@ pub struct Machine<'a> {
     pub listener: &'a dyn PaymentListener,
     pub control: &'a Control,
     pub schedule: PollSchedule,
+    /// A QR payment's expiry (Unix milliseconds): the machine then waits for the payer until
+    /// it and closes the order after it, instead of reversing at the schedule's deadline. Read
+    /// from the journal's copy of the request ([`crate::qr::QrRecord`]).
+    pub qr_expiry: Option<i64>,
 }
 
 impl Machine<'_> {
@@ -281,17 +311,36 @@ impl Machine<'_> {
     async fn poll(&self, entry: &Entry) -> Result<TradeResult> {
         let s = self.schedule;
         let sent_at = entry.first_sent_at_ms.unwrap_or(entry.created_at_ms);
-        let deadline = sent_at + s.deadline.as_millis() as i64;
         let interval = s.interval.as_millis().max(1) as i64;
-        let of = planned_polls(s.first_query_after, s.interval, s.deadline);
-        self.emit(PaymentEvent::Paying { order_no: entry.order_no.clone() });
         // The first query waits from the "paying" answer (its journal write), not from the send:
         // gateways count from the answer they gave (Sunmi: no sooner than 10 s after 用户支付中).
         let answered_at = self.journal.by_id(entry.id).map(|e| e.updated_at_ms).unwrap_or(sent_at).max(sent_at);
-        let mut next = (answered_at + s.first_query_after.as_millis() as i64).max(now_ms().min(deadline));
+        let first = answered_at + s.first_query_after.as_millis() as i64;
+        let (deadline, mut next) = match self.qr_expiry {
+            Some(expiry) => {
+                self.emit(PaymentEvent::WaitingForScan { order_no: entry.order_no.clone(), expires_at_ms: expiry });
+                // At least one query before the close, at the expiry at the latest (a payment
+                // made while the terminal was down is found, not closed over).
+                (expiry, first.min(expiry).max(now_ms().min(expiry)))
+            }
+            None => {
+                self.emit(PaymentEvent::Paying { order_no: entry.order_no.clone() });
+                let deadline = sent_at + s.deadline.as_millis() as i64;
+                (deadline, first.max(now_ms().min(deadline)))
+            }
+        };
+        let of = match self.qr_expiry {
+            Some(_) if next <= deadline => ((deadline - next) / interval + 1).min(u32::MAX as i64) as u32,
+            Some(_) => 0,
+            None => planned_polls(s.first_query_after, s.interval, s.deadline),
+        };
         let mut n = 0;
         while next <= deadline {
-            if self.control.sleep_until(next).await {
+            let cancelled = self.control.sleep_until(next).await;
+            if let Some(r) = self.control.take_told() {
+                return Ok(self.conclude(entry, r).await);
+            }
+            if cancelled {
                 break;
             }
             n += 1;
@@ -308,22 +357,27 @@ impl Machine<'_> {
     }
 
     /// Reverses the order (deadline passed or the cashier cancelled), retrying until the
-    /// gateway answers.
+    /// gateway answers. A QR payment's order is closed instead (cancelled where the gateway has
+    /// no close), and one that ends unpaid reads `closed` whatever the gateway calls it.
     async fn reverse(&self, entry: &Entry) -> TradeResult {
         let s = self.schedule;
         let order_no = entry.order_no.clone();
         self.record(entry, EntryState::Reversing, None, None);
-        self.emit(PaymentEvent::Reversing { order_no: order_no.clone() });
-        let sent_at = entry.first_sent_at_ms.unwrap_or(entry.created_at_ms);
-        // Never reverse sooner than the gateway allows after the pay call; a cancel during the
-        // wait changes nothing (we are already reversing).
-        let earliest = sent_at + s.earliest_reverse.as_millis() as i64;
-        tokio::time::sleep(Duration::from_millis((earliest - now_ms()).max(0) as u64)).await;
+        if self.qr_expiry.is_some() {
+            self.emit(PaymentEvent::Closing { order_no: order_no.clone() });
+        } else {
+            self.emit(PaymentEvent::Reversing { order_no: order_no.clone() });
+            let sent_at = entry.first_sent_at_ms.unwrap_or(entry.created_at_ms);
+            // Never reverse sooner than the gateway allows after the pay call; a cancel during
+            // the wait changes nothing (we are already reversing).
+            let earliest = sent_at + s.earliest_reverse.as_millis() as i64;
+            tokio::time::sleep(Duration::from_millis((earliest - now_ms()).max(0) as u64)).await;
+        }
         let mut last_err = String::new();
         for attempt in 1..=REVERSE_TRIES {
-            match self.gw.cancel(&order_no).await {
+            match self.undo(&order_no).await {
                 Ok(r) if matches!(r.state, TradeState::Reversed | TradeState::Closed | TradeState::Failed) => {
-                    return self.settle(entry, r);
+                    return self.settle(entry, self.unpaid_end(r));
                 }
                 Ok(r) if r.state.is_paid_like() || r.state == TradeState::Refunded => {
                     return self.after_refused_reverse(entry, format!("cancel answered {}", r.state)).await;
@@ -341,6 +395,26 @@ impl Machine<'_> {
             tokio::time::sleep(s.interval).await;
         }
         self.needs_attention(entry, format!("reverse unanswered after {REVERSE_TRIES} tries: {last_err}"), None)
+    }
+
+    /// Cancels the order; a QR payment's order is closed where the gateway closes orders.
+    async fn undo(&self, order_no: &str) -> Result<TradeResult> {
+        if self.qr_expiry.is_some() {
+            match self.gw.close(order_no).await {
+                Err(Error::Unsupported { .. }) => {}
+                closed => return closed,
+            }
+        }
+        self.gw.cancel(order_no).await
+    }
+
+    /// How an order ends unpaid: a QR payment's reads `closed` on every gateway (a cancel of an
+    /// unpaid order is a close to the payer, whatever the gateway calls it).
+    fn unpaid_end(&self, mut r: TradeResult) -> TradeResult {
+        if self.qr_expiry.is_some() && matches!(r.state, TradeState::Reversed | TradeState::Failed) {
+            r.state = TradeState::Closed;
+        }
+        r
     }
 
     /// The gateway refused to reverse: find out where the order stands and undo a charge.
@@ -369,13 +443,13 @@ impl Machine<'_> {
                     Err(e) => self.needs_attention(entry, format!("{why}; paid; refund failed: {e}"), Some(r)),
                 }
             }
-            Ok(r) if r.state.is_final() => self.settle(entry, r),
+            Ok(r) if r.state.is_final() => self.settle(entry, self.unpaid_end(r)),
             Ok(r) => self.needs_attention(entry, format!("{why}; order still {}", r.state), Some(r)),
             Err(e) if self.gw.is_order_not_found(&e) => {
                 // The gateway has no such order: the charge never arrived.
                 let mut r = TradeResult::new(&entry.order_no, TradeState::Failed);
                 r.message = Some(format!("{why}; the gateway has no such order"));
-                self.settle(entry, r)
+                self.settle(entry, self.unpaid_end(r))
             }
             Err(e) => self.needs_attention(entry, format!("{why}; query failed: {e}"), None),
         }
@@ -496,7 +570,7 @@ pub async fn pay_and_wait(gw: &dyn Gateway, req: &PayRequest, listener: &dyn Pay
         Begin::Existing(_) => return Err(Error::internal("fresh journal already holds the order")),
     };
     let control = Control::default();
-    let m = Machine { gw, journal: &journal, listener, control: &control, schedule: gw.schedule() };
+    let m = Machine { gw, journal: &journal, listener, control: &control, schedule: gw.schedule(), qr_expiry: None };
     m.run(entry, Some(Dispatch::Pay(req.clone()))).await
 }
 

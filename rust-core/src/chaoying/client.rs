@@ -367,6 +367,18 @@ impl Gateway for Client {
         }
     }
 
+    fn qr_rules(&self) -> Option<crate::qr::QrRules> {
+        Some(super::qr::QR_RULES)
+    }
+
+    fn validate_qr(&self, req: &crate::qr::QrPaymentRequest) -> Result<()> {
+        self.validate_qr_order(req)
+    }
+
+    async fn qr_order(&self, req: &crate::qr::QrPaymentRequest, expiry: Duration) -> Result<String> {
+        self.qr_pre_order(req, expiry).await
+    }
+
     fn is_order_not_found(&self, err: &Error) -> bool {
         matches!(err, Error::GatewayRejected { code, .. } if code == "20007")
     }

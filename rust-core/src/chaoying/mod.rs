@@ -7,6 +7,7 @@
 
 mod client;
 pub mod protocol;
+mod qr;
 pub mod types;
 
 pub use client::{Chaoying, Client};

@@ -12,11 +12,13 @@ use tokio::sync::watch;
 mod notifications;
 mod operations;
 mod payouts;
+mod qr;
 mod recovery;
 
 pub use notifications::NotificationCheck;
 pub use operations::{AnyAnswer, Prepared};
 pub use payouts::PayoutBackoff;
+pub use qr::QrPayment;
 pub use recovery::Recovered;
 
 use crate::error::{Error, Result};
@@ -25,6 +27,7 @@ use crate::journal::{Begin, Entry, EntryState, Journal};
 use crate::payment::{
     begin_payment, recorded_result, Charge, Control, Dispatch, Machine, PaymentEvent, PaymentListener,
 };
+use crate::qr::QrRecord;
 use crate::trade::{PayRequest, RefundResult, RefundState, TradeResult};
 
 /// A pre-order (QR, JSAPI) unpaid this long after it was created is closed by recovery.
@@ -162,6 +165,20 @@ impl Engine {
         self.launch(begin, Some(Job::Pay(req)), listener)
     }
 
+    /// Waits until no payment of this engine is under way in this process (those resumed by
+    /// [`Engine::recover`] included): a command-line tool's last step before it exits.
+    pub async fn wait_idle(&self) {
+        loop {
+            let Some(running) = self.running.lock().ok().and_then(|m| m.values().next().cloned()) else {
+                return;
+            };
+            let mut rx = running.result.clone();
+            let _ = rx.wait_for(|r| r.is_some()).await;
+            // The task leaves the running set just before it publishes its result.
+            tokio::task::yield_now().await;
+        }
+    }
+
     /// Pays and waits. Dropping the returned future leaves the payment running.
     pub async fn pay(
         self: &Arc<Self>,
@@ -232,8 +249,14 @@ impl Engine {
         let running = self.running.lock().ok().and_then(|m| m.get(&entry.order_no).cloned());
         let own = Control::default();
         let control = running.as_ref().map(|r| &r.control).unwrap_or(&own);
-        let m =
-            Machine { gw: self.gw.as_ref(), journal: &self.journal, listener, control, schedule: self.gw.schedule() };
+        let m = Machine {
+            gw: self.gw.as_ref(),
+            journal: &self.journal,
+            listener,
+            control,
+            schedule: self.gw.schedule(),
+            qr_expiry: QrRecord::of_request(&entry.request).map(|r| r.expires_at_ms),
+        };
         let dispatch = match job {
             Some(Job::Pay(req)) => Some(Dispatch::Pay(req)),
             Some(Job::Charge(send)) => Some(Dispatch::Charge(send)),

@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use crate::gateway::Notification;
 use crate::journal::{EntryKind, EntryState};
 use crate::payment::{entry_state, trade_state};
-use crate::trade::{RawFields, TradeState};
+use crate::trade::{RawFields, TradeResult, TradeState};
 
 /// A verified notification checked against the journal.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,9 +36,17 @@ impl Engine {
         let fields_json = serde_json::to_string(&n.fields).map_err(|e| Error::internal(e.to_string()))?;
         let fresh = self.journal.record_notification(self.gw.id(), &n.order_no, n.state.as_str(), &fields_json)?;
         // A payment this engine is driving right now settles through its own machine (which may
-        // be reversing it); the notification is recorded, not applied over it.
-        let driving = self.running.lock().map(|m| m.contains_key(&n.order_no)).unwrap_or(false);
-        if fresh && !driving {
+        // be reversing it): a final notification is handed to it, which ends its wait for the
+        // next query (a QR payment's payer paid); the machine records it.
+        let running = self.running.lock().ok().and_then(|m| m.get(&n.order_no).cloned());
+        if let (Some(running), true) = (&running, n.state.is_final()) {
+            let mut r = TradeResult::new(&n.order_no, n.state);
+            r.amount = n.amount;
+            r.gateway_trade_no = n.gateway_trade_no.clone();
+            r.message = Some("notified".into());
+            running.control.tell(r);
+        }
+        if fresh && running.is_none() {
             let current = trade_state(entry.state);
             if !entry.state.is_settled() && n.state.is_final() {
                 let state = entry_state(n.state);

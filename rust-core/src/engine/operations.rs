@@ -388,6 +388,6 @@ impl Engine {
 
 /// An error after sending that does not say whether the request took effect (a refusal the
 /// gateway does not call definite is one of these: the engine checked definite ones first).
-fn may_have_taken_effect(e: &Error) -> bool {
+pub(super) fn may_have_taken_effect(e: &Error) -> bool {
     e.outcome_unknown() || matches!(e, Error::GatewayRejected { .. })
 }

@@ -7,6 +7,7 @@ use super::{unknown_refund, Engine, PREORDER, PREORDER_TTL_MS};
 use crate::error::Result;
 use crate::journal::{now_ms, Begin, Entry, EntryKind, EntryState, NOT_SENT};
 use crate::payment::{entry_state, refund, settle_refund};
+use crate::qr::QrRecord;
 use crate::trade::{RefundRequest, RefundResult, RefundState};
 
 /// What recovery did with one journal entry.
@@ -23,7 +24,9 @@ impl Engine {
     /// Settles every journal entry a crash (or a lost answer) left open: payments are queried,
     /// reversed past their deadline or marked needs attention; refunds and cancels are queried
     /// or resent under their own numbers; payouts are queried, and followed in the background
-    /// while still unsettled (never sent again). No charge is ever sent again.
+    /// while still unsettled (never sent again); an open QR payment is followed in the
+    /// background until its expiry ([`Engine::wait_idle`] waits for those). No charge is ever
+    /// sent again.
     pub async fn recover(self: &Arc<Self>) -> Result<Vec<Recovered>> {
         let mut out = Vec::new();
         for e in self.journal.unsettled()? {
@@ -39,6 +42,12 @@ impl Engine {
                     // Written but never sent: nothing can have reached the gateway.
                     self.journal.update(e.id, EntryState::Failed, None, Some(NOT_SENT))?;
                     EntryState::Failed
+                }
+                EntryKind::Payment if QrRecord::of_request(&e.request).is_some() => {
+                    // Followed in the background until it is paid or its expiry passes (then
+                    // closed): recovery does not wait minutes for a payer.
+                    self.launch(Begin::Existing(e.clone()), None, None)?;
+                    self.journal.by_id(e.id)?.state
                 }
                 EntryKind::Payment if e.note.as_deref() == Some(PREORDER) => self.recover_preorder(&e).await?,
                 EntryKind::Payment => {

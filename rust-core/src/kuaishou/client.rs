@@ -309,6 +309,18 @@ impl Gateway for Client {
     /// A real-time cancelTrade, confirmed by query (digest decision 31): cancelled reads
     /// `Reversed` (STATE 2); a paid order that stayed paid reads `Paid`, which the payment
     /// machine then refunds. `AREADY_REVOKED` counts as done.
+    fn qr_rules(&self) -> Option<crate::qr::QrRules> {
+        Some(super::qr::QR_RULES)
+    }
+
+    fn validate_qr(&self, req: &crate::qr::QrPaymentRequest) -> Result<()> {
+        self.validate_qr_order(req)
+    }
+
+    async fn qr_order(&self, req: &crate::qr::QrPaymentRequest, expiry: std::time::Duration) -> Result<String> {
+        self.qr_native_order(req, expiry).await
+    }
+
     async fn cancel(&self, order_no: &str) -> Result<TradeResult> {
         CHARGE_CODE.check("order_no", order_no)?;
         let a = match self.cancel_trade(&CancelTradeRequest::real_time(order_no)).await {

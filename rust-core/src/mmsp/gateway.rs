@@ -261,6 +261,18 @@ impl Gateway for Client {
         Ok(r)
     }
 
+    fn qr_rules(&self) -> Option<crate::qr::QrRules> {
+        Some(super::qr::QR_RULES)
+    }
+
+    fn validate_qr(&self, req: &crate::qr::QrPaymentRequest) -> Result<()> {
+        self.validate_qr_order(req)
+    }
+
+    async fn qr_order(&self, req: &crate::qr::QrPaymentRequest, expiry: std::time::Duration) -> Result<String> {
+        self.qr_pre_order(req, expiry).await
+    }
+
     /// 2314: `STATUS` 1 closed.
     async fn close(&self, order_no: &str) -> Result<TradeResult> {
         SCAN_NUMBER.check("order_no", order_no)?;

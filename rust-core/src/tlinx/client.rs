@@ -318,6 +318,18 @@ impl Gateway for Client {
     /// a paid one answers 8012 ("refund it instead"), so a paid order is reversed by refunding
     /// its full amount under a refund number derived from the order number: a retried cancel
     /// meets 8020 (number used) and reads that refund's state instead of refunding twice.
+    fn qr_rules(&self) -> Option<crate::qr::QrRules> {
+        Some(super::qr::QR_RULES)
+    }
+
+    fn validate_qr(&self, req: &crate::qr::QrPaymentRequest) -> Result<()> {
+        self.validate_qr_order(req)
+    }
+
+    async fn qr_order(&self, req: &crate::qr::QrPaymentRequest, _expiry: Duration) -> Result<String> {
+        self.qr_payorder_code(req).await
+    }
+
     async fn cancel(&self, order_no: &str) -> Result<TradeResult> {
         ORDER_NO_RULE.check("order_no", order_no)?;
         match self.paycancel(&OrderRef::out_no(order_no).into()).await {

@@ -3,6 +3,7 @@
 
 mod client;
 pub mod protocol;
+mod qr;
 pub mod types;
 
 pub use client::{Client, Tlinx};
