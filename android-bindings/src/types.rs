@@ -550,6 +550,16 @@ pub enum PaymentEvent {
     Reversing {
         order_no: String,
     },
+    /// A QR payment's order is open: waiting for the payer to scan and pay it until
+    /// `expires_at_ms` (Unix milliseconds).
+    WaitingForScan {
+        order_no: String,
+        expires_at_ms: i64,
+    },
+    /// A QR payment's code expired or the cashier cancelled: its order is being closed.
+    Closing {
+        order_no: String,
+    },
     /// The library could not settle the payment; `reason` says what to check.
     NeedsAttention {
         order_no: String,
@@ -569,6 +579,10 @@ impl From<core::PaymentEvent> for PaymentEvent {
             core::PaymentEvent::Paying { order_no } => PaymentEvent::Paying { order_no },
             core::PaymentEvent::Poll { order_no, n, of } => PaymentEvent::Poll { order_no, n: clamp(n), of: clamp(of) },
             core::PaymentEvent::Reversing { order_no } => PaymentEvent::Reversing { order_no },
+            core::PaymentEvent::WaitingForScan { order_no, expires_at_ms } => {
+                PaymentEvent::WaitingForScan { order_no, expires_at_ms }
+            }
+            core::PaymentEvent::Closing { order_no } => PaymentEvent::Closing { order_no },
             core::PaymentEvent::NeedsAttention { order_no, reason } => {
                 PaymentEvent::NeedsAttention { order_no, reason }
             }

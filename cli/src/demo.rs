@@ -66,6 +66,8 @@ fn progress(gw: GatewayId) -> Arc<dyn PaymentListener> {
         PaymentEvent::Paying { order_no } => println!("[{gw}]      {order_no}: paying, waiting for the payer"),
         PaymentEvent::Poll { order_no, n, of } => println!("[{gw}]      {order_no}: query {n} of {of}"),
         PaymentEvent::Reversing { order_no } => println!("[{gw}]      {order_no}: reversing"),
+        PaymentEvent::WaitingForScan { order_no, .. } => println!("[{gw}]      {order_no}: waiting for the scan"),
+        PaymentEvent::Closing { order_no } => println!("[{gw}]      {order_no}: closing"),
         PaymentEvent::NeedsAttention { order_no, reason } => {
             println!("[{gw}]      {order_no}: needs attention: {reason}")
         }

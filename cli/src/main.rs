@@ -272,6 +272,8 @@ impl PaymentListener for Progress {
             PaymentEvent::Paying { order_no } => println!("paying: {order_no}"),
             PaymentEvent::Poll { order_no, n, of } => println!("poll {n}/{of}: {order_no}"),
             PaymentEvent::Reversing { order_no } => println!("reversing: {order_no}"),
+            PaymentEvent::WaitingForScan { order_no, .. } => println!("waiting for the scan: {order_no}"),
+            PaymentEvent::Closing { order_no } => println!("closing: {order_no}"),
             PaymentEvent::NeedsAttention { order_no, reason } => println!("needs attention: {order_no}: {reason}"),
             PaymentEvent::Final { .. } => {}
         }
