@@ -330,7 +330,9 @@ impl Machine<'_> {
             }
         };
         let of = match self.qr_expiry {
-            Some(_) if next <= deadline => ((deadline - next) / interval + 1).min(u32::MAX as i64) as u32,
+            Some(_) if next <= deadline => {
+                ((deadline - next + interval - 1) / interval + 1).min(u32::MAX as i64) as u32
+            }
             Some(_) => 0,
             None => planned_polls(s.first_query_after, s.interval, s.deadline),
         };
@@ -351,7 +353,11 @@ impl Machine<'_> {
                 // Untrusted or unanswered, or not arrived yet: ask again.
                 Err(e) => tracing::info!(order_no = %entry.order_no, "query {n} gave no usable answer: {e}"),
             }
-            next += interval;
+            // A QR payment's last query is at its expiry: it is closed then, not sooner.
+            next = match self.qr_expiry {
+                Some(_) if next < deadline => (next + interval).min(deadline),
+                _ => next + interval,
+            };
         }
         Ok(self.reverse(entry).await)
     }
@@ -372,6 +378,9 @@ impl Machine<'_> {
             // the wait changes nothing (we are already reversing).
             let earliest = sent_at + s.earliest_reverse.as_millis() as i64;
             tokio::time::sleep(Duration::from_millis((earliest - now_ms()).max(0) as u64)).await;
+        }
+        if self.qr_expiry.is_some() && !self.gw.qr_rules().is_some_and(|r| r.closable) {
+            return self.withdraw(entry).await;
         }
         let mut last_err = String::new();
         for attempt in 1..=REVERSE_TRIES {
@@ -395,6 +404,27 @@ impl Machine<'_> {
             tokio::time::sleep(s.interval).await;
         }
         self.needs_attention(entry, format!("reverse unanswered after {REVERSE_TRIES} tries: {last_err}"), None)
+    }
+
+    /// Ends a QR payment whose gateway cannot close its order (see `QrRules::closable`): the
+    /// code is withdrawn; a last query says whether it was paid (a payment that crossed the
+    /// withdrawal is refunded, as one that crosses a close is); unpaid, the journal says closed.
+    async fn withdraw(&self, entry: &Entry) -> TradeResult {
+        match self.query_answered(&entry.order_no).await {
+            Ok(r) if r.state.is_paid_like() => {
+                self.after_refused_reverse(entry, "paid as its code was withdrawn".into()).await
+            }
+            Ok(r) if r.state.is_final() => self.settle(entry, self.unpaid_end(r)),
+            Ok(mut r) => {
+                r.state = TradeState::Closed;
+                r.message = Some(format!("{} cannot close a QR order: its code was withdrawn unpaid", self.gw.id()));
+                self.settle(entry, r)
+            }
+            Err(e) if self.gw.is_order_not_found(&e) => {
+                self.settle(entry, TradeResult::new(&entry.order_no, TradeState::Closed))
+            }
+            Err(e) => self.needs_attention(entry, format!("QR code withdrawn; its last query failed: {e}"), None),
+        }
     }
 
     /// Cancels the order; a QR payment's order is closed where the gateway closes orders.

@@ -101,6 +101,11 @@ pub struct QrRules {
     pub aggregated: bool,
     /// The expiry when the request gives none.
     pub default_expiry: Duration,
+    /// Whether the gateway can close (or cancel) an unpaid QR order. Where it cannot (TLinx),
+    /// the engine withdraws the code at its expiry: a last query, then `closed` in the journal
+    /// unless it was paid; a payment made later with a copy of the code reaches the journal by
+    /// notification and is marked needs attention (refund it).
+    pub closable: bool,
 }
 
 /// The shortest and longest expiry posgate accepts (the engine closes the order itself at its

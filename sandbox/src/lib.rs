@@ -217,7 +217,8 @@ fn router(ctx: Ctx) -> Router {
         // A merchant's notify endpoint for apps and tests that have no server of their own: it
         // takes any notification and answers SUCCESS (it verifies nothing; the app's own
         // server must).
-        .route("/_sandbox/notify", post(|| async { "SUCCESS" }));
+        // TLinx notifies with GET (fields in the query string), the others POST.
+        .route("/_sandbox/notify", get(|| async { "SUCCESS" }).post(|| async { "SUCCESS" }));
     let app = sim::mount::<Chaoying>(app, &ctx);
     let app = sim::mount::<Tlinx>(app, &ctx);
     let app = sim::mount::<Kuaishou>(app, &ctx);

@@ -11,8 +11,12 @@ use crate::operation::Operation;
 use crate::qr::{wire_expiry, QrPaymentRequest, QrRules, Wallet};
 use crate::trade::GatewayId;
 
-pub(super) const QR_RULES: QrRules =
-    QrRules { wallets: &[Wallet::Wechat, Wallet::Alipay], aggregated: false, default_expiry: Duration::from_secs(120) };
+pub(super) const QR_RULES: QrRules = QrRules {
+    wallets: &[Wallet::Wechat, Wallet::Alipay],
+    aggregated: false,
+    default_expiry: Duration::from_secs(120),
+    closable: true,
+};
 
 /// WeChat refuses a `time_expire` less than a minute away.
 const MIN_WIRE_EXPIRY: Duration = Duration::from_secs(60);
@@ -25,7 +29,10 @@ enum PreOrder {
 
 fn pre_order(req: &QrPaymentRequest, expiry: Duration) -> Result<PreOrder> {
     QR_RULES.check(GatewayId::Chaoying, req)?;
-    let time_expire = Some(beijing(now_unix() + wire_expiry(expiry, MIN_WIRE_EXPIRY).as_secs()).compact());
+    // Chaoying takes time_expire only with time_start.
+    let now = now_unix();
+    let time_start = Some(beijing(now).compact());
+    let time_expire = Some(beijing(now + wire_expiry(expiry, MIN_WIRE_EXPIRY).as_secs()).compact());
     let order = match req.wallet {
         Some(Wallet::Wechat) => {
             ORDER_NO.check("order_no", &req.order_no)?;
@@ -38,8 +45,8 @@ fn pre_order(req: &QrPaymentRequest, expiry: Duration) -> Result<PreOrder> {
                 out_trade_no: req.order_no.clone(),
                 total_fee: req.amount,
                 mch_create_ip: None,
-                time_start: None,
-                time_expire,
+                time_start: time_start.clone(),
+                time_expire: time_expire.clone(),
                 notify_url: req.notify_url.clone(),
                 op_user_id: None,
                 op_shop_id: req.store_id.clone(),
@@ -58,8 +65,8 @@ fn pre_order(req: &QrPaymentRequest, expiry: Duration) -> Result<PreOrder> {
                 out_trade_no: req.order_no.clone(),
                 total_fee: req.amount,
                 mch_create_ip: None,
-                time_start: None,
-                time_expire,
+                time_start: time_start.clone(),
+                time_expire: time_expire.clone(),
                 goods_tag: None,
                 notify_url: req.notify_url.clone(),
                 op_user_id: None,

@@ -16,6 +16,7 @@ pub(super) const QR_RULES: QrRules = QrRules {
     wallets: &[Wallet::Wechat, Wallet::Alipay, Wallet::Qq],
     aggregated: false,
     default_expiry: Duration::from_secs(120),
+    closable: true,
 };
 
 /// The seed's least `TIME_EXPIRE`.

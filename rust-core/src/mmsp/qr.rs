@@ -18,6 +18,7 @@ pub(super) const QR_RULES: QrRules = QrRules {
     wallets: &[Wallet::Wechat, Wallet::Alipay, Wallet::Qq, Wallet::Jd, Wallet::Unionpay],
     aggregated: false,
     default_expiry: Duration::from_secs(120),
+    closable: true,
 };
 
 /// A `TIME_END` sooner than a minute away is not worth the payer's scan.

@@ -319,7 +319,7 @@ impl Gateway for Client {
     /// its full amount under a refund number derived from the order number: a retried cancel
     /// meets 8020 (number used) and reads that refund's state instead of refunding twice.
     fn qr_rules(&self) -> Option<crate::qr::QrRules> {
-        Some(super::qr::QR_RULES)
+        Some(self.qr_rules_here())
     }
 
     fn validate_qr(&self, req: &crate::qr::QrPaymentRequest) -> Result<()> {
