@@ -234,6 +234,7 @@ mod tests {
         wallets: &[Wallet::Wechat, Wallet::Alipay],
         aggregated: false,
         default_expiry: Duration::from_secs(120),
+        closable: true,
     };
 
     fn field(r: Result<()>) -> String {

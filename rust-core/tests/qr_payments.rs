@@ -197,7 +197,8 @@ async fn bad_input_is_refused_before_sending_and_sunmi_has_no_qr() {
     let e = sunmi.start_qr_payment(request(&sb, Wallet::Wechat, 100, None), None).await.err().unwrap();
     assert!(matches!(e, Error::Unsupported { .. }), "{e:?}");
 
-    let cases: Vec<(GatewayId, Box<dyn Fn(&mut QrPaymentRequest)>, &str)> = vec![
+    type Spoil = Box<dyn Fn(&mut QrPaymentRequest)>;
+    let cases: Vec<(GatewayId, Spoil, &str)> = vec![
         (GatewayId::Chaoying, Box::new(|r| r.amount = fen(0)), "amount"),
         (GatewayId::Chaoying, Box::new(|r| r.wallet = Some(Wallet::Jd)), "wallet"),
         (GatewayId::Chaoying, Box::new(|r| r.wallet = None), "wallet"),
