@@ -17,7 +17,7 @@ mod kit;
 use kit::{fen, journal_path, remove_journal, schedule_every, Doomed};
 use posgate_core::engine::Engine;
 use posgate_core::journal::{now_ms, EntryKind, EntryState, Journal};
-use posgate_core::{Gateway, GatewayId, QrPaymentRequest, Wallet};
+use posgate_core::{Gateway, GatewayId, QrPaymentRequest};
 use posgate_sandbox::faults::{Fault, FaultPlan, RandomFaults};
 use posgate_sandbox::{OrderView, Sandbox, SandboxOptions, SimState};
 use rand::rngs::StdRng;
