@@ -88,8 +88,26 @@ fn install_ring_provider() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         // Another part of the app may have installed a provider first; that is fine.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        let _ = provider().install_default();
     });
+}
+
+/// ring's provider with the AES-GCM cipher suites only (TLS 1.3 and 1.2 ECDHE): every
+/// gateway's server negotiates them, and leaving ChaCha20-Poly1305 out keeps its code (about
+/// 45 KB) out of the library (README "Library size").
+fn provider() -> rustls::crypto::CryptoProvider {
+    use rustls::crypto::ring::cipher_suite::*;
+    rustls::crypto::CryptoProvider {
+        cipher_suites: vec![
+            TLS13_AES_256_GCM_SHA384,
+            TLS13_AES_128_GCM_SHA256,
+            TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+            TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+            TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+            TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+        ],
+        ..rustls::crypto::ring::default_provider()
+    }
 }
 
 /// Android: the system trust store (user-installed CAs and revocation as the OS sees them),
@@ -97,7 +115,7 @@ fn install_ring_provider() {
 #[cfg(target_os = "android")]
 fn tls_config() -> Result<rustls::ClientConfig, TransportError> {
     use rustls_platform_verifier::BuilderVerifierExt;
-    Ok(rustls::ClientConfig::builder_with_provider(rustls::crypto::ring::default_provider().into())
+    Ok(rustls::ClientConfig::builder_with_provider(provider().into())
         .with_safe_default_protocol_versions()
         .map_err(|e| TransportError::Build(e.to_string()))?
         .with_platform_verifier()
@@ -111,7 +129,7 @@ fn tls_config() -> Result<rustls::ClientConfig, TransportError> {
 fn tls_config() -> Result<rustls::ClientConfig, TransportError> {
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    Ok(rustls::ClientConfig::builder_with_provider(rustls::crypto::ring::default_provider().into())
+    Ok(rustls::ClientConfig::builder_with_provider(provider().into())
         .with_safe_default_protocol_versions()
         .map_err(|e| TransportError::Build(e.to_string()))?
         .with_root_certificates(roots)

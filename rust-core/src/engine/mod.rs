@@ -255,7 +255,7 @@ impl Engine {
             listener,
             control,
             schedule: self.gw.schedule(),
-            qr_expiry: QrRecord::of_request(&entry.request).map(|r| r.expires_at_ms),
+            qr_expiry: QrRecord::expiry_of(&entry.request),
         };
         let dispatch = match job {
             Some(Job::Pay(req)) => Some(Dispatch::Pay(req)),

@@ -39,7 +39,7 @@ impl Engine {
         let expiry = rules.expiry(&req);
         let expires_at_ms = now_ms() + expiry.as_millis() as i64;
         let order_no = req.order_no.clone();
-        let record = QrRecord { qr_payment: req, expires_at_ms };
+        let record = QrRecord { expires_at_ms, qr_payment: req };
         let copy = serde_json::to_string(&record).map_err(|e| Error::internal(e.to_string()))?;
         let gw = self.gw.id();
         let amount = record.qr_payment.amount;

@@ -43,7 +43,7 @@ impl Engine {
                     self.journal.update(e.id, EntryState::Failed, None, Some(NOT_SENT))?;
                     EntryState::Failed
                 }
-                EntryKind::Payment if QrRecord::of_request(&e.request).is_some() => {
+                EntryKind::Payment if QrRecord::expiry_of(&e.request).is_some() => {
                     // Followed in the background until it is paid or its expiry passes (then
                     // closed): recovery does not wait minutes for a payer.
                     self.launch(Begin::Existing(e.clone()), None, None)?;

@@ -6,8 +6,10 @@
 
 use std::time::Duration;
 
+use serde_json::{Map, Value};
+
 use super::types::*;
-use super::Client;
+use super::{Client, Credentials};
 use crate::clock::{beijing, now_unix};
 use crate::error::{Error, Result};
 use crate::operation::Operation;
@@ -116,18 +118,31 @@ impl Client {
         pre_order(req, QR_RULES.expiry(req)).map(|_| ())
     }
 
-    /// Creates the QR-mode pre-order and answers its `URL`.
+    /// Creates the QR-mode pre-order and answers its `URL`. The five pre-orders share their
+    /// answer, so one exchange sends whichever it is (not five inlined sends: the library's size).
     pub(super) async fn qr_pre_order(&self, req: &QrPaymentRequest, expiry: Duration) -> Result<String> {
-        let answer = match pre_order(req, expiry)? {
-            PreOrder::Wechat(o) => self.wechat_pre_order(&o).await?,
-            PreOrder::Alipay(o) => self.alipay_pre_order(&o).await?,
-            PreOrder::Qq(o) => self.qq_pre_order(&o).await?,
-            PreOrder::Jd(o) => self.jd_qr_order(&o).await?,
-            PreOrder::Unionpay(o) => self.unionpay_qr_order(&o).await?,
+        let creds = &self.protocol.creds;
+        let (command, op, answers, body) = match pre_order(req, expiry)? {
+            PreOrder::Wechat(o) => parts(&o, creds)?,
+            PreOrder::Alipay(o) => parts(&o, creds)?,
+            PreOrder::Qq(o) => parts(&o, creds)?,
+            PreOrder::Jd(o) => parts(&o, creds)?,
+            PreOrder::Unionpay(o) => parts(&o, creds)?,
         };
+        let base_url = &self.config.base_url;
+        let body = self.protocol.start(&self.http, base_url, SubApi::Scan, command, op, answers, body, None).await?;
+        let answer = MmspPreOrderResponse::from_body(body)
+            .map_err(|e| Error::Network { message: format!("mmsp {op}: unreadable answer: {e}"), outcome_unknown: true })?;
+        same_number("MERORDERID", &req.order_no, answer.mer_order_id.as_deref())?;
         answer
             .url
             .filter(|u| !u.trim().is_empty())
             .ok_or_else(|| Error::rejected("NO_URL", "mmsp: the pre-order answered without a URL"))
     }
+}
+
+/// What the exchange of pre-order `o` needs: its CommandID, name, accepted `STATUS` values and
+/// Body.
+fn parts<O: Call>(o: &O, creds: &Credentials) -> Result<(u32, &'static str, &'static [&'static str], Map<String, Value>)> {
+    Ok((o.command(creds), O::INFO.name, O::ANSWERS, o.body(creds)?))
 }
