@@ -5,6 +5,7 @@ mod debug;
 mod demo;
 mod demo_kuaishou;
 mod demo_mmsp;
+mod demo_qr;
 mod merchant;
 mod qr_pay;
 mod tally;
