@@ -1,6 +1,8 @@
 //! `posgate demo`: a cashier's day on every implemented gateway, against the embedded sandbox.
 //! The barcode gateways share one day; Sunmi, which has no barcode payment, has its own (WeChat
-//! prepays followed on the journalled poll loop, refunds, a card-swipe lookup, a callback).
+//! prepays followed on the journalled poll loop, refunds, a card-swipe lookup, a callback). Every
+//! gateway with a merchant-presented code also takes a QR payment the payer pays, and the first
+//! of them one left to expire ([`crate::demo_qr`]).
 
 use std::sync::Arc;
 
@@ -24,6 +26,7 @@ pub async fn run(only: &[GatewayId]) -> Result<bool, String> {
     let sandbox = Sandbox::start().await.map_err(|e| format!("cannot start the sandbox: {e}"))?;
     println!("sandbox running at {}", sandbox.root_url());
     let mut tally = Tally::default();
+    let mut expiry_shown = false;
     for &g in posgate_sandbox::GATEWAYS.iter().filter(|g| only.is_empty() || only.contains(g)) {
         let cfg = sandbox.config(g).ok_or_else(|| format!("{g}: no sandbox configuration"))?;
         let gw = connect(cfg).map_err(|e| format!("{g}: {e}"))?;
@@ -35,6 +38,13 @@ pub async fn run(only: &[GatewayId]) -> Result<bool, String> {
         }
         if g == GatewayId::Mmsp {
             crate::demo_mmsp::extras(&engine, &sandbox, &mut tally).await;
+        }
+        if engine.gateway().qr_rules().is_some() {
+            crate::demo_qr::paid(&engine, &sandbox, &mut tally).await;
+            if !expiry_shown {
+                crate::demo_qr::expired(&engine, &sandbox, &mut tally).await;
+                expiry_shown = true;
+            }
         }
     }
     if only.is_empty() || only.contains(&GatewayId::Sunmi) {
@@ -60,13 +70,16 @@ pub async fn run(only: &[GatewayId]) -> Result<bool, String> {
     Ok(tally.failed == 0)
 }
 
-fn progress(gw: GatewayId) -> Arc<dyn PaymentListener> {
+pub(crate) fn progress(gw: GatewayId) -> Arc<dyn PaymentListener> {
     Arc::new(move |e: PaymentEvent| match e {
         PaymentEvent::Submitted { order_no } => println!("[{gw}]      {order_no}: submitted"),
         PaymentEvent::Paying { order_no } => println!("[{gw}]      {order_no}: paying, waiting for the payer"),
         PaymentEvent::Poll { order_no, n, of } => println!("[{gw}]      {order_no}: query {n} of {of}"),
         PaymentEvent::Reversing { order_no } => println!("[{gw}]      {order_no}: reversing"),
-        PaymentEvent::WaitingForScan { order_no, .. } => println!("[{gw}]      {order_no}: waiting for the scan"),
+        PaymentEvent::WaitingForScan { order_no, expires_at_ms } => println!(
+            "[{gw}]      {order_no}: waiting for the scan, {} s left",
+            ((expires_at_ms - posgate_core::journal::now_ms()).max(0) as u64).div_ceil(1000)
+        ),
         PaymentEvent::Closing { order_no } => println!("[{gw}]      {order_no}: closing"),
         PaymentEvent::NeedsAttention { order_no, reason } => {
             println!("[{gw}]      {order_no}: needs attention: {reason}")

@@ -5,7 +5,9 @@ mod debug;
 mod demo;
 mod demo_kuaishou;
 mod demo_mmsp;
+mod demo_qr;
 mod merchant;
+mod qr_pay;
 mod tally;
 
 use std::path::{Path, PathBuf};
@@ -14,7 +16,8 @@ use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 use posgate_core::engine::Engine;
-use posgate_core::journal::{Entry, EntryState, Journal};
+use posgate_core::journal::{Entry, EntryKind, EntryState, Journal};
+use posgate_core::qr::QrRecord;
 use posgate_core::{
     connect, ids, Error, GatewayId, Money, PayRequest, PaymentEvent, PaymentListener, RefundRequest, TradeState,
 };
@@ -48,6 +51,9 @@ enum Command {
     Sandbox(SandboxCommand),
     /// Barcode payment; polls while the payer confirms. Last line: `final: <order-no> <state>`.
     Pay(PayArgs),
+    /// QR payment: prints and draws the code the payer scans, polls until it is paid or expires
+    /// (then closed; Ctrl-C closes it too). Last line: `final: <order-no> <state>`.
+    QrPay(qr_pay::QrPayArgs),
     /// Query an order (a final answer settles the order's open journal entry).
     Query(OrderArgs),
     /// Refund all or part of an order.
@@ -59,7 +65,8 @@ enum Command {
     /// Close an unpaid order, where the gateway distinguishes close from cancel.
     Close(OrderArgs),
     /// Settle every journal entry a crash left open: query, reverse past the deadline, or mark
-    /// needs attention. Prints `final: <number> <state>` per entry. Never charges again.
+    /// needs attention; an open QR payment is followed until it is paid or its code expires
+    /// (then closed). Prints `final: <number> <state>` per entry. Never charges again.
     Recover {
         #[arg(long, value_name = "FILE")]
         journal: PathBuf,
@@ -272,11 +279,36 @@ impl PaymentListener for Progress {
             PaymentEvent::Paying { order_no } => println!("paying: {order_no}"),
             PaymentEvent::Poll { order_no, n, of } => println!("poll {n}/{of}: {order_no}"),
             PaymentEvent::Reversing { order_no } => println!("reversing: {order_no}"),
-            PaymentEvent::WaitingForScan { order_no, .. } => println!("waiting for the scan: {order_no}"),
+            PaymentEvent::WaitingForScan { order_no, expires_at_ms } => {
+                println!("waiting for the scan: {order_no}, the code expires at {} UTC", utc(expires_at_ms))
+            }
             PaymentEvent::Closing { order_no } => println!("closing: {order_no}"),
             PaymentEvent::NeedsAttention { order_no, reason } => println!("needs attention: {order_no}: {reason}"),
             PaymentEvent::Final { .. } => {}
         }
+    }
+}
+
+/// What recovery prints of the QR payments it follows in the background (only they wait for
+/// the scan or close): one line as each waits and as each closes.
+struct QrFollowed;
+
+impl PaymentListener for QrFollowed {
+    fn on_event(&self, e: PaymentEvent) {
+        if matches!(e, PaymentEvent::WaitingForScan { .. } | PaymentEvent::Closing { .. }) {
+            Progress.on_event(e);
+        }
+    }
+}
+
+/// A payment's exit code: 0 paid, 1 not paid (failed, closed, reversed), 3 unknown or needing
+/// a person (query it later under the same order number; never pay again under a new one).
+/// Bad input and other errors exit 2, before anything is sent.
+fn exit_for(state: TradeState) -> ExitCode {
+    match state {
+        TradeState::Paid => ExitCode::SUCCESS,
+        TradeState::Unknown | TradeState::NeedsAttention => ExitCode::from(3),
+        _ => ExitCode::FAILURE,
     }
 }
 
@@ -319,12 +351,9 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
                 println!("gateway: {code} {}", r.message.as_deref().unwrap_or(""));
             }
             println!("final: {} {}", r.order_no, r.state);
-            Ok(match r.state {
-                TradeState::Paid => ExitCode::SUCCESS,
-                TradeState::Unknown | TradeState::NeedsAttention => ExitCode::from(3),
-                _ => ExitCode::FAILURE,
-            })
+            Ok(exit_for(r.state))
         }
+        Command::QrPay(a) => qr_pay::run(&cli, a).await,
         Command::Query(a) => {
             let r = engine_for(&cli, &a.gw)?.query(&a.order_no).await?;
             print_json(&r)?;
@@ -387,26 +416,56 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
 }
 
 /// Recovery over every gateway that has unsettled entries, each with the configuration the
-/// command line gives (`--config` for its gateway, `--sandbox` for any).
+/// command line gives (`--config` for its gateway, `--sandbox` for any). Open QR payments are
+/// followed in the background until paid or expired (then closed): the command waits for them
+/// and prints how they ended, after everything else.
 async fn recover(cli: &Cli, path: &Path) -> Result<ExitCode, Error> {
     let journal = open_journal(Some(path))?;
     let mut gateways: Vec<GatewayId> = journal.unsettled()?.iter().map(|e| e.gateway).collect();
     gateways.sort();
     gateways.dedup();
     let mut attention = false;
+    let mut followed = Vec::new();
     for g in gateways {
         let cfg = merchant::resolve(cli.config.as_deref(), cli.sandbox.as_deref(), Some(g.as_str()))?;
         let engine = Engine::on_current_runtime(connect(cfg)?, journal.clone())?;
+        engine.set_reporter(Some(Arc::new(QrFollowed)));
+        let mut open = Vec::new();
         for r in engine.recover().await? {
-            attention |= r.state == EntryState::NeedsAttention;
-            match &r.note {
-                Some(note) if r.state == EntryState::NeedsAttention => println!("note: {} {note}", r.number),
-                _ => {}
+            if r.kind == EntryKind::Payment && !r.state.is_settled() && is_qr_payment(&journal, g, &r.number)? {
+                open.push(r);
+                continue;
             }
-            println!("final: {} {}", r.number, r.state);
+            attention |= print_recovered(&r.number, r.state, r.note.as_deref());
+        }
+        followed.push((engine, open));
+    }
+    for (engine, open) in followed {
+        engine.wait_idle().await;
+        for r in open {
+            let entry = journal.get(r.kind, engine.gateway().id(), &r.number)?;
+            let (state, note) = entry.map(|e| (e.state, e.note)).unwrap_or((r.state, r.note));
+            attention |= print_recovered(&r.number, state, note.as_deref());
         }
     }
     Ok(if attention { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// Whether the journal's payment `number` is a QR payment (its request carries the expiry).
+fn is_qr_payment(journal: &Journal, g: GatewayId, number: &str) -> Result<bool, Error> {
+    let entry = journal.get(EntryKind::Payment, g, number)?;
+    Ok(entry.is_some_and(|e| QrRecord::of_request(&e.request).is_some()))
+}
+
+/// `final: <number> <state>`, after a note when it needs attention (then true).
+fn print_recovered(number: &str, state: EntryState, note: Option<&str>) -> bool {
+    let attention = state == EntryState::NeedsAttention;
+    match note {
+        Some(note) if attention => println!("note: {number} {note}"),
+        _ => {}
+    }
+    println!("final: {number} {state}");
+    attention
 }
 
 fn journal_table(entries: &[Entry]) -> String {
