@@ -454,7 +454,7 @@ async fn recover(cli: &Cli, path: &Path) -> Result<ExitCode, Error> {
 /// Whether the journal's payment `number` is a QR payment (its request carries the expiry).
 fn is_qr_payment(journal: &Journal, g: GatewayId, number: &str) -> Result<bool, Error> {
     let entry = journal.get(EntryKind::Payment, g, number)?;
-    Ok(entry.is_some_and(|e| QrRecord::of_request(&e.request).is_some()))
+    Ok(entry.is_some_and(|e| QrRecord::expiry_of(&e.request).is_some()))
 }
 
 /// `final: <number> <state>`, after a note when it needs attention (then true).

@@ -809,11 +809,9 @@ fn qr_pay_unpaid_expires_closed() {
     }
 }
 
-/// The same on TLinx. Ignored: the core closes an expired TLinx order with paycancel, which
-/// TLinx (and its simulator) refuses for QR orders (8013: barcode orders only), so it ends
-/// `needs_attention` instead of `closed`.
+/// The same on TLinx, which cannot close a QR order (paycancel is for barcode orders only, 8013):
+/// its code is withdrawn at the expiry and the order reads closed after a last query.
 #[test]
-#[ignore = "core: TLinx QR orders cannot be closed (paycancel answers 8013); ends needs_attention"]
 fn tlinx_qr_pay_unpaid_expires_closed() {
     let (_server, urls) = serve();
     let (g, url) = urls.iter().find(|(g, _)| g == "tlinx").unwrap();

@@ -49,10 +49,13 @@ pub type Client = crate::client::Client<Chaoying>;
 
 /// Chaoying's operations, each declared once by its request type (see [`crate::operation::operations!`]):
 /// `chaoying_operations!(then(args))` expands to `then! { args calls { .. } charges { .. } }`.
+/// The cashier's operations are always there; merchant onboarding (`mch_reg`, its SMS check and
+/// lookups: done once per merchant from a back office, not at the counter) comes with the
+/// feature `back-office`, like MMSP's back-office sub-APIs. Their types exist either way.
 #[macro_export]
 #[doc(hidden)]
-macro_rules! chaoying_operations {
-    ($then:ident ( $($args:tt)* )) => { $then! { $($args)*
+macro_rules! __chaoying_operations_with {
+    ($then:ident ( $($args:tt)* ) calls { $($calls:tt)* }) => { $then! { $($args)*
       calls {
         $crate::chaoying::FaceAuthRequest => get_face_auth,
         $crate::chaoying::OrderQueryRequest => order_query,
@@ -61,18 +64,38 @@ macro_rules! chaoying_operations {
         $crate::chaoying::CancelRequest => trade_cancel,
         $crate::chaoying::WechatPreOrderRequest => wechat_pre_order,
         $crate::chaoying::AlipayPreOrderRequest => alipay_pre_order,
-        $crate::chaoying::MchRegRequest => mch_reg,
-        $crate::chaoying::MchSmsValidRequest => get_mch_sms_valid,
-        $crate::chaoying::GetMchIdRequest => get_mch_id,
-        $crate::chaoying::GetPartnerIdRequest => get_partner_id,
-        $crate::chaoying::GetMchInfoRequest => get_mch_info,
         $crate::chaoying::Code2SessionRequest => wxa_code2session,
+        $($calls)*
       }
       charges {
         $crate::chaoying::BarcodePayRequest => barcode_pay,
         $crate::chaoying::FacePayRequest => face_pay,
       }
     } };
+}
+
+/// Chaoying's operation list with merchant onboarding (feature `back-office`).
+#[cfg(feature = "back-office")]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! chaoying_operations {
+    ($then:ident ( $($args:tt)* )) => { $crate::__chaoying_operations_with! { $then ( $($args)* )
+      calls {
+        $crate::chaoying::MchRegRequest => mch_reg,
+        $crate::chaoying::MchSmsValidRequest => get_mch_sms_valid,
+        $crate::chaoying::GetMchIdRequest => get_mch_id,
+        $crate::chaoying::GetPartnerIdRequest => get_partner_id,
+        $crate::chaoying::GetMchInfoRequest => get_mch_info,
+      }
+    } };
+}
+
+/// Chaoying's operation list without merchant onboarding.
+#[cfg(not(feature = "back-office"))]
+#[macro_export]
+#[doc(hidden)]
+macro_rules! chaoying_operations {
+    ($then:ident ( $($args:tt)* )) => { $crate::__chaoying_operations_with! { $then ( $($args)* ) calls {} } };
 }
 
 use crate::operation::operations;

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 
-#[cfg(feature = "mmsp-back-office")]
+#[cfg(feature = "back-office")]
 use super::payout_wire;
 use super::payout_wire::PayoutKeys;
 use super::types::*;
@@ -53,10 +53,10 @@ impl Protocol for Mmsp {
                 url::Url::parse(u).map_err(|e| Error::config(format!("mmsp: credentials {name} {u:?}: {e}")))?;
             }
         }
-        #[cfg(feature = "mmsp-back-office")]
+        #[cfg(feature = "back-office")]
         let payout = PayoutKeys::from_credentials(&creds)?;
         // Payouts are not in this build: their keys are not read (nor their parser linked).
-        #[cfg(not(feature = "mmsp-back-office"))]
+        #[cfg(not(feature = "back-office"))]
         let payout = None;
         Ok(Mmsp { creds, payout, sms: SmsResends::default() })
     }
@@ -152,9 +152,9 @@ impl Mmsp {
             let keys = self.payout.as_ref().ok_or_else(|| {
                 Error::config("mmsp: payouts need platform_public_key and merchant_private_key in the credentials")
             })?;
-            #[cfg(feature = "mmsp-back-office")]
+            #[cfg(feature = "back-office")]
             return payout_wire::exchange(http, &url, keys, command, op, body).await;
-            #[cfg(not(feature = "mmsp-back-office"))]
+            #[cfg(not(feature = "back-office"))]
             return Err(Error::Unsupported { what: format!("mmsp {op}: payouts are not in this build ({keys:p})") });
         }
         if matches!(sub, SubApi::Scan | SubApi::QuickPay) {

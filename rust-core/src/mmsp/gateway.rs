@@ -14,7 +14,7 @@ use super::types::*;
 use super::Client;
 use crate::config::PollSchedule;
 use crate::error::{Error, Result};
-#[cfg(feature = "mmsp-back-office")]
+#[cfg(feature = "back-office")]
 use crate::gateway::PayoutStatus;
 use crate::gateway::{Gateway, Notification};
 use crate::ids::require;
@@ -111,7 +111,7 @@ impl Client {
     /// (quick pay, then gateway pay): the first that knows it answers, else `not_found`. The
     /// journal's orders carry no sub-API, so the engine's one query finds a quick-pay or
     /// gateway-pay order as well as a scan-code one.
-    #[cfg(feature = "mmsp-back-office")]
+    #[cfg(feature = "back-office")]
     async fn query_elsewhere(&self, order_no: &str, not_found: Error) -> Result<TradeResult> {
         let creds = self.credentials();
         if creds.quick_pay_url.is_some() {
@@ -132,7 +132,7 @@ impl Client {
     }
 
     /// Without the back-office sub-APIs every order is scan code's.
-    #[cfg(not(feature = "mmsp-back-office"))]
+    #[cfg(not(feature = "back-office"))]
     async fn query_elsewhere(&self, order_no: &str, not_found: Error) -> Result<TradeResult> {
         let _ = order_no;
         Err(not_found)
@@ -305,7 +305,7 @@ impl Gateway for Client {
         }
     }
 
-    #[cfg(feature = "mmsp-back-office")]
+    #[cfg(feature = "back-office")]
     async fn payout_status(&self, payout_no: &str) -> Result<PayoutStatus> {
         self.query_payout_status(payout_no).await
     }

@@ -16,8 +16,8 @@ mod client;
 mod gateway;
 mod operations;
 mod qr;
-// Without `mmsp-back-office` nothing sends a payout: the keys type stays, its exchange is unused.
-#[cfg_attr(not(feature = "mmsp-back-office"), allow(dead_code))]
+// Without `back-office` nothing sends a payout: the keys type stays, its exchange is unused.
+#[cfg_attr(not(feature = "back-office"), allow(dead_code))]
 pub mod payout_wire;
 pub mod types;
 pub mod wire;

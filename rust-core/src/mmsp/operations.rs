@@ -5,7 +5,7 @@
 //! Scan code (the cashier's barcode and QR payments) is always there. Quick pay (card numbers,
 //! CVN2 and ID numbers typed on the terminal), gateway pay (online banking in a WebView) and
 //! payout (the merchant's RSA private key on the device, money out of the merchant's account)
-//! are back-office sub-APIs: the feature `mmsp-back-office` (on in posgate-core by default, in
+//! are back-office sub-APIs: the feature `back-office` (on in posgate-core by default, in
 //! the CLI, the sandbox and the demo flavour; off in the production libposgate.so, which a
 //! back-office app builds with it). Their types exist either way; only their methods and
 //! `invoke` arms come and go.
@@ -44,8 +44,8 @@ macro_rules! __mmsp_operations_with {
     } };
 }
 
-/// MMSP's operation list: every sub-API (feature `mmsp-back-office`).
-#[cfg(feature = "mmsp-back-office")]
+/// MMSP's operation list: every sub-API (feature `back-office`).
+#[cfg(feature = "back-office")]
 #[macro_export]
 #[doc(hidden)]
 macro_rules! mmsp_operations {
@@ -79,8 +79,8 @@ macro_rules! mmsp_operations {
     } };
 }
 
-/// MMSP's operation list: scan code, the cashier's sub-API (without `mmsp-back-office`).
-#[cfg(not(feature = "mmsp-back-office"))]
+/// MMSP's operation list: scan code, the cashier's sub-API (without `back-office`).
+#[cfg(not(feature = "back-office"))]
 #[macro_export]
 #[doc(hidden)]
 macro_rules! mmsp_operations {

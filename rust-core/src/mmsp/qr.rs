@@ -131,8 +131,10 @@ impl Client {
         };
         let base_url = &self.config.base_url;
         let body = self.protocol.start(&self.http, base_url, SubApi::Scan, command, op, answers, body, None).await?;
-        let answer = MmspPreOrderResponse::from_body(body)
-            .map_err(|e| Error::Network { message: format!("mmsp {op}: unreadable answer: {e}"), outcome_unknown: true })?;
+        let answer = MmspPreOrderResponse::from_body(body).map_err(|e| Error::Network {
+            message: format!("mmsp {op}: unreadable answer: {e}"),
+            outcome_unknown: true,
+        })?;
         same_number("MERORDERID", &req.order_no, answer.mer_order_id.as_deref())?;
         answer
             .url
@@ -143,6 +145,9 @@ impl Client {
 
 /// What the exchange of pre-order `o` needs: its CommandID, name, accepted `STATUS` values and
 /// Body.
-fn parts<O: Call>(o: &O, creds: &Credentials) -> Result<(u32, &'static str, &'static [&'static str], Map<String, Value>)> {
+fn parts<O: Call>(
+    o: &O,
+    creds: &Credentials,
+) -> Result<(u32, &'static str, &'static [&'static str], Map<String, Value>)> {
     Ok((o.command(creds), O::INFO.name, O::ANSWERS, o.body(creds)?))
 }

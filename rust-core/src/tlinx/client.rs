@@ -314,10 +314,6 @@ impl Gateway for Client {
         })
     }
 
-    /// Cancels or reverses the order. paycancel only takes unpaid barcode orders (status 2/9);
-    /// a paid one answers 8012 ("refund it instead"), so a paid order is reversed by refunding
-    /// its full amount under a refund number derived from the order number: a retried cancel
-    /// meets 8020 (number used) and reads that refund's state instead of refunding twice.
     fn qr_rules(&self) -> Option<crate::qr::QrRules> {
         Some(self.qr_rules_here())
     }
@@ -330,6 +326,10 @@ impl Gateway for Client {
         self.qr_payorder_code(req).await
     }
 
+    /// Cancels or reverses the order. paycancel only takes unpaid barcode orders (status 2/9);
+    /// a paid one answers 8012 ("refund it instead"), so a paid order is reversed by refunding
+    /// its full amount under a refund number derived from the order number: a retried cancel
+    /// meets 8020 (number used) and reads that refund's state instead of refunding twice.
     async fn cancel(&self, order_no: &str) -> Result<TradeResult> {
         ORDER_NO_RULE.check("order_no", order_no)?;
         match self.paycancel(&OrderRef::out_no(order_no).into()).await {

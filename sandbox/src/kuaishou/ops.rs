@@ -153,7 +153,12 @@ pub(super) fn order(ctx: &Ctx, req: &Request) -> Result<Answer, Answer> {
         m.insert("signType".into(), json!("MD5"));
         m.insert("sign".into(), json!(posgate_core::crypto::md5_upper_hex(order.trade_no.as_bytes())));
     } else {
-        m.insert("BAR_CODE".into(), json!(format!("weixin://wxpay/bizpayurl?pr={}", order.trade_no)));
+        let wallet = match order.extra("channel") {
+            "1" => "alipay",
+            "31" => "qq",
+            _ => "wechat",
+        };
+        m.insert("BAR_CODE".into(), json!(crate::sim::qr_content(wallet, &order.trade_no)));
     }
     Ok(answer(req.fmt, "SUCCESS", "请求成功!", m))
 }

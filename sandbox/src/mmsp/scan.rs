@@ -136,7 +136,14 @@ fn pre_order(ctx: &Ctx, req: &Request) -> Result<Answer, Answer> {
     } else if h5 {
         b.insert("URL".into(), json!(format!("https://sandbox.mmsp.invalid/h5/{}", order.trade_no)));
     } else {
-        b.insert("URL".into(), json!(format!("weixin://wxpay/bizpayurl?pr={}", order.trade_no)));
+        let wallet = match req.command {
+            2308 | 1026 | 1027 => "alipay",
+            2325 => "qq",
+            1031 => "jd",
+            1025 => "unionpay",
+            _ => "wechat",
+        };
+        b.insert("URL".into(), json!(crate::sim::qr_content(wallet, &order.trade_no)));
     }
     Ok(about(&order, req, b))
 }
