@@ -40,9 +40,9 @@ pub async fn run(only: &[GatewayId]) -> Result<bool, String> {
             crate::demo_mmsp::extras(&engine, &sandbox, &mut tally).await;
         }
         if engine.gateway().qr_rules().is_some() {
-            crate::demo_qr::paid(&engine, &sandbox, &mut tally).await;
+            crate::demo_qr::paid(&engine, &sandbox, &mut tally, progress(g)).await;
             if !expiry_shown {
-                crate::demo_qr::expired(&engine, &sandbox, &mut tally).await;
+                crate::demo_qr::expired(&engine, &sandbox, &mut tally, progress(g)).await;
                 expiry_shown = true;
             }
         }

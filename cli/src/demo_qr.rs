@@ -82,12 +82,13 @@ fn books(sandbox: &Sandbox, gateway: &str, order_no: &str) -> Result<(SimState, 
 }
 
 /// The code shown, the payer scans and pays a moment later, the engine's next poll finds it paid.
-pub async fn paid(engine: &Arc<Engine>, sandbox: &Sandbox, tally: &mut Tally) {
+/// `progress` prints the payment's events (the demo's progress lines).
+pub async fn paid(engine: &Arc<Engine>, sandbox: &Sandbox, tally: &mut Tally, progress: Arc<dyn PaymentListener>) {
     let g = engine.gateway().id();
     let outcome = async {
         let req = request(engine, sandbox, 1280, None);
         let (amount, wallet) = (req.amount, req.wallet);
-        let listener = Held::new(crate::demo::progress(g));
+        let listener = Held::new(progress);
         let qr = engine.start_qr_payment(req, Some(listener.clone())).await.map_err(|e| e.to_string())?;
         let no = qr.code.order_no.clone();
         println!("[{g}]      {no}: QR {}", qr.code.content);
@@ -110,11 +111,11 @@ pub async fn paid(engine: &Arc<Engine>, sandbox: &Sandbox, tally: &mut Tally) {
 }
 
 /// Nobody scans: at its expiry the engine closes the order, and nothing was charged.
-pub async fn expired(engine: &Arc<Engine>, sandbox: &Sandbox, tally: &mut Tally) {
+pub async fn expired(engine: &Arc<Engine>, sandbox: &Sandbox, tally: &mut Tally, progress: Arc<dyn PaymentListener>) {
     let g = engine.gateway().id();
     let outcome = async {
         let req = request(engine, sandbox, 660, Some(SHORT_EXPIRY_SECS));
-        let listener = Held::new(crate::demo::progress(g));
+        let listener = Held::new(progress);
         let qr = engine.start_qr_payment(req, Some(listener.clone())).await.map_err(|e| e.to_string())?;
         let no = qr.code.order_no.clone();
         println!("[{g}]      {no}: QR {} (expires in {SHORT_EXPIRY_SECS} s, nobody scans)", qr.code.content);
