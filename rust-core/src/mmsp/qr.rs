@@ -143,11 +143,10 @@ impl Client {
     }
 }
 
-/// What the exchange of pre-order `o` needs: its CommandID, name, accepted `STATUS` values and
-/// Body.
-fn parts<O: Call>(
-    o: &O,
-    creds: &Credentials,
-) -> Result<(u32, &'static str, &'static [&'static str], Map<String, Value>)> {
+/// What the exchange of a pre-order needs: its CommandID, name, accepted `STATUS` values and Body.
+type Parts = (u32, &'static str, &'static [&'static str], Map<String, Value>);
+
+/// The [`Parts`] of pre-order `o`.
+fn parts<O: Call>(o: &O, creds: &Credentials) -> Result<Parts> {
     Ok((o.command(creds), O::INFO.name, O::ANSWERS, o.body(creds)?))
 }
