@@ -27,7 +27,7 @@ fn request(engine: &Engine, sandbox: &Sandbox, fen: i64, expire_seconds: Option<
         expire_seconds,
         // The notification goes to the merchant's server, not the terminal: the sandbox's
         // stand-in answers it; the engine learns the outcome by polling.
-        notify_url: crate::qr_pay::sandbox_notify_url(&sandbox.root_url()),
+        notify_url: Some(crate::qr_pay::sandbox_notify_url(&sandbox.root_url())),
         terminal_id: Some("T0001".into()),
         store_id: None,
     }

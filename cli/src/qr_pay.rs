@@ -88,7 +88,7 @@ pub(crate) async fn run(cli: &Cli, a: &QrPayArgs) -> Result<ExitCode, Error> {
         None if rules.aggregated => None,
         None => rules.wallets.first().copied(),
     };
-    let notify_url = a.notify_url.clone().or_else(|| cli.sandbox.as_deref().and_then(|root| sandbox_notify_url(root)));
+    let notify_url = a.notify_url.clone().or_else(|| cli.sandbox.as_deref().map(sandbox_notify_url));
     let req = QrPaymentRequest {
         order_no: a.order_no.clone().unwrap_or_else(|| ids::new_order_no("PGQ")),
         amount,
@@ -156,8 +156,8 @@ pub(crate) async fn run(cli: &Cli, a: &QrPayArgs) -> Result<ExitCode, Error> {
 
 /// The notify URL of a QR payment against a sandbox at `root`: the sandbox's stand-in for the
 /// merchant's server, `<root>/_sandbox/notify`, which answers any notification (GET or POST).
-pub(crate) fn sandbox_notify_url(root: &str) -> Option<String> {
-    Some(format!("{}/_sandbox/notify", root.trim_end_matches('/')))
+pub(crate) fn sandbox_notify_url(root: &str) -> String {
+    format!("{}/_sandbox/notify", root.trim_end_matches('/'))
 }
 
 /// Sunmi has no merchant-presented code: say so, and which gateways have one.
