@@ -151,6 +151,18 @@ pub(crate) async fn deliver(ctx: &Ctx, url: &str, notification: Notification) ->
     sent.map_err(|e| format!("notification to {url} failed: {e}"))
 }
 
+/// The QR code content a wallet's merchant-presented order carries in the simulators: each
+/// wallet's own URL shape (`wallet`: wechat, alipay, qq, jd, unionpay; anything else WeChat's).
+pub(crate) fn qr_content(wallet: &str, trade_no: &str) -> String {
+    match wallet {
+        "alipay" => format!("https://qr.alipay.com/bax0{trade_no}"),
+        "qq" => format!("https://qpay.qq.com/qr/{trade_no}"),
+        "jd" => format!("https://h5pay.jd.com/code?c={trade_no}"),
+        "unionpay" => format!("https://qr.95516.com/00010000/{trade_no}"),
+        _ => format!("weixin://wxpay/bizpayurl?pr={trade_no}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,17 +258,5 @@ mod tests {
         let unreachable = SimOrder { notify_url: Some("http://127.0.0.1:9/n".into()), ..order };
         let e = notify::<Echo>(sandbox.context(), &unreachable).await.unwrap_err();
         assert!(e.starts_with("notification to http://127.0.0.1:9/n failed"), "{e}");
-    }
-}
-
-/// The QR code content a wallet's merchant-presented order carries in the simulators: each
-/// wallet's own URL shape (`wallet`: wechat, alipay, qq, jd, unionpay; anything else WeChat's).
-pub(crate) fn qr_content(wallet: &str, trade_no: &str) -> String {
-    match wallet {
-        "alipay" => format!("https://qr.alipay.com/bax0{trade_no}"),
-        "qq" => format!("https://qpay.qq.com/qr/{trade_no}"),
-        "jd" => format!("https://h5pay.jd.com/code?c={trade_no}"),
-        "unionpay" => format!("https://qr.95516.com/00010000/{trade_no}"),
-        _ => format!("weixin://wxpay/bizpayurl?pr={trade_no}"),
     }
 }
