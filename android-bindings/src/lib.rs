@@ -85,6 +85,49 @@ impl PaymentHandle {
     }
 }
 
+/// A QR payment under way (the payer scans the code this terminal shows): the code, and the
+/// payment's handle. The engine follows the order until it is paid, its code expires (it is then
+/// closed), the cashier cancels or the app relays the gateway's notification
+/// ([`PosGate::check_notification`]).
+#[derive(uniffi::Object)]
+pub struct QrPaymentHandle {
+    code: core::QrCode,
+    payment: Arc<PaymentHandle>,
+}
+
+#[uniffi::export]
+impl QrPaymentHandle {
+    pub fn order_no(&self) -> String {
+        self.code.order_no.clone()
+    }
+
+    /// The text to show as a QR code (a wallet's URL): draw it with [`qr_matrix`].
+    pub fn qr_content(&self) -> String {
+        self.code.content.clone()
+    }
+
+    /// When the order is closed if still unpaid (Unix milliseconds).
+    pub fn expires_at_ms(&self) -> i64 {
+        self.code.expires_at_ms
+    }
+
+    /// Waits for the settled result: `PAID`, or `CLOSED` when it expired or was cancelled
+    /// unpaid. Cancelling this call does not stop the payment.
+    pub async fn result(&self) -> Result<TradeResult, PosGateError> {
+        self.payment.clone().result().await
+    }
+
+    /// The cashier cancels: the order is closed at once (a payment crossing the close is refunded).
+    pub fn cancel(&self) {
+        self.payment.cancel();
+    }
+
+    /// Stops this payment's listener from receiving events; the payment carries on.
+    pub fn stop_watching(&self) {
+        self.payment.stop_watching();
+    }
+}
+
 #[uniffi::export]
 impl PosGate {
     #[uniffi::constructor]
@@ -126,6 +169,26 @@ impl PosGate {
         let listener = adapt_listener(listener);
         let inner = self.engine.start_payment(req, listener)?;
         Ok(Arc::new(PaymentHandle { inner }))
+    }
+
+    /// Starts a QR payment (the payer scans the code): validates it (naming the bad field),
+    /// journals it with its expiry, creates the order and returns as soon as the code is known;
+    /// the payment then runs on (events: `WaitingForScan`, `Poll`, `Closing`, `Final`). A gateway
+    /// without a merchant-presented code throws `Unsupported`.
+    pub async fn start_qr_payment(
+        &self,
+        request: core::QrPaymentRequest,
+        listener: Option<Arc<dyn PaymentListener>>,
+    ) -> Result<Arc<QrPaymentHandle>, PosGateError> {
+        let engine = self.engine.clone();
+        let listener = adapt_listener(listener);
+        let qr = runtime::run(async move { Ok(engine.start_qr_payment(request, listener).await?) }).await?;
+        Ok(Arc::new(QrPaymentHandle { code: qr.code, payment: Arc::new(PaymentHandle { inner: qr.handle }) }))
+    }
+
+    /// The wallets this gateway issues a merchant-presented QR code for; empty when it has none.
+    pub fn qr_wallets(&self) -> Vec<core::Wallet> {
+        self.gw.qr_rules().map(|r| r.wallets.to_vec()).unwrap_or_default()
     }
 
     /// Receives the events of every payment, including those nobody waits for any more
@@ -276,6 +339,13 @@ pub fn verify_sunmi_callback(
 #[uniffi::export]
 pub fn sunmi_test_public_key() -> String {
     core::sunmi::TEST_PUBLIC_KEY.into()
+}
+
+/// A QR code's modules for drawing `content` (level M, the smallest version that holds it):
+/// `size` x `size`, row by row, `true` dark; draw it with a quiet zone of four modules.
+#[uniffi::export]
+pub fn qr_matrix(content: String) -> Result<core::QrMatrix, PosGateError> {
+    Ok(core::qr_matrix(&content)?)
 }
 
 /// Converts fen to a yuan string exactly ("158.00"), for receipts.

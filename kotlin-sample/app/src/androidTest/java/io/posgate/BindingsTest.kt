@@ -59,6 +59,8 @@ class BindingsTest {
         is PaymentEvent.Paying -> e.orderNo
         is PaymentEvent.Poll -> e.orderNo
         is PaymentEvent.Reversing -> e.orderNo
+        is PaymentEvent.WaitingForScan -> e.orderNo
+        is PaymentEvent.Closing -> e.orderNo
         is PaymentEvent.NeedsAttention -> e.orderNo
         is PaymentEvent.Final -> e.orderNo
     }

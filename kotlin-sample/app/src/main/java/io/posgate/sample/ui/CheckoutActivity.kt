@@ -6,9 +6,11 @@ import android.view.Menu
 import android.view.MenuItem
 import android.view.View
 import android.view.inputmethod.EditorInfo
+import androidx.activity.result.contract.ActivityResultContracts
 import androidx.appcompat.app.AlertDialog
 import androidx.appcompat.app.AppCompatActivity
 import androidx.core.widget.doAfterTextChanged
+import io.posgate.TradeState
 import io.posgate.sample.R
 import io.posgate.sample.SampleApp
 import io.posgate.sample.SunmiScanner
@@ -25,7 +27,8 @@ import io.posgate.sample.logic.takesBarcode
 
 /**
  * The till: amount, payment code (Sunmi scanner broadcast, or typed), charge by code or by face,
- * live progress, then the result screen. An order whose outcome is unknown blocks the till until
+ * or show a QR code for the customer to scan (QrCheckoutActivity), live progress, then the
+ * result screen. An order whose outcome is unknown blocks the till until
  * it has been queried.
  */
 class CheckoutActivity : AppCompatActivity() {
@@ -41,6 +44,14 @@ class CheckoutActivity : AppCompatActivity() {
             subject = sampleApp.getString(R.string.payment_subject),
             autoPayOnScan = true,
         )
+    }
+
+    /** "Show QR" ended: a paid sale clears the till for the next customer; unpaid keeps the amount. */
+    private val qrCheckout = registerForActivityResult(ActivityResultContracts.StartActivityForResult()) { r ->
+        if (r.resultCode == RESULT_OK && r.data?.getTrade()?.state == TradeState.PAID && vm.newSale()) {
+            b.amount.text.clear()
+            b.barcode.text.clear()
+        }
     }
 
     /** True while render() writes the barcode field, so its text watcher does not echo it back. */
@@ -61,6 +72,11 @@ class CheckoutActivity : AppCompatActivity() {
         }
         b.pay.setOnClickListener { vm.pay() }
         b.facePay.setOnClickListener { vm.payByFace() }
+        b.showQr.setOnClickListener {
+            val s = vm.state.value
+            val amount = s.amount as? AmountInput.Valid
+            if (s.canShowQr && amount != null) qrCheckout.launch(QrCheckoutActivity.intent(this, amount.fen))
+        }
         b.queryOutcome.setOnClickListener { vm.queryOutcome() }
         b.dismissUnresolved.setOnClickListener {
             AlertDialog.Builder(this)
@@ -115,6 +131,7 @@ class CheckoutActivity : AppCompatActivity() {
             ?: getString(R.string.button_pay)
         b.facePay.visibility = if (s.faceAvailable) View.VISIBLE else View.GONE
         b.facePay.isEnabled = s.canPayByFace
+        b.showQr.isEnabled = s.canShowQr
         for (demo in listOf(b.demoPaid, b.demoPaying, b.demoDeclined)) demo.isEnabled = !s.busy
 
         // Progress from the payment listener: the last step large, all steps below.

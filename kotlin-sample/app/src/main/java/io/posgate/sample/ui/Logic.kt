@@ -23,6 +23,11 @@ import kotlinx.coroutines.launch
  */
 class LogicHolder(create: (CoroutineScope) -> Any) : ViewModel() {
     val logic: Any = create(viewModelScope)
+
+    /** The screen is gone for good: a state holder that listens to the library stops ([AutoCloseable]). */
+    override fun onCleared() {
+        (logic as? AutoCloseable)?.close()
+    }
 }
 
 /**

@@ -13,6 +13,7 @@ import io.posgate.sample.logic.ScanError
 import io.posgate.sample.logic.ScanResult
 import io.posgate.sample.logic.SettingsIssue
 import io.posgate.sample.logic.Wallet
+import io.posgate.core.Wallet as QrWallet
 
 /** The logic module's states as the cashier reads them (strings in res/values). */
 object Texts {
@@ -44,6 +45,15 @@ object Texts {
         Wallet.BESTPAY to R.string.wallet_bestpay,
     )
 
+    /** The wallets a QR code is for (PosGate.qrWallets()). */
+    private val QR_WALLETS = mapOf(
+        QrWallet.WECHAT to R.string.wallet_wechat,
+        QrWallet.ALIPAY to R.string.wallet_alipay,
+        QrWallet.UNIONPAY to R.string.wallet_unionpay,
+        QrWallet.QQ to R.string.wallet_qq,
+        QrWallet.JD to R.string.wallet_jdpay,
+    )
+
     private val AMOUNT_ERRORS = mapOf(
         AmountError.EMPTY to R.string.amount_empty,
         AmountError.NOT_A_NUMBER to R.string.amount_not_a_number,
@@ -67,6 +77,8 @@ object Texts {
     fun refundState(c: Context, s: RefundState): String = REFUND_STATES[s]?.let(c::getString) ?: s.name
 
     fun wallet(c: Context, w: Wallet): String = WALLETS[w]?.let(c::getString) ?: w.name
+
+    fun qrWallet(c: Context, w: QrWallet): String = QR_WALLETS[w]?.let(c::getString) ?: w.name
 
     fun amountError(c: Context, e: AmountError): String = c.getString(AMOUNT_ERRORS.getValue(e))
 
@@ -99,6 +111,8 @@ object Texts {
         is PayProgress.Paying -> c.getString(R.string.progress_paying)
         is PayProgress.Polling -> c.getString(R.string.progress_polling, p.n, p.of)
         is PayProgress.Reversing -> c.getString(R.string.progress_reversing)
+        is PayProgress.WaitingForScan -> c.getString(R.string.progress_waiting_for_scan)
+        is PayProgress.Closing -> c.getString(R.string.progress_closing)
         is PayProgress.NeedsAttention -> c.getString(R.string.progress_needs_attention, p.reason)
         is PayProgress.Final -> c.getString(R.string.progress_final, state(c, p.state))
         is PayProgress.Other -> p.description

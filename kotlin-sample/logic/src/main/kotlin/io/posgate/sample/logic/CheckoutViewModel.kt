@@ -71,6 +71,9 @@ data class CheckoutState(
 
     val canQuery: Boolean get() = !busy && unresolvedOrderNo != null
 
+    /** "Show QR": the payer scans the terminal's code for this amount (QrCheckoutModel). */
+    val canShowQr: Boolean get() = !busy && unresolvedOrderNo == null && amount is AmountInput.Valid
+
     val latest: PayProgress? get() = progress.lastOrNull()
 }
 

@@ -25,6 +25,12 @@ sealed interface PayProgress {
     /** No final answer by the deadline (or the cashier cancelled): the order is being reversed. */
     data class Reversing(val orderNo: String) : PayProgress
 
+    /** A QR payment's code is shown: waiting for the payer to scan and pay until [expiresAtMs]. */
+    data class WaitingForScan(val orderNo: String, val expiresAtMs: Long) : PayProgress
+
+    /** A QR payment's code expired or the cashier cancelled: its order is being closed. */
+    data class Closing(val orderNo: String) : PayProgress
+
     /** The library could not settle the payment: a person must check ([reason]). */
     data class NeedsAttention(val orderNo: String, val reason: String) : PayProgress
 
@@ -40,6 +46,8 @@ sealed interface PayProgress {
             is PaymentEvent.Paying -> Paying(event.orderNo)
             is PaymentEvent.Poll -> Polling(event.orderNo, event.n, event.of)
             is PaymentEvent.Reversing -> Reversing(event.orderNo)
+            is PaymentEvent.WaitingForScan -> WaitingForScan(event.orderNo, event.expiresAtMs)
+            is PaymentEvent.Closing -> Closing(event.orderNo)
             is PaymentEvent.NeedsAttention -> NeedsAttention(event.orderNo, event.reason)
             is PaymentEvent.Final -> Final(event.orderNo, event.state)
             else -> Other(event.toString()) // keeps compiling when the library adds events

@@ -123,6 +123,7 @@ class CheckoutViewModelTest {
     fun `pay stays disabled until amount and code are both valid`() = runBlocking {
         val vm = CheckoutViewModel(this, demo)
         assertFalse(vm.state.value.canPay)
+        assertFalse(vm.state.value.canShowQr, "no amount")
         assertNull(vm.pay())
         vm.setAmount("1.005")
         vm.setBarcode(Codes.PAID)
@@ -136,6 +137,7 @@ class CheckoutViewModelTest {
         assertFalse(vm.state.value.canPay)
         vm.setBarcode("")
         assertNull(vm.state.value.scan)
+        assertTrue(vm.state.value.canShowQr, "a QR code needs only the amount")
         assertFalse(vm.state.value.canPayByFace, "no face SDK given")
         assertNull(vm.payByFace())
     }
