@@ -77,9 +77,7 @@ class QrPaymentTest {
                 val rec = Recorder()
                 val orderNo = newOrderNo("QP")
                 val before = System.currentTimeMillis()
-                // TLinx notifies by GET, which the sandbox's stand-in endpoint refuses (a known
-                // sandbox bug, below): its order gets no notify URL (TLinx needs none).
-                val req = request(orderNo, wallet, amountFen = 1280).let { if (gateway == Gateway.TLINX) it.copy(notifyUrl = null) else it }
+                val req = request(orderNo, wallet, amountFen = 1280)
                 val handle = g.startQrPayment(req, rec)
                 val what = "$gateway $wallet $orderNo"
                 assertEquals(orderNo, handle.orderNo(), what)
@@ -121,11 +119,9 @@ class QrPaymentTest {
                 val r = withTimeout(30_000) { handle.result() }
                 val what = "$gateway $wallet $orderNo"
                 assertEquals(TradeState.CLOSED, r.state, "$what: $r")
-                // Closed at its expiry, give or take the last query: the machine closes right after
-                // its last query before the expiry, up to one poll interval (500 ms here) early (a
-                // known core bug, reported).
+                // Closed at its expiry (its last query is at the expiry), not before.
                 val early = handle.expiresAtMs() - System.currentTimeMillis()
-                assertTrue(early <= SANDBOX_POLL_INTERVAL_MS, "$what: closed $early ms before its expiry")
+                assertTrue(early <= 0, "$what: closed $early ms before its expiry")
                 val events = rec.snapshot()
                 assertTrue(events.any { it is PaymentEvent.WaitingForScan }, "$what: $events")
                 assertTrue(events.any { it is PaymentEvent.Poll }, "$what: the order is queried while waiting: $events")
@@ -134,9 +130,12 @@ class QrPaymentTest {
                 assertEquals("closed", g.journalEntries().single { it.orderNo == orderNo && it.kind == "payment" }.state, what)
                 val order = sandboxOrder(gateway, orderNo)
                 assertTrue(order.contains("\"charges\":0"), "$what: $order")
-                // Closed at the gateway: the payer can no longer pay it.
-                assertFails(what) { sandbox.payPreorder(gateway, orderNo) }
-                assertTrue(sandboxOrder(gateway, orderNo).contains("\"charges\":0"), what)
+                // Closed at the gateway: the payer can no longer pay it. (TLinx cannot close a QR
+                // order, paycancel being for barcode orders only: its code is withdrawn.)
+                if (gateway != Gateway.TLINX) {
+                    assertFails(what) { sandbox.payPreorder(gateway, orderNo) }
+                    assertTrue(sandboxOrder(gateway, orderNo).contains("\"charges\":0"), what)
+                }
             }
         }.awaitAll()
     }
@@ -161,7 +160,7 @@ class QrPaymentTest {
                 assertEquals(PaymentEvent.Final(orderNo, TradeState.CLOSED), events.last(), what)
                 assertEquals("closed", g.journalEntries().single { it.orderNo == orderNo && it.kind == "payment" }.state, what)
                 assertTrue(sandboxOrder(gateway, orderNo).contains("\"charges\":0"), sandboxOrder(gateway, orderNo))
-                assertFails(what) { sandbox.payPreorder(gateway, orderNo) }
+                if (gateway != Gateway.TLINX) assertFails(what) { sandbox.payPreorder(gateway, orderNo) }
             }
         }.awaitAll()
     }
@@ -248,69 +247,7 @@ class QrPaymentTest {
         assertEquals("content", assertFailsWith<PosGateException.InvalidInput> { qrMatrix("x".repeat(3000)) }.field)
     }
 
-    // Known core bugs, reported rather than patched here (rust-core is not this suite's to edit).
-    // Each test below pins today's behaviour so that the fix makes it fail: then delete it and
-    // drop the exclusion from PAYABLE / CLOSABLE.
-
-    /**
-     * KNOWN CORE BUG: rust-core/src/chaoying/qr.rs builds the Alipay NATIVE pre-order with
-     * `time_expire` but `time_start: None`, which AlipayPreOrderRequest::validate
-     * (chaoying/types/preorder.rs) refuses: no Chaoying Alipay QR payment can start.
-     */
-    @Test
-    fun known_core_bug_chaoying_alipay_QR_refused_for_time_expire_without_time_start() = runBlocking<Unit> {
-        val g = gate(Gateway.CHAOYING)
-        val orderNo = newOrderNo("QA")
-        val e = assertFailsWith<PosGateException.InvalidInput> { g.startQrPayment(request(orderNo, Wallet.ALIPAY), null) }
-        assertEquals("time_expire", e.field, "fixed? add ALIPAY back to PAYABLE[CHAOYING] and delete this test")
-    }
-
-    /**
-     * KNOWN CORE BUG: TLinx's paycancel refuses C-scans-B orders (8013 "订单的支付场景不支持该请求": the
-     * seed's 4.6 takes only barcode payments) and the seed has no other close, so an expired or
-     * cancelled TLinx QR payment ends NEEDS_ATTENTION, not CLOSED, with its order still payable.
-     * Nothing is charged.
-     */
-    @Test
-    fun known_core_bug_tlinx_QR_cannot_be_closed_and_needs_attention() = runBlocking<Unit> {
-        val g = gate(Gateway.TLINX)
-        listOf(5u, 120u).map { expiry ->
-            async(Dispatchers.Default) {
-                val orderNo = newOrderNo("QT")
-                val rec = Recorder()
-                val handle = g.startQrPayment(request(orderNo, Wallet.WECHAT, expireSeconds = expiry), rec)
-                waitingForScan(rec)
-                if (expiry > 5u) handle.cancel()
-                val r = withTimeout(30_000) { handle.result() }
-                val fixed = "fixed? add TLINX back to CLOSABLE and delete this test"
-                assertEquals(TradeState.NEEDS_ATTENTION, r.state, "$orderNo: $r: $fixed")
-                assertTrue(r.message.orEmpty().contains("8013"), "$r")
-                assertTrue(sandboxOrder(Gateway.TLINX, orderNo).contains("\"charges\":0"), sandboxOrder(Gateway.TLINX, orderNo))
-            }
-        }.awaitAll()
-    }
-
-    /**
-     * KNOWN SANDBOX BUG: the stand-in merchant endpoint `/_sandbox/notify` is a POST route
-     * (sandbox/src/lib.rs) but the TLinx simulator delivers its notification as a GET (4.8.1,
-     * sandbox/src/tlinx.rs), so paying a TLinx order with that notify URL answers 409 (the
-     * notification failed) although the payer paid.
-     */
-    @Test
-    fun known_sandbox_bug_tlinx_notification_to_the_stand_in_endpoint_fails() = runBlocking<Unit> {
-        val g = gate(Gateway.TLINX)
-        val orderNo = newOrderNo("QG")
-        val handle = g.startQrPayment(request(orderNo, Wallet.WECHAT), null)
-        assertFails("fixed? drop the TLinx exception in the paid test and delete this test") {
-            sandbox.payPreorder(Gateway.TLINX, orderNo)
-        }
-        assertEquals(TradeState.PAID, withTimeout(20_000) { handle.result() }.state, "the payer paid all the same")
-    }
-
     private companion object {
-        /** sandbox_poll_schedule()'s interval. */
-        const val SANDBOX_POLL_INTERVAL_MS = 500L
-
         /** The wallets each sandbox gateway issues a code for (TLinx's UnionPay needs a merchant tag). */
         val SANDBOX_WALLETS = mapOf(
             Gateway.CHAOYING to listOf(Wallet.WECHAT, Wallet.ALIPAY),
@@ -319,10 +256,10 @@ class QrPaymentTest {
             Gateway.MMSP to listOf(Wallet.WECHAT, Wallet.ALIPAY, Wallet.QQ, Wallet.JD, Wallet.UNIONPAY),
         )
 
-        /** Those a QR payment can be started with today: Chaoying's Alipay is a known core bug (above). */
-        val PAYABLE = SANDBOX_WALLETS + (Gateway.CHAOYING to listOf(Wallet.WECHAT))
+        /** Every gateway and wallet a QR payment can be started with. */
+        val PAYABLE = SANDBOX_WALLETS
 
-        /** The gateways whose unpaid QR order is closed: TLinx's cannot be (a known core bug, above). */
-        val CLOSABLE = SANDBOX_WALLETS.keys - Gateway.TLINX
+        /** The gateways whose unpaid QR order ends CLOSED: all (TLinx's by withdrawing the code). */
+        val CLOSABLE = SANDBOX_WALLETS.keys
     }
 }
