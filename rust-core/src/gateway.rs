@@ -142,6 +142,14 @@ pub trait Gateway: Operations {
     /// Verifies a notification on the raw received fields and maps it.
     fn verify_notification(&self, fields: &RawFields) -> Result<Notification>;
 
+    /// How long after the pay call the gateway still takes a reverse (or a close, or a refund of
+    /// a payment found paid after it): the payment machine retries an unanswered one with
+    /// backoff until then. 24 hours by default: Alipay's cancel takes a payment for a day
+    /// (WeChat's reverse a week), so a day is within every wallet's limit.
+    fn reverse_window(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(24 * 60 * 60)
+    }
+
     /// Whether a refusal `err` says for certain that nothing happened. A gateway whose refusals
     /// include system errors or "number used before" (which may hide a charge or a refund)
     /// answers false for those; the payment machine and the engine then treat them as unknown.

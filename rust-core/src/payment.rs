@@ -91,8 +91,11 @@ impl<F: Fn(PaymentEvent) + Send + Sync> PaymentListener for F {
     }
 }
 
-/// How many times a reverse is sent before the payment is handed to a person.
-pub const REVERSE_TRIES: u32 = 8;
+/// How many answers in a row that cannot be trusted (a bad signature: not the network, but a
+/// wrong key or someone in the middle) a reverse, close, query or refund meets before the
+/// payment is handed to a person. An unanswered one (the network) is retried with backoff for
+/// as long as the gateway takes it ([`Gateway::reverse_window`]).
+pub const UNTRUSTED_TRIES: u32 = 8;
 /// How many refund queries settle an unknown refund before it needs attention.
 const REFUND_QUERY_TRIES: u32 = 3;
 
@@ -182,6 +185,13 @@ pub fn trade_state(s: EntryState) -> TradeState {
         EntryState::Refunded => TradeState::Refunded,
         EntryState::NeedsAttention => TradeState::NeedsAttention,
     }
+}
+
+/// The retries of one reverse, close, query or refund.
+#[derive(Default)]
+struct Retries {
+    attempts: u32,
+    untrusted_in_a_row: u32,
 }
 
 /// The result recorded for a settled entry (its last answer when it was a trade result).
@@ -382,8 +392,9 @@ impl Machine<'_> {
         if self.qr_expiry.is_some() && !self.gw.qr_rules().is_some_and(|r| r.closable) {
             return self.withdraw(entry).await;
         }
-        let mut last_err = String::new();
-        for attempt in 1..=REVERSE_TRIES {
+        let mut last_err: String;
+        let mut retries = Retries::default();
+        loop {
             match self.undo(&order_no).await {
                 Ok(r) if matches!(r.state, TradeState::Reversed | TradeState::Closed | TradeState::Failed) => {
                     return self.settle(entry, self.unpaid_end(r));
@@ -391,26 +402,54 @@ impl Machine<'_> {
                 Ok(r) if r.state.is_paid_like() || r.state == TradeState::Refunded => {
                     return self.after_refused_reverse(entry, format!("cancel answered {}", r.state)).await;
                 }
-                Ok(r) => last_err = format!("cancel answered {}", r.state),
+                Ok(r) => {
+                    retries.untrusted_in_a_row = 0;
+                    last_err = format!("cancel answered {}", r.state);
+                }
                 Err(Error::GatewayRejected { code, message }) => {
                     return self.after_refused_reverse(entry, format!("reverse refused: {code} {message}")).await;
                 }
                 Err(e @ Error::Unsupported { .. }) => {
                     return self.after_refused_reverse(entry, e.to_string()).await;
                 }
-                Err(e) => last_err = e.to_string(),
+                Err(e) => {
+                    retries.untrusted_in_a_row =
+                        if matches!(e, Error::SignatureInvalid { .. }) { retries.untrusted_in_a_row + 1 } else { 0 };
+                    last_err = e.to_string();
+                }
             }
-            tracing::info!(order_no = %order_no, "reverse attempt {attempt} unanswered: {last_err}");
-            tokio::time::sleep(s.interval).await;
+            match self.next_retry(entry, &mut retries) {
+                Ok(wait) => {
+                    tracing::info!(order_no = %order_no, "reverse attempt {} unanswered: {last_err}", retries.attempts);
+                    tokio::time::sleep(wait).await;
+                }
+                Err(why) => return self.needs_attention(entry, format!("reverse {why}: {last_err}"), None),
+            }
         }
-        self.needs_attention(entry, format!("reverse unanswered after {REVERSE_TRIES} tries: {last_err}"), None)
+    }
+
+    /// The wait before the next try of an unanswered reverse, close, query or refund: doubling
+    /// from the schedule's interval up to 16 times it, for as long as the gateway takes a
+    /// reverse after the pay call ([`Gateway::reverse_window`]); `Err` (why) once that window
+    /// has passed, or after [`UNTRUSTED_TRIES`] untrusted answers in a row.
+    fn next_retry(&self, entry: &Entry, r: &mut Retries) -> std::result::Result<Duration, String> {
+        r.attempts += 1;
+        if r.untrusted_in_a_row >= UNTRUSTED_TRIES {
+            return Err(format!("answered {UNTRUSTED_TRIES} times in a row with a signature that does not verify"));
+        }
+        let sent_at = entry.first_sent_at_ms.unwrap_or(entry.created_at_ms);
+        if now_ms() >= sent_at + self.gw.reverse_window().as_millis() as i64 {
+            return Err(format!("unanswered for the gateway's whole reverse window ({} tries)", r.attempts));
+        }
+        let unit = self.schedule.interval.max(Duration::from_millis(10));
+        Ok(unit.saturating_mul(1 << r.attempts.saturating_sub(1).min(4)))
     }
 
     /// Ends a QR payment whose gateway cannot close its order (see `QrRules::closable`): the
     /// code is withdrawn; a last query says whether it was paid (a payment that crossed the
     /// withdrawal is refunded, as one that crosses a close is); unpaid, the journal says closed.
     async fn withdraw(&self, entry: &Entry) -> TradeResult {
-        match self.query_answered(&entry.order_no).await {
+        match self.query_answered(entry).await {
             Ok(r) if r.state.is_paid_like() => {
                 self.after_refused_reverse(entry, "paid as its code was withdrawn".into()).await
             }
@@ -449,7 +488,7 @@ impl Machine<'_> {
 
     /// The gateway refused to reverse: find out where the order stands and undo a charge.
     async fn after_refused_reverse(&self, entry: &Entry, why: String) -> TradeResult {
-        match self.query_answered(&entry.order_no).await {
+        match self.query_answered(entry).await {
             Ok(r) if r.state.is_paid_like() => {
                 let req = RefundRequest {
                     order_no: entry.order_no.clone(),
@@ -458,7 +497,7 @@ impl Machine<'_> {
                     total_amount: Some(entry.amount),
                     reason: Some("payment found paid after its reverse was refused".into()),
                 };
-                match refund(self.gw, self.journal, &req).await {
+                match self.refund_answered(entry, &req).await {
                     Ok(rr) if rr.state == RefundState::Success => {
                         let mut out = r;
                         out.state = TradeState::Refunded;
@@ -486,22 +525,52 @@ impl Machine<'_> {
     }
 
     /// Queries until the gateway gives an answer it can be trusted for: a lost, garbled or
-    /// untrusted answer (or an unknown state) is asked again, up to [`REVERSE_TRIES`] times, so
-    /// one bad packet never hands a settled order to a person.
-    async fn query_answered(&self, order_no: &str) -> Result<TradeResult> {
-        let mut attempt = 1;
+    /// untrusted answer (or an unknown state) is asked again with backoff ([`Machine::next_retry`]),
+    /// so a network that fails for a while never hands a settled order to a person.
+    async fn query_answered(&self, entry: &Entry) -> Result<TradeResult> {
+        let mut retries = Retries::default();
         loop {
-            let r = self.gw.query(order_no).await;
+            let r = self.gw.query(&entry.order_no).await;
             let retry = match &r {
                 Ok(t) => t.state == TradeState::Unknown,
                 Err(e) => matches!(e, Error::Network { .. } | Error::SignatureInvalid { .. }),
             };
-            if !retry || attempt >= REVERSE_TRIES {
+            retries.untrusted_in_a_row =
+                if matches!(r, Err(Error::SignatureInvalid { .. })) { retries.untrusted_in_a_row + 1 } else { 0 };
+            if !retry {
                 return r;
             }
-            tracing::info!(order_no, "query {attempt} after a refused reverse gave no usable answer: {r:?}");
-            attempt += 1;
-            tokio::time::sleep(self.schedule.interval).await;
+            match self.next_retry(entry, &mut retries) {
+                Ok(wait) => {
+                    let n = retries.attempts;
+                    tracing::info!(order_no = %entry.order_no, "query {n} after a refused reverse gave no usable answer: {r:?}");
+                    tokio::time::sleep(wait).await;
+                }
+                Err(_) => return r,
+            }
+        }
+    }
+
+    /// Refunds in full under `req`'s number until the gateway answers it settled: an unknown or
+    /// processing outcome is sent again under the same number (the gateway deduplicates on it,
+    /// so it can never refund twice) with backoff ([`Machine::next_retry`]).
+    async fn refund_answered(&self, entry: &Entry, req: &RefundRequest) -> Result<RefundResult> {
+        let mut retries = Retries::default();
+        loop {
+            let r = refund(self.gw, self.journal, req).await;
+            let retry = match &r {
+                Ok(rr) => matches!(rr.state, RefundState::Processing | RefundState::Unknown),
+                Err(e) => e.outcome_unknown() || matches!(e, Error::Network { .. }),
+            };
+            retries.untrusted_in_a_row =
+                if matches!(r, Err(Error::SignatureInvalid { .. })) { retries.untrusted_in_a_row + 1 } else { 0 };
+            if !retry {
+                return r;
+            }
+            match self.next_retry(entry, &mut retries) {
+                Ok(wait) => tokio::time::sleep(wait).await,
+                Err(_) => return r,
+            }
         }
     }
 }

@@ -4,11 +4,14 @@
 use std::sync::Arc;
 
 use super::{unknown_refund, Engine, PREORDER, PREORDER_TTL_MS};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::journal::{now_ms, Begin, Entry, EntryKind, EntryState, NOT_SENT};
 use crate::payment::{entry_state, refund, settle_refund};
 use crate::qr::QrRecord;
 use crate::trade::{RefundRequest, RefundResult, RefundState};
+
+/// How many unsettled entries recovery settles at once.
+pub const RECOVERY_PARALLEL: usize = 128;
 
 /// What recovery did with one journal entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,64 +31,82 @@ impl Engine {
     /// background until its expiry ([`Engine::wait_idle`] waits for those). No charge is ever
     /// sent again.
     pub async fn recover(self: &Arc<Self>) -> Result<Vec<Recovered>> {
-        let mut out = Vec::new();
-        for e in self.journal.unsettled()? {
-            if e.gateway != self.gw.id() {
-                continue;
-            }
-            if self.running.lock().map(|m| m.contains_key(&e.order_no)).unwrap_or(false) && e.kind == EntryKind::Payment
-            {
-                continue;
-            }
-            let state = match e.kind {
-                _ if e.attempts == 0 => {
-                    // Written but never sent: nothing can have reached the gateway.
-                    self.journal.update(e.id, EntryState::Failed, None, Some(NOT_SENT))?;
-                    EntryState::Failed
-                }
-                EntryKind::Payment if QrRecord::expiry_of(&e.request).is_some() => {
-                    // Followed in the background until it is paid or its expiry passes (then
-                    // closed): recovery does not wait minutes for a payer.
-                    self.launch(Begin::Existing(e.clone()), None, None)?;
-                    self.journal.by_id(e.id)?.state
-                }
-                EntryKind::Payment if e.note.as_deref() == Some(PREORDER) => self.recover_preorder(&e).await?,
-                EntryKind::Payment => {
-                    let handle = self.launch(Begin::Existing(e.clone()), None, None)?;
-                    let _ = handle.result().await;
-                    self.journal.by_id(e.id)?.state
-                }
-                EntryKind::Refund => {
-                    let pending = unknown_refund(&e);
-                    let mut r = settle_refund(self.gw.as_ref(), &self.journal, &e, pending).await;
-                    if r.state == RefundState::Unknown {
-                        r = self.resend_lost_refund(&e).await.unwrap_or(r);
-                    }
-                    let now = self.journal.by_id(e.id)?;
-                    if !now.state.is_settled() {
-                        let note = format!("refund still {} after recovery", r.state);
-                        self.journal.update(e.id, EntryState::NeedsAttention, None, Some(&note))?;
-                    }
-                    self.journal.by_id(e.id)?.state
-                }
-                EntryKind::Payout => self.recover_payout(&e).await?,
-                EntryKind::Cancel => {
-                    let payment = self.journal.get(EntryKind::Payment, self.gw.id(), &e.order_no)?;
-                    if let Err(err) = self.send_cancel(&e, payment.as_ref()).await {
-                        let note = format!("cancel unanswered in recovery: {err}");
-                        self.journal.update(e.id, EntryState::NeedsAttention, None, Some(&note))?;
-                    }
-                    let state = self.journal.by_id(e.id)?.state;
-                    if !state.is_settled() {
-                        self.journal.update(e.id, EntryState::NeedsAttention, None, Some("cancel outcome unknown"))?;
-                    }
-                    self.journal.by_id(e.id)?.state
-                }
-            };
-            let after = self.journal.by_id(e.id)?;
-            out.push(Recovered { kind: e.kind, number: e.number, order_no: e.order_no, state, note: after.note });
+        // In parallel, bounded: a hundred entries settle within one gateway deadline, not one
+        // after another (a resumed payment mostly waits for its next query).
+        let limit = Arc::new(tokio::sync::Semaphore::new(RECOVERY_PARALLEL));
+        let mut tasks = tokio::task::JoinSet::new();
+        let mine = self.journal.unsettled()?.into_iter().filter(|e| e.gateway == self.gw.id());
+        for (i, e) in mine.enumerate() {
+            let permit = limit.clone().acquire_owned().await.map_err(|e| Error::internal(e.to_string()))?;
+            let engine = self.clone();
+            tasks.spawn_on(
+                async move {
+                    let _permit = permit;
+                    (i, engine.recover_entry(e).await)
+                },
+                &self.rt,
+            );
         }
-        Ok(out)
+        let mut out = Vec::new();
+        while let Some(done) = tasks.join_next().await {
+            let (i, r) = done.map_err(|e| Error::internal(format!("recovery task: {e}")))?;
+            if let Some(r) = r? {
+                out.push((i, r));
+            }
+        }
+        out.sort_by_key(|(i, _)| *i);
+        Ok(out.into_iter().map(|(_, r)| r).collect())
+    }
+
+    /// Settles one unsettled entry; `None` when this engine is driving it already.
+    async fn recover_entry(self: Arc<Self>, e: Entry) -> Result<Option<Recovered>> {
+        if self.running.lock().map(|m| m.contains_key(&e.order_no)).unwrap_or(false) && e.kind == EntryKind::Payment {
+            return Ok(None);
+        }
+        let state = match e.kind {
+            _ if e.attempts == 0 => {
+                // Written but never sent: nothing can have reached the gateway.
+                self.journal.update(e.id, EntryState::Failed, None, Some(NOT_SENT))?;
+                EntryState::Failed
+            }
+            EntryKind::Payment if QrRecord::expiry_of(&e.request).is_some() => {
+                // Followed in the background until it is paid or its expiry passes (then
+                // closed): recovery does not wait minutes for a payer.
+                self.launch(Begin::Existing(e.clone()), None, None)?;
+                self.journal.by_id(e.id)?.state
+            }
+            EntryKind::Payment if e.note.as_deref() == Some(PREORDER) => self.recover_preorder(&e).await?,
+            EntryKind::Payment => {
+                let handle = self.launch(Begin::Existing(e.clone()), None, None)?;
+                let _ = handle.result().await;
+                self.journal.by_id(e.id)?.state
+            }
+            EntryKind::Refund => {
+                let pending = unknown_refund(&e);
+                let mut r = settle_refund(self.gw.as_ref(), &self.journal, &e, pending).await;
+                if r.state == RefundState::Unknown {
+                    r = self.resend_lost_refund(&e).await.unwrap_or(r);
+                }
+                let now = self.journal.by_id(e.id)?;
+                if !now.state.is_settled() {
+                    // Unanswered: the next recovery asks again (nothing a person could decide).
+                    let note = format!("refund still {} after recovery: recovery asks again", r.state);
+                    self.journal.update(e.id, EntryState::Unknown, None, Some(&note))?;
+                }
+                self.journal.by_id(e.id)?.state
+            }
+            EntryKind::Payout => self.recover_payout(&e).await?,
+            EntryKind::Cancel => {
+                let payment = self.journal.get(EntryKind::Payment, self.gw.id(), &e.order_no)?;
+                if let Err(err) = self.send_cancel(&e, payment.as_ref()).await {
+                    let note = format!("cancel unanswered in recovery ({err}): recovery asks again");
+                    self.journal.update(e.id, EntryState::Unknown, None, Some(&note))?;
+                }
+                self.journal.by_id(e.id)?.state
+            }
+        };
+        let after = self.journal.by_id(e.id)?;
+        Ok(Some(Recovered { kind: e.kind, number: e.number, order_no: e.order_no, state, note: after.note }))
     }
 
     /// A refund whose outcome is unknown and which the gateway says it does not have never
