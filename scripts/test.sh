@@ -17,6 +17,9 @@ cargo clippy -p posgate-android --all-targets --locked --features sandbox,invoke
 echo "== cargo test"
 cargo test --workspace --locked 2>&1 | tee -a "$log"
 
+echo "== soak (short round: the fault storms with fresh seeds, added up)"
+./scripts/soak.sh 300
+
 echo "== Android targets (cargo check, no NDK needed)"
 ./scripts/check-android.sh
 

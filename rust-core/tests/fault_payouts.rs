@@ -7,8 +7,8 @@
 //!
 //! The rules the journal is held to: a payout is executed at most once under its number and the
 //! engine never sends a number twice; paid and failed agree with the books both ways; nothing is
-//! left open, except that a payout the platform never saw after an unanswered submit is handed to
-//! a person (needs attention) once its not-found deadline has passed (shortened here).
+//! left open; a payout the platform never saw after an unanswered submit ends failed once its
+//! not-found deadline has passed (shortened here); none needs attention.
 //!
 //! Reproduce a run with `POSGATE_PAYOUT_FAULT_SEEDS=7,8 cargo test -p posgate-core --test fault_payouts -- --nocapture`.
 
@@ -427,6 +427,7 @@ async fn run_seed(seed: u64) -> Outcome {
     // (c) nothing left open; (d) the journal's word matches the books, both ways.
     let mut by_state: BTreeMap<&str, usize> = BTreeMap::new();
     let mut needs_attention = 0;
+    let mut never_arrived = 0;
     for e in &entries {
         *by_state.entry(e.state.as_str()).or_default() += 1;
         let books = by_no.get(e.number.as_str()).and_then(|os| os.first()).copied();
@@ -439,19 +440,19 @@ async fn run_seed(seed: u64) -> Outcome {
             EntryState::Failed if books.is_some() && !failed_there => {
                 problems.push(format!("(d) journal failed, the books not: {}", describe(&e.number)))
             }
+            EntryState::Failed if books.is_none() && e.note.as_deref().is_some_and(|n| n.contains("never reached")) => {
+                // A payout the platform never saw, failed after its not-found deadline.
+                let waited = e.updated_at_ms - e.first_sent_at_ms.unwrap_or(e.created_at_ms);
+                never_arrived += 1;
+                if waited < NOT_FOUND_DEADLINE.as_millis() as i64 {
+                    problems
+                        .push(format!("(d) failed as never arrived after only {waited} ms: {}", describe(&e.number)));
+                }
+            }
             EntryState::Paid | EntryState::Failed => {}
             EntryState::NeedsAttention => {
-                // Only a payout the platform never saw, after its not-found deadline.
                 needs_attention += 1;
-                let note = e.note.as_deref().unwrap_or_default();
-                let waited = e.updated_at_ms - e.first_sent_at_ms.unwrap_or(e.created_at_ms);
-                if books.is_some() || !note.contains("1028") || waited < NOT_FOUND_DEADLINE.as_millis() as i64 {
-                    problems.push(format!(
-                        "(d) needs attention but not a payout the platform never saw, past its deadline \
-                         (after {waited} ms): {}",
-                        describe(&e.number)
-                    ));
-                }
+                problems.push(format!("(d) needs attention: {}", describe(&e.number)));
             }
             s if !s.is_settled() => {
                 problems.push(format!("(c) unsettled after recovery and follow-up: {}", describe(&e.number)))
@@ -474,9 +475,14 @@ async fn run_seed(seed: u64) -> Outcome {
     }
 
     let killed = planned.iter().filter(|p| p.killed).count();
-    let attention_killed = planned
+    let never_arrived_killed = planned
         .iter()
-        .filter(|p| p.killed && payouts.get(p.order_no.as_str()).is_some_and(|e| e.state == EntryState::NeedsAttention))
+        .filter(|p| {
+            p.killed
+                && payouts
+                    .get(p.order_no.as_str())
+                    .is_some_and(|e| e.note.as_deref().is_some_and(|n| n.contains("never reached")))
+        })
         .count();
     let mut fault_kinds: BTreeMap<String, usize> = BTreeMap::new();
     for (_, f) in &injected {
@@ -490,7 +496,7 @@ async fn run_seed(seed: u64) -> Outcome {
         "mmsp payouts seed {seed}: {} payouts ({killed} killed {at_crash:?}, {killed_retried} retried after the crash, \
          {retried} retried, {twins} twins, {answered} answered), journal {by_state:?}, books {books:?}, \
          {unsettled_before} unsettled before recovery, {} recovered ({followed} left to the follower), settled in {:.1}s, \
-         {needs_attention} need attention (never reached the platform; {attention_killed} of them killed in flight); {} of {calls} requests faulted \
+         {never_arrived} failed as never arrived ({never_arrived_killed} of them killed in flight), {needs_attention} need attention; {} of {calls} requests faulted \
          {fault_kinds:?}; {:.1}s",
         planned.len(),
         recovered.len(),
@@ -506,6 +512,7 @@ async fn run_seed(seed: u64) -> Outcome {
     } else {
         println!("  journal kept at {}", path.display());
     }
+    kit::storm::summary("payout", "mmsp", seed, planned.len(), &problems, needs_attention);
     Outcome { problems, needs_attention, payouts: planned.len() }
 }
 

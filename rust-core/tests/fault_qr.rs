@@ -180,11 +180,17 @@ async fn run_seed(gateway: GatewayId, seed: u64) -> Vec<String> {
         problems.push(format!("unsettled after recovery: {} {} {:?}", e.number, e.state, e.note));
     }
     let mut by_state: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut needs_attention = 0;
     for e in payments.values() {
         *by_state.entry(e.state.as_str()).or_default() += 1;
         if e.state == EntryState::NeedsAttention {
-            problems.push(format!("needs attention: {} {:?}", e.order_no, e.note));
+            needs_attention += 1;
+            println!("  needs attention: {} {:?}", e.order_no, e.note);
         }
+    }
+    kit::storm::summary("qr", gateway.as_str(), seed, asked.len(), &problems, needs_attention);
+    if needs_attention > 0 {
+        problems.push(format!("{needs_attention} QR payments need attention"));
     }
     println!(
         "{gateway} seed {seed}: {} QR payments, ends seen {ends:?}, journal {by_state:?}, {} recovered; \

@@ -366,6 +366,7 @@ async fn run_seed(gateway: GatewayId, seed: u64) -> Outcome {
         println!("  journal kept at {}", path.display());
     }
     out.payments = planned.len();
+    kit::storm::summary("barcode", gateway.as_str(), seed, planned.len(), &problems, out.needs_attention);
     out.lines = problems;
     out
 }

@@ -302,10 +302,14 @@ async fn recovery_settles_journalled_payouts_on_a_restarted_engine() {
     assert_eq!(recovered.iter().filter(|r| r.kind == EntryKind::Payout).count(), 4);
     assert!(recovered.iter().any(|r| r.state == EntryState::Failed && r.note.as_deref() == Some("not sent")));
     assert_eq!(settled(&engine, &pending, Duration::from_secs(15)).await.state, EntryState::Paid);
-    // Never arrived: the platform does not know it; past the deadline a person decides.
+    // Never arrived: the platform still does not know it past the deadline, so nothing was paid
+    // out: failed, and the number is never sent again.
     let e = settled(&engine, &lost, Duration::from_secs(15)).await;
-    assert_eq!(e.state, EntryState::NeedsAttention);
-    assert!(e.note.unwrap().contains("1028"));
+    assert_eq!(e.state, EntryState::Failed);
+    let note = e.note.unwrap();
+    assert!(note.contains("1028") && note.contains("never reached"), "{note}");
+    let again = engine.journal().get(EntryKind::Payout, GatewayId::Mmsp, &lost).unwrap().unwrap();
+    assert_eq!(again.attempts, e.attempts, "not sent again");
     let _ = std::fs::remove_dir_all(path.parent().unwrap());
 }
 

@@ -2,9 +2,9 @@
 //! sent (as [`EntryKind::Payout`], keyed by its payout number) and never sent twice under that
 //! number; whatever its answer, it is followed by the gateway's payout queries
 //! ([`crate::gateway::Gateway::payout_status`]) on a backoff in a task of its own until it is paid
-//! or failed. A payout the gateway still does not know long after it was sent is left to a person
-//! (needs attention): it probably never arrived, but sending it again under a new number could
-//! pay twice.
+//! or failed. A payout the gateway still does not know long after it was sent (its not-found
+//! deadline, far past any request's timeout) never arrived: it ends failed, nothing paid out,
+//! and its number is never sent again.
 //!
 //! Gateway-neutral: the engine reads [`PayoutState`]s, never a gateway's codes.
 
@@ -120,13 +120,17 @@ impl Engine {
                 let since = now_ms() - now.first_sent_at_ms.unwrap_or(now.created_at_ms);
                 let deadline = self.payout_backoff().not_found_deadline.as_millis() as i64;
                 if since >= deadline {
+                    // Far past any request's timeout: a request that reached the platform would
+                    // be known by now, so this one never arrived (the app was killed before it
+                    // left, or the network lost it). Nothing was paid out; the number is spent.
                     let note = format!(
-                        "the gateway has no such payout {} s after it was sent ({}): probably never \
-                         executed; reconcile by hand before paying again",
+                        "never reached the gateway: no such payout {} s after it was sent ({}); nothing \
+                         was paid out and this number is never sent again: pay under a new number if \
+                         it is still owed",
                         since / 1000,
                         said()
                     );
-                    (EntryState::NeedsAttention, Some(note))
+                    (EntryState::Failed, Some(note))
                 } else {
                     (EntryState::Unknown, Some(format!("not found at the gateway yet ({})", said())))
                 }

@@ -14,6 +14,7 @@
 pub mod http;
 pub mod ops;
 pub mod requests;
+pub mod storm;
 
 // Each binary uses a subset: a part it leaves alone is not an unused import.
 #[allow(unused_imports)]
