@@ -118,6 +118,10 @@ bindgen="$target_dir/debug/uniffi-bindgen"
 
 # 16 KB pages: Android 15 devices may use them; a library aligned to 4 KB will not load there.
 export RUSTFLAGS="${RUSTFLAGS:-} -C link-arg=-Wl,-z,max-page-size=16384"
+# No build-machine paths in the shipped libraries (and the size check.sh measures is the size
+# that ships): scripts/path-remap.sh.
+cargo fetch --locked >/dev/null
+export RUSTFLAGS="$RUSTFLAGS $(scripts/path-remap.sh)"
 # The libraries apps ship are linked without uniffi's metadata statics (scripts/lean-link/cc:
 # about 160 KB): the wrapper filters rustc's version script and chains to the linker cargo-ndk
 # sets. The bindings are generated from a host build that keeps them (below).

@@ -21,7 +21,11 @@ echo "== cargo build -p posgate-android --profile release-android (production: d
 start=$SECONDS
 # Linked as build-android.sh links the libraries apps ship: without uniffi's metadata statics
 # (scripts/lean-link/cc says why).
+# Build-machine paths are remapped (scripts/path-remap.sh) so the size does not depend on
+# where the checkout and cargo's registry live.
+cargo fetch --locked >/dev/null
 CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER="$PWD/scripts/lean-link/cc" \
+  RUSTFLAGS="${RUSTFLAGS:-} $(scripts/path-remap.sh)" \
   cargo build --locked -p posgate-android --profile release-android
 target_dir="$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
 lib="$target_dir/release-android/libposgate.so"
@@ -57,6 +61,13 @@ status=0
 if [ -n "$leaks" ]; then
   echo "size: the production library contains sandbox code:" >&2
   sed 's/^/  /' <<<"$leaks" >&2
+  status=1
+fi
+# The builder's paths (checkout, home) must not ship: path-remap.sh replaces them.
+paths="$(strings -a "$stripped" | grep -F -e "$PWD/" -e "$HOME/" | cut -c1-120 | sort -u | head -n 5 || true)"
+if [ -n "$paths" ]; then
+  echo "size: the library carries build-machine paths (scripts/path-remap.sh not applied?):" >&2
+  sed 's/^/  /' <<<"$paths" >&2
   status=1
 fi
 if [ "$size" -gt "$budget" ]; then

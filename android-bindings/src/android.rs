@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use jni::objects::{JClass, JObject};
 use jni::sys::{jint, JNI_VERSION_1_6};
-use jni::{JNIEnv, JavaVM};
+use jni::{EnvUnowned, JavaVM, Outcome};
 
 static VM: OnceLock<JavaVM> = OnceLock::new();
 
@@ -30,8 +30,9 @@ fn init_logging() {
 #[no_mangle]
 pub unsafe extern "system" fn JNI_OnLoad(vm: *mut jni::sys::JavaVM, _reserved: *mut c_void) -> jint {
     init_logging();
-    if let Ok(vm) = JavaVM::from_raw(vm) {
-        let _ = VM.set(vm);
+    if !vm.is_null() {
+        // SAFETY: the JVM passes a valid JavaVM pointer to JNI_OnLoad (checked non-null).
+        let _ = VM.set(unsafe { JavaVM::from_raw(vm) });
     }
     JNI_VERSION_1_6
 }
@@ -39,17 +40,23 @@ pub unsafe extern "system" fn JNI_OnLoad(vm: *mut jni::sys::JavaVM, _reserved: *
 /// `io.posgate.PosGateAndroid.nativeInit(Context)`: TLS trust from the Android system store.
 #[no_mangle]
 pub extern "system" fn Java_io_posgate_PosGateAndroid_nativeInit<'local>(
-    mut env: JNIEnv<'local>,
+    mut env: EnvUnowned<'local>,
     _class: JClass<'local>,
     context: JObject<'local>,
 ) -> jni::sys::jboolean {
-    match rustls_platform_verifier::android::init_with_env(&mut env, context) {
-        Ok(()) => {
+    // with_env catches a panic: nothing unwinds into the JVM.
+    let outcome = env.with_env(|env| rustls_platform_verifier::android::init_with_env(env, context));
+    match outcome.into_outcome() {
+        Outcome::Ok(()) => {
             log::info!("posgate initialised (system trust store)");
             jni::sys::JNI_TRUE
         }
-        Err(e) => {
+        Outcome::Err(e) => {
             log::error!("posgate init failed: {e}");
+            jni::sys::JNI_FALSE
+        }
+        Outcome::Panic(_) => {
+            log::error!("posgate init failed: panic (logged above)");
             jni::sys::JNI_FALSE
         }
     }

@@ -2,8 +2,12 @@
 //! timeouts, HTTPS only unless a test host is explicitly allowed, a cap on answer size, and
 //! request/response tracing that names fields and sizes, never values.
 
-use std::sync::Once;
+use std::sync::{Arc, Once, OnceLock};
 use std::time::Duration;
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{DigitallySignedStruct, SignatureScheme};
 
 use crate::error::Error;
 
@@ -110,30 +114,78 @@ fn provider() -> rustls::crypto::CryptoProvider {
     }
 }
 
-/// Android: the system trust store (user-installed CAs and revocation as the OS sees them),
-/// through rustls-platform-verifier, which posgate-android initialises with the app's Context.
-#[cfg(target_os = "android")]
-fn tls_config() -> Result<rustls::ClientConfig, TransportError> {
-    use rustls_platform_verifier::BuilderVerifierExt;
-    Ok(rustls::ClientConfig::builder_with_provider(provider().into())
-        .with_safe_default_protocol_versions()
-        .map_err(|e| TransportError::Build(e.to_string()))?
-        .with_platform_verifier()
-        .map_err(|e| TransportError::Build(e.to_string()))?
-        .with_no_client_auth())
+/// The platform's trust store, as every other app on the device sees it: on Android the
+/// system store with user-installed CAs and revocation (rustls-platform-verifier, initialised
+/// with the app's Context by posgate-android), elsewhere the operating system's roots. One
+/// policy everywhere, and no second copy of the Mozilla roots in the library (about 50 KB).
+/// Built once per process (the system's roots are read once, not per engine).
+fn tls_config() -> rustls::ClientConfig {
+    static CONFIG: OnceLock<rustls::ClientConfig> = OnceLock::new();
+    CONFIG
+        .get_or_init(|| {
+            let provider = Arc::new(provider());
+            rustls::ClientConfig::builder_with_provider(provider.clone())
+                // The provider's defaults: TLS 1.2 and 1.3, which it supports (cannot fail).
+                .with_protocol_versions(rustls::DEFAULT_VERSIONS)
+                .expect("ring supports the default TLS versions")
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(PlatformTrust { provider, verifier: OnceLock::new() }))
+                .with_no_client_auth()
+        })
+        .clone()
 }
 
-/// Elsewhere (host tests, CLI): the Mozilla roots compiled in, so behaviour does not depend on
-/// the machine's certificate store.
-#[cfg(not(target_os = "android"))]
-fn tls_config() -> Result<rustls::ClientConfig, TransportError> {
-    let mut roots = rustls::RootCertStore::empty();
-    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    Ok(rustls::ClientConfig::builder_with_provider(provider().into())
-        .with_safe_default_protocol_versions()
-        .map_err(|e| TransportError::Build(e.to_string()))?
-        .with_root_certificates(roots)
-        .with_no_client_auth())
+/// The platform verifier, made on the first handshake: a machine without system roots (a bare
+/// CI container talking to the loopback sandbox over http) can still build a client, and its
+/// first https handshake fails with the reason instead.
+#[derive(Debug)]
+struct PlatformTrust {
+    provider: Arc<rustls::crypto::CryptoProvider>,
+    verifier: OnceLock<Result<rustls_platform_verifier::Verifier, rustls::Error>>,
+}
+
+impl PlatformTrust {
+    fn verifier(&self) -> Result<&rustls_platform_verifier::Verifier, rustls::Error> {
+        self.verifier
+            .get_or_init(|| rustls_platform_verifier::Verifier::new(self.provider.clone()))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+}
+
+impl rustls::client::danger::ServerCertVerifier for PlatformTrust {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        self.verifier()?.verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider.signature_verification_algorithms.supported_schemes()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -145,9 +197,8 @@ pub struct Transport {
 impl Transport {
     pub fn new(config: TransportConfig) -> Result<Transport, TransportError> {
         install_ring_provider();
-        let tls = tls_config()?;
         let client = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls)
+            .tls_backend_preconfigured(tls_config())
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
             .https_only(!config.allow_http)
@@ -255,12 +306,28 @@ type BoxedAnswer<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result
 fn classify(e: reqwest::Error) -> TransportError {
     // A connect failure means nothing reached the gateway; anything later may have.
     if e.is_connect() {
-        TransportError::Connect(e.to_string())
+        TransportError::Connect(with_causes(&e))
     } else if e.is_timeout() {
         TransportError::Timeout
     } else {
-        TransportError::Io(e.to_string())
+        TransportError::Io(with_causes(&e))
     }
+}
+
+/// The error and its causes: reqwest's own text ("error sending request") does not say that the
+/// certificate was refused or the connection reset; its sources do.
+fn with_causes(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 #[cfg(test)]
