@@ -127,6 +127,14 @@ impl Client {
             Err(Error::GatewayRejected { code, message }) if !errcode_kind(&code).is_definite() => {
                 return Ok(unknown_outcome(order_no, code, message));
             }
+            // Refunds of the order exist (made elsewhere: the engine refuses such a cancel from
+            // its journal before sending): the whole cannot go back, the rest can.
+            Err(Error::GatewayRejected { code, message }) if code == "8021" => {
+                return Err(Error::rejected(
+                    code,
+                    format!("{message}: {order_no} is partly refunded, a cancel cannot reverse it; refund the rest"),
+                ));
+            }
             Err(e) => return Err(e),
         };
         r.state = match state {
