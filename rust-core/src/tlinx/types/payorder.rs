@@ -94,9 +94,7 @@ impl OrderCommon {
             .original_amount
             .checked_sub(self.discount_amount.unwrap_or(Money::ZERO))
             .and_then(|m| m.checked_sub(self.ignore_amount.unwrap_or(Money::ZERO)))
-            .ok_or_else(|| {
-                Error::invalid("discount_amount", "discount_amount + ignore_amount exceed original_amount")
-            })?;
+            .ok_or_else(|| Error::invalid("discount_amount", "with ignore_amount, exceeds original_amount"))?;
         if expected != self.trade_amount {
             return Err(Error::invalid(
                 "trade_amount",
