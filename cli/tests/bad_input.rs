@@ -224,8 +224,13 @@ fn serve() -> (Server, String) {
         .stderr(Stdio::null())
         .spawn()
         .expect("spawn sandbox");
-    let line = BufReader::new(child.stdout.take().unwrap()).lines().next().unwrap().unwrap();
-    let (g, url) = line.strip_prefix("sandbox ").and_then(|r| r.split_once(": ")).expect("a sandbox line");
+    // Every line it prints is read: a pipe closed early would fail the server's next print.
+    let lines: Vec<String> = BufReader::new(child.stdout.take().unwrap())
+        .lines()
+        .take(posgate_sandbox::SIMULATED.len())
+        .map(|l| l.expect("a sandbox line"))
+        .collect();
+    let (g, url) = lines[0].strip_prefix("sandbox ").and_then(|r| r.split_once(": ")).expect("a sandbox line");
     (Server(child), url.trim_end_matches(&format!("/{g}")).to_string())
 }
 

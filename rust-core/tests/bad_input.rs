@@ -504,6 +504,28 @@ async fn notifications(b: &mut Bench) {
             b.case("notification: an order not in the journal", "order_no", async { e.check_notification(&unknown) })
                 .await;
         }
+        (GatewayId::Kuaishou, Credentials::Kuaishou(c)) => {
+            let key = c.key.expose().to_string();
+            let signed = |body: &str| {
+                fields(&[("sign", &posgate_core::kuaishou::protocol::sign("1700000000", &key, body)), ("body", body)])
+            };
+            let aes = fields(&[("encrypt", "AES"), ("sign", "x:1"), ("body", "{}")]);
+            b.case("notification: encrypt AES", "encrypt", async { e.check_notification(&aes) }).await;
+            let yaml = fields(&[("_type", "yaml"), ("sign", "x:1"), ("body", "{}")]);
+            b.case("notification: _type yaml", "_type", async { e.check_notification(&yaml) }).await;
+            let no_body = fields(&[("sign", "0123456789abcdef0123456789abcdef:1")]);
+            b.case("notification: no body", "body", async { e.check_notification(&no_body) }).await;
+            let no_root = signed(r#"{"OTHER":{}}"#);
+            b.case("notification: no PAY_NODIFY", "body", async { e.check_notification(&no_root) }).await;
+            let other = signed(r#"{"PAY_NODIFY":{"BUSI_ID":"9999999999","CHARGE_CODE":"PGBAD1","STATE":1,"AMT":1}}"#);
+            b.case("notification: another merchant", "BUSI_ID", async { e.check_notification(&other) }).await;
+            let unknown = signed(&format!(
+                r#"{{"PAY_NODIFY":{{"BUSI_ID":"{}","CHARGE_CODE":"NOTINTHEJOURNAL1","STATE":1,"AMT":1}}}}"#,
+                c.busi_code
+            ));
+            b.case("notification: an order not in the journal", "order_no", async { e.check_notification(&unknown) })
+                .await;
+        }
         _ => {}
     }
 }
