@@ -116,8 +116,8 @@ struct PayArgs {
     #[command(flatten)]
     gw: GatewayArg,
     /// Amount in fen (100 = 1.00 yuan).
-    #[arg(long, allow_negative_numbers = true)]
-    amount: i64,
+    #[arg(long, allow_hyphen_values = true)]
+    amount: String,
     /// The payer's barcode.
     #[arg(long)]
     auth_code: String,
@@ -149,11 +149,11 @@ struct RefundArgs {
     #[arg(long)]
     refund_no: Option<String>,
     /// Refund amount in fen.
-    #[arg(long, allow_negative_numbers = true)]
-    amount: i64,
+    #[arg(long, allow_hyphen_values = true)]
+    amount: String,
     /// The order's total in fen (some gateways require it).
-    #[arg(long)]
-    total: Option<i64>,
+    #[arg(long, allow_hyphen_values = true)]
+    total: Option<String>,
     #[arg(long)]
     reason: Option<String>,
 }
@@ -312,6 +312,16 @@ fn exit_for(state: TradeState) -> ExitCode {
     }
 }
 
+/// An amount flag in fen (`--amount 1580`): digits only, more than zero; anything else is bad
+/// input naming `field` (a one-line error, exit 2), where clap would print several lines.
+pub(crate) fn fen_flag(text: &str, field: &str) -> Result<Money, Error> {
+    let m = Money::parse_fen(text.trim(), field)?;
+    if m.is_zero() {
+        return Err(Error::invalid(field, "must be greater than zero"));
+    }
+    Ok(m)
+}
+
 fn print_json(value: &impl serde::Serialize) -> Result<(), Error> {
     let text = serde_json::to_string_pretty(value).map_err(|e| Error::internal(e.to_string()))?;
     println!("{text}");
@@ -340,7 +350,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             let engine = engine_for(&cli, &a.gw)?;
             let req = PayRequest {
                 order_no: a.order_no.clone().unwrap_or_else(|| ids::new_order_no("PG")),
-                amount: Money::positive(a.amount, "amount")?,
+                amount: fen_flag(&a.amount, "amount")?,
                 auth_code: a.auth_code.clone(),
                 subject: a.subject.clone(),
                 terminal_id: a.terminal_id.clone(),
@@ -364,8 +374,8 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             let req = RefundRequest {
                 order_no: a.order_no.clone(),
                 refund_no: a.refund_no.clone().unwrap_or_else(|| ids::new_order_no("PGR")),
-                refund_amount: Money::positive(a.amount, "amount")?,
-                total_amount: a.total.map(|t| Money::positive(t, "total")).transpose()?,
+                refund_amount: fen_flag(&a.amount, "amount")?,
+                total_amount: a.total.as_deref().map(|t| fen_flag(t, "total")).transpose()?,
                 reason: a.reason.clone(),
             };
             let r = engine_for(&cli, &a.gw)?.refund(&req).await?;

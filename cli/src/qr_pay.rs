@@ -12,7 +12,7 @@ use clap::Args;
 use posgate_core::journal::now_ms;
 use posgate_core::transport::{Transport, TransportConfig};
 use posgate_core::{
-    connect, ids, qr_matrix, Error, GatewayId, Money, PaymentEvent, PaymentListener, QrMatrix, QrPaymentRequest, Wallet,
+    connect, ids, qr_matrix, Error, GatewayId, PaymentEvent, PaymentListener, QrMatrix, QrPaymentRequest, Wallet,
 };
 
 use crate::{engine_for, exit_for, Cli, GatewayArg};
@@ -22,8 +22,8 @@ pub(crate) struct QrPayArgs {
     #[command(flatten)]
     gw: GatewayArg,
     /// Amount in fen (100 = 1.00 yuan).
-    #[arg(long, allow_negative_numbers = true)]
-    amount: i64,
+    #[arg(long, allow_hyphen_values = true)]
+    amount: String,
     /// wechat, alipay, unionpay, qq or jd (default: the gateway's aggregated code, or its first
     /// wallet where it has none).
     #[arg(long)]
@@ -70,7 +70,7 @@ pub(crate) async fn run(cli: &Cli, a: &QrPayArgs) -> Result<ExitCode, Error> {
             root.trim_end_matches('/').to_string(),
         )),
     };
-    let amount = Money::positive(a.amount, "amount")?;
+    let amount = crate::fen_flag(&a.amount, "amount")?;
     let wallet = a
         .wallet
         .as_deref()

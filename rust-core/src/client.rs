@@ -72,6 +72,7 @@ impl<P: Protocol> Client<P> {
     /// A client for `config`, whose credentials must be `P`'s.
     pub fn new<C: ForGateway<P::Credentials>>(config: Config<C>) -> Result<Client<P>> {
         let config = config.map_credentials(|c| c.for_gateway())?;
+        check_base_url(&config.base_url, config.allow_http)?;
         let protocol = P::new(&config)?;
         let http = Transport::new(config.transport())?;
         Ok(Client { config, http, protocol })
@@ -100,6 +101,19 @@ impl<P: Protocol> Client<P> {
 
     pub fn protocol(&self) -> &P {
         &self.protocol
+    }
+}
+
+/// A base URL the transport will take, refused at once (naming the key) rather than at the
+/// first request.
+fn check_base_url(base_url: &str, allow_http: bool) -> Result<()> {
+    match url::Url::parse(base_url) {
+        Ok(u) if u.scheme() == "https" || (u.scheme() == "http" && allow_http) => Ok(()),
+        Ok(u) if u.scheme() == "http" => Err(crate::error::Error::config(format!(
+            "base_url {base_url}: plain http is refused: use https (allow_http is for a test host only)"
+        ))),
+        Ok(u) => Err(crate::error::Error::config(format!("base_url {base_url}: {} is not http(s)", u.scheme()))),
+        Err(e) => Err(crate::error::Error::config(format!("base_url {base_url:?}: {e}"))),
     }
 }
 

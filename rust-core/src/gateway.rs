@@ -7,12 +7,32 @@ use async_trait::async_trait;
 
 use crate::config::PollSchedule;
 use crate::error::{Error, Result};
+use crate::ids::NumberRule;
 use crate::money::Money;
 use crate::operation::OperationInfo;
 #[cfg(feature = "invoke")]
 use crate::operation::{Described, Invoked};
 use crate::qr::{QrPaymentRequest, QrRules};
 use crate::trade::{GatewayId, PayRequest, RawFields, RefundRequest, RefundResult, TradeResult, TradeState};
+/// A gateway's rules for the merchant's numbers.
+#[derive(Debug, Clone, Copy)]
+pub struct Numbers {
+    /// Order numbers (`out_trade_no`, `out_no`, `CHARGE_CODE`, `MERORDERID`, `orderId`).
+    pub order: NumberRule,
+    /// Refund numbers.
+    pub refund: NumberRule,
+}
+
+impl Numbers {
+    /// What any gateway takes at least: present, letters, digits, `-` and `_`, at most 64.
+    pub const ANY: Numbers = Numbers { order: NumberRule::new(1, 64, "-_"), refund: NumberRule::new(1, 64, "-_") };
+
+    /// One rule for both.
+    pub const fn same(rule: NumberRule) -> Numbers {
+        Numbers { order: rule, refund: rule }
+    }
+}
+
 /// A verified notification (asynchronous payment result) from a gateway.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Notification {
@@ -96,6 +116,34 @@ pub trait Gateway: Operations {
 
     /// Checks a barcode payment against the gateway's rules. Called before anything is sent.
     fn validate_pay(&self, req: &PayRequest) -> Result<()>;
+
+    /// The gateway's rules for the merchant's order and refund numbers.
+    fn numbers(&self) -> Numbers {
+        Numbers::ANY
+    }
+
+    /// Checks an order number (a query's, a cancel's, a close's, a refund query's) against the
+    /// gateway's rules, naming `order_no`. Called before anything is recorded or sent.
+    fn validate_order_no(&self, order_no: &str) -> Result<()> {
+        self.numbers().order.check("order_no", order_no)
+    }
+
+    /// Checks a refund against the gateway's rules: its numbers and amounts (more than zero, at
+    /// most the gateway's single-payment maximum, no more than the order's total when given).
+    /// Called before anything is recorded or sent.
+    fn validate_refund(&self, req: &RefundRequest) -> Result<()> {
+        let n = self.numbers();
+        n.order.check("order_no", &req.order_no)?;
+        n.refund.check("refund_no", &req.refund_no)?;
+        crate::rules::refund_amounts(self.id(), req.refund_amount, req.total_amount)
+    }
+
+    /// Checks a refund query's numbers, naming the field.
+    fn validate_refund_query(&self, order_no: &str, refund_no: &str) -> Result<()> {
+        let n = self.numbers();
+        n.order.check("order_no", order_no)?;
+        n.refund.check("refund_no", refund_no)
+    }
 
     /// Barcode (B scans C) payment. A system error or "paying" answer comes back as
     /// `Ok` with state `Unknown` / `Paying`; `Err(GatewayRejected)` means definitely not charged.

@@ -297,22 +297,25 @@ impl Journal {
         if inserted == 1 {
             return Ok(Begin::New(entry));
         }
-        if entry.amount != amount {
-            return Err(Error::invalid(
-                number_field,
-                format!(
-                    "{number} was already used for {} yuan; a retry must use the same amount, a new charge a new number",
-                    entry.amount
-                ),
-            ));
-        }
-        if entry.order_no != order_no {
-            return Err(Error::invalid(
-                number_field,
-                format!("{number} was already used for order {}", entry.order_no),
-            ));
-        }
+        reuse(&entry, number_field, order_no, amount)?;
         Ok(Begin::Existing(entry))
+    }
+
+    /// Refuses, as [`Journal::begin`] would, a number used before for another amount or order,
+    /// without writing anything (a check before the request's other checks).
+    pub fn check_reuse(
+        &self,
+        kind: EntryKind,
+        gateway: GatewayId,
+        number: &str,
+        number_field: &str,
+        order_no: &str,
+        amount: Money,
+    ) -> Result<(), Error> {
+        match self.get(kind, gateway, number)? {
+            Some(entry) => reuse(&entry, number_field, order_no, amount),
+            None => Ok(()),
+        }
     }
 
     /// Records that the request is about to be sent (again): written before the send, so a
@@ -411,6 +414,24 @@ impl Journal {
         })?;
         Ok(n == 1)
     }
+}
+
+/// A number used before must come again with the same amount and order.
+fn reuse(entry: &Entry, number_field: &str, order_no: &str, amount: Money) -> Result<(), Error> {
+    let number = &entry.number;
+    if entry.amount != amount {
+        return Err(Error::invalid(
+            number_field,
+            format!(
+                "{number} was already used for {} yuan; a retry must use the same amount, a new charge a new number",
+                entry.amount
+            ),
+        ));
+    }
+    if entry.order_no != order_no {
+        return Err(Error::invalid(number_field, format!("{number} was already used for order {}", entry.order_no)));
+    }
+    Ok(())
 }
 
 fn row_to_entry(r: &Row<'_>) -> rusqlite::Result<Entry> {

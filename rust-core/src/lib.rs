@@ -15,6 +15,7 @@ pub mod operation;
 pub mod payment;
 pub mod qr;
 pub mod registry;
+pub mod rules;
 pub mod secret;
 pub mod trade;
 pub mod transport;

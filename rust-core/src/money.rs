@@ -5,18 +5,20 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// Why an amount was refused. Carries the field name so the cashier app can point at it.
+/// Why an amount was refused. Carries the field name so the cashier app can point at it; the
+/// message (its `Display`) is the reason only: whoever shows it names the field once
+/// ([`crate::Error::InvalidInput`] shows `invalid input: {field}: {reason}`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MoneyError {
-    #[error("{field}: amount must not be negative")]
+    #[error("must not be negative")]
     Negative { field: String },
-    #[error("{field}: amount must be greater than zero")]
+    #[error("must be greater than zero")]
     Zero { field: String },
-    #[error("{field}: amount is too large")]
+    #[error("is too large")]
     Overflow { field: String },
-    #[error("{field}: at most two decimals are allowed (got {text:?})")]
+    #[error("at most two decimals are allowed (got {text:?})")]
     TooManyDecimals { field: String, text: String },
-    #[error("{field}: not a number: {text:?}")]
+    #[error("not a number: {text:?}")]
     NotNumeric { field: String, text: String },
 }
 
@@ -58,6 +60,11 @@ impl Money {
             return Err(MoneyError::Zero { field: field.into() });
         }
         Ok(m)
+    }
+
+    /// An amount known at compile time (a limit).
+    pub const fn from_fen_u32(fen: u32) -> Money {
+        Money(fen as u64)
     }
 
     pub fn fen(self) -> u64 {

@@ -117,9 +117,7 @@ impl QrRules {
     /// Checks the gateway-neutral fields of `req` (the gateway's own module checks the rest).
     pub fn check(&self, gw: GatewayId, req: &QrPaymentRequest) -> Result<()> {
         crate::ids::require("order_no", &req.order_no)?;
-        if req.amount.is_zero() {
-            return Err(Error::invalid("amount", "must be greater than zero"));
-        }
+        crate::rules::amount(gw, "amount", req.amount)?;
         crate::ids::require("subject", &req.subject)?;
         match req.wallet {
             None if !self.aggregated => {
@@ -266,6 +264,8 @@ mod tests {
             let r = QrPaymentRequest { expire_seconds: Some(bad), ..req() };
             assert_eq!(field(RULES.check(GatewayId::Chaoying, &r)), "expire_seconds", "{bad}");
         }
+        let huge = QrPaymentRequest { amount: Money::from_fen(i32::MAX as i64 + 1, "amount").unwrap(), ..req() };
+        assert_eq!(field(RULES.check(GatewayId::Chaoying, &huge)), "amount");
         let url = QrPaymentRequest { notify_url: Some("ftp://x".into()), ..req() };
         assert_eq!(field(RULES.check(GatewayId::Chaoying, &url)), "notify_url");
         let agg = QrRules { aggregated: true, ..RULES };

@@ -726,7 +726,7 @@ async fn no_barcode_pay_and_no_cancel() {
     let req = posgate_core::PayRequest {
         order_no: new_no("SM"),
         amount: fen(100),
-        auth_code: "134567890120000".into(),
+        auth_code: "134567890123450000".into(),
         subject: "x".into(),
         terminal_id: None,
         store_id: None,

@@ -263,11 +263,13 @@ impl Gateway for Client {
 
     fn validate_pay(&self, req: &PayRequest) -> Result<()> {
         ORDER_NO.check("order_no", &req.order_no)?;
-        if req.amount.is_zero() {
-            return Err(Error::invalid("amount", "must be greater than zero"));
-        }
-        crate::ids::payment_code("auth_code", &req.auth_code)?;
+        crate::rules::amount(GatewayId::Chaoying, "amount", req.amount)?;
+        crate::rules::payment_code("auth_code", &req.auth_code, &PayType::CODE_WALLETS)?;
         require("subject", &req.subject)
+    }
+
+    fn numbers(&self) -> crate::gateway::Numbers {
+        crate::gateway::Numbers { order: ORDER_NO, refund: REFUND_NO }
     }
 
     async fn pay(&self, req: &PayRequest) -> Result<TradeResult> {
@@ -301,13 +303,8 @@ impl Gateway for Client {
     }
 
     async fn refund(&self, req: &RefundRequest) -> Result<RefundResult> {
-        ORDER_NO.check("order_no", &req.order_no)?;
-        REFUND_NO.check("refund_no", &req.refund_no)?;
-        if req.refund_amount.is_zero() {
-            return Err(Error::invalid("refund_amount", "must be greater than zero"));
-        }
+        self.validate_refund(req)?;
         let total = match req.total_amount {
-            Some(t) if t.is_zero() => return Err(Error::invalid("total_amount", "must be greater than zero")),
             Some(t) => t,
             None => self.order_amount(&req.order_no).await?,
         };
@@ -531,7 +528,7 @@ mod tests {
         let req = PayRequest {
             order_no: "PG 1".into(),
             amount: Money::from_fen(1, "a").unwrap(),
-            auth_code: "134567890120000".into(),
+            auth_code: "134567890123450000".into(),
             subject: "x".into(),
             terminal_id: None,
             store_id: None,

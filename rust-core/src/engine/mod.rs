@@ -16,7 +16,7 @@ mod qr;
 mod recovery;
 
 pub use notifications::NotificationCheck;
-pub use operations::{AnyAnswer, Prepared};
+pub use operations::{AnyAnswer, Prepared, RefundLeft};
 pub use payouts::PayoutBackoff;
 pub use qr::QrPayment;
 pub use recovery::Recovered;

@@ -17,6 +17,7 @@ use super::{unknown_refund, Engine, Job, PaymentHandle, PREORDER};
 use crate::client::{Calls, Routed};
 use crate::error::{Error, Result};
 use crate::journal::{now_ms, Begin, Entry, EntryKind, EntryState, NOT_SENT};
+use crate::money::Money;
 use crate::operation::{describe, Described, Effect};
 use crate::payment::{entry_state, recorded_result, refund, settle_refund, PaymentListener};
 use crate::trade::{RefundRequest, RefundResult, RefundState, TradeResult, TradeState};
@@ -172,6 +173,11 @@ impl Engine {
             _ => None,
         }
         .unwrap_or(m.amount);
+        match described.effect {
+            Effect::Refund => self.check_refund_left(&m.order_no, &m.number, m.amount)?,
+            Effect::Cancel => self.check_cancellable(&m.order_no)?,
+            _ => {}
+        }
         let field = if kind == EntryKind::Refund { "refund_no" } else { "order_no" };
         let begin =
             self.journal.begin(kind, self.gw.id(), &m.number, field, &m.order_no, amount, &described.journal_copy)?;
@@ -288,13 +294,82 @@ impl Engine {
         Ok(r)
     }
 
-    /// A journalled refund (see [`crate::payment::refund`]).
+    /// A journalled refund (see [`crate::payment::refund`]). Refused before anything is recorded
+    /// or sent: bad numbers or amounts (the gateway's rules), and a refund larger than what the
+    /// journal knows is left of the order ([`Engine::refund_left`]).
     pub async fn refund(&self, req: &RefundRequest) -> Result<RefundResult> {
+        // The numbers first, then a number used before for another amount (the more telling
+        // error), then the amounts.
+        self.gw.validate_refund_query(&req.order_no, &req.refund_no)?;
+        let (order_no, amount) = (&req.order_no, req.refund_amount);
+        self.journal.check_reuse(EntryKind::Refund, self.gw.id(), &req.refund_no, "refund_no", order_no, amount)?;
+        self.gw.validate_refund(req)?;
+        self.check_refund_left(&req.order_no, &req.refund_no, req.refund_amount)?;
         refund(self.gw.as_ref(), &self.journal, req).await
+    }
+
+    /// What is left to refund of `order_no` as the journal knows it: its payment's amount, and
+    /// what its refunds took: those refunded, those still unsettled (they may yet go through)
+    /// and those needing attention (they may have), each counted once; refund `except` (a retry
+    /// of that refund) is left out. `None` when the journal has no payment of the order: then
+    /// the gateway decides.
+    pub fn refund_left(&self, order_no: &str, except: Option<&str>) -> Result<Option<RefundLeft>> {
+        let Some(payment) = self.journal.get(EntryKind::Payment, self.gw.id(), order_no)? else {
+            return Ok(None);
+        };
+        let mut taken = Money::ZERO;
+        for r in self.journal.refunds_of(self.gw.id(), order_no)? {
+            let counts = matches!(r.state, EntryState::Refunded | EntryState::NeedsAttention) || !r.state.is_settled();
+            if counts && Some(r.number.as_str()) != except {
+                taken = taken.checked_add(r.amount).unwrap_or(payment.amount);
+            }
+        }
+        Ok(Some(RefundLeft { paid: payment.amount, taken }))
+    }
+
+    /// Refuses a refund of `amount` larger than what the journal knows is left of `order_no`.
+    fn check_refund_left(&self, order_no: &str, refund_no: &str, amount: Money) -> Result<()> {
+        match self.refund_left(order_no, Some(refund_no))? {
+            Some(left) if amount > left.left() => Err(Error::invalid(
+                "refund_amount",
+                format!(
+                    "{amount} yuan is more than is left of order {order_no}: {} yuan of its {} ({} refunded or being \
+                     refunded)",
+                    left.left(),
+                    left.paid,
+                    left.taken
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// Refuses the cancel of an order the journal knows has refunds: a cancel reverses the whole
+    /// order, which the gateways refuse once part of it went back (TLinx's 8021, WeChat's and
+    /// Alipay's reverse of a refunded order). What is left is refunded instead.
+    fn check_cancellable(&self, order_no: &str) -> Result<()> {
+        match self.refund_left(order_no, None)? {
+            Some(left) if left.left().is_zero() && !left.taken.is_zero() => Err(Error::invalid(
+                "order_no",
+                format!("{order_no} is refunded in full ({} yuan): nothing is left to cancel", left.paid),
+            )),
+            Some(left) if !left.taken.is_zero() => Err(Error::invalid(
+                "order_no",
+                format!(
+                    "{order_no} is partly refunded ({} of {} yuan): a cancel would reverse all of it; refund the \
+                     remaining {} yuan instead",
+                    left.taken,
+                    left.paid,
+                    left.left()
+                ),
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// Queries a refund; an answer about a refund the journal has open is recorded there.
     pub async fn refund_query(&self, order_no: &str, refund_no: &str) -> Result<RefundResult> {
+        self.gw.validate_refund_query(order_no, refund_no)?;
         let r = self.gw.refund_query(order_no, refund_no).await?;
         if let Some(e) = self.journal.get(EntryKind::Refund, self.gw.id(), refund_no)? {
             if !e.state.is_settled() {
@@ -312,6 +387,7 @@ impl Engine {
     /// Closes an unpaid order, journalled like a cancel: recorded before it is sent, the answer
     /// recorded for the close and the payment it closes.
     pub async fn close(self: &Arc<Self>, order_no: &str) -> Result<TradeResult> {
+        self.gw.validate_order_no(order_no)?;
         let payment = self.journal.get(EntryKind::Payment, self.gw.id(), order_no)?;
         let entry = self.begin_cancel(order_no, payment.as_ref())?;
         let entry = self.journal.mark_sending(entry.id)?;
@@ -321,7 +397,10 @@ impl Engine {
 
     /// The cashier cancels an order. A payment under way is reversed at once (after the
     /// gateway's earliest-reverse time) and this waits for it; a settled one is reversed now.
+    /// An order the journal knows has refunds is refused before anything is recorded or sent
+    /// (a cancel would reverse all of it): refund what is left instead.
     pub async fn cancel(self: &Arc<Self>, order_no: &str) -> Result<TradeResult> {
+        self.gw.validate_order_no(order_no)?;
         let running = self.running.lock().ok().and_then(|m| m.get(order_no).cloned());
         if let Some(running) = running {
             running.control.cancel();
@@ -332,6 +411,7 @@ impl Engine {
             }
             // Settled paid before the machine saw the cancel: reverse it like any settled order.
         }
+        self.check_cancellable(order_no)?;
         let payment = self.journal.get(EntryKind::Payment, self.gw.id(), order_no)?;
         let entry = self.begin_cancel(order_no, payment.as_ref())?;
         if let Some(p) = &payment {
@@ -383,6 +463,22 @@ impl Engine {
                 Err(e)
             }
         }
+    }
+}
+
+/// What the journal knows of an order's money ([`Engine::refund_left`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefundLeft {
+    /// The payment's amount.
+    pub paid: Money,
+    /// What its refunds took or may take.
+    pub taken: Money,
+}
+
+impl RefundLeft {
+    /// What may still be refunded.
+    pub fn left(&self) -> Money {
+        self.paid.checked_sub(self.taken).unwrap_or(Money::ZERO)
     }
 }
 

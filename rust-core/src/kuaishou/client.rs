@@ -202,11 +202,13 @@ impl Gateway for Client {
 
     fn validate_pay(&self, req: &PayRequest) -> Result<()> {
         CHARGE_CODE.check("order_no", &req.order_no)?;
-        if req.amount.is_zero() {
-            return Err(Error::invalid("amount", "must be greater than zero"));
-        }
-        crate::ids::payment_code("auth_code", &req.auth_code)?;
+        crate::rules::amount(GatewayId::Kuaishou, "amount", req.amount)?;
+        crate::rules::payment_code("auth_code", &req.auth_code, &CODE_WALLETS)?;
         require("subject", &req.subject)
+    }
+
+    fn numbers(&self) -> crate::gateway::Numbers {
+        crate::gateway::Numbers::same(CHARGE_CODE)
     }
 
     /// preOrder. `SUCCESS` is paid; `FAIL`, a system error, an unlisted code or `SERIAL_REPEAT`
@@ -242,14 +244,7 @@ impl Gateway for Client {
     }
 
     async fn refund(&self, req: &RefundRequest) -> Result<RefundResult> {
-        CHARGE_CODE.check("order_no", &req.order_no)?;
-        CHARGE_CODE.check("refund_no", &req.refund_no)?;
-        if req.refund_amount.is_zero() {
-            return Err(Error::invalid("refund_amount", "must be greater than zero"));
-        }
-        if req.total_amount.is_some_and(|t| req.refund_amount > t) {
-            return Err(Error::invalid("refund_amount", "exceeds the order's amount"));
-        }
+        self.validate_refund(req)?;
         let typed = TradeRefundRequest {
             charge_code: req.order_no.clone(),
             charge_down_code: None,
@@ -440,7 +435,7 @@ mod tests {
         let req = PayRequest {
             order_no: "PG 1".into(),
             amount: Money::from_fen(1, "a").unwrap(),
-            auth_code: "134567890120000".into(),
+            auth_code: "134567890123450000".into(),
             subject: "x".into(),
             terminal_id: None,
             store_id: None,

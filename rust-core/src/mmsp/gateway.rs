@@ -159,11 +159,13 @@ impl Gateway for Client {
 
     fn validate_pay(&self, req: &PayRequest) -> Result<()> {
         SCAN_NUMBER.check("order_no", &req.order_no)?;
-        if req.amount.is_zero() {
-            return Err(Error::invalid("amount", "must be greater than zero"));
-        }
+        crate::rules::amount(GatewayId::Mmsp, "amount", req.amount)?;
         check_code("auth_code", &req.auth_code, None)?;
         require("subject", &req.subject)
+    }
+
+    fn numbers(&self) -> crate::gateway::Numbers {
+        crate::gateway::Numbers::same(SCAN_NUMBER)
     }
 
     /// The micropay of the code's wallet: `STATUS` 1 paid, 3 (AA) paying; a header refusal is
@@ -194,14 +196,7 @@ impl Gateway for Client {
     /// 2312. `STATUS` 1 (受理成功) is success: the platform has no later state to wait for.
     /// A header refusal may hide a refund: unknown, settled by the refund query.
     async fn refund(&self, req: &RefundRequest) -> Result<RefundResult> {
-        SCAN_NUMBER.check("order_no", &req.order_no)?;
-        SCAN_NUMBER.check("refund_no", &req.refund_no)?;
-        if req.refund_amount.is_zero() {
-            return Err(Error::invalid("refund_amount", "must be greater than zero"));
-        }
-        if req.total_amount.is_some_and(|t| req.refund_amount > t) {
-            return Err(Error::invalid("refund_amount", "exceeds the order's amount"));
-        }
+        self.validate_refund(req)?;
         let typed = MmspScanRefundRequest {
             mer_order_id: req.order_no.clone(),
             platform_order_no: None,

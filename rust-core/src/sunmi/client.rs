@@ -215,6 +215,10 @@ impl Gateway for Client {
         Err(no_barcode())
     }
 
+    fn numbers(&self) -> crate::gateway::Numbers {
+        crate::gateway::Numbers::same(ORDER_ID)
+    }
+
     async fn pay(&self, _req: &PayRequest) -> Result<TradeResult> {
         Err(no_barcode())
     }
@@ -229,16 +233,7 @@ impl Gateway for Client {
     }
 
     async fn refund(&self, req: &RefundRequest) -> Result<RefundResult> {
-        ORDER_ID.check("order_no", &req.order_no)?;
-        ORDER_ID.check("refund_no", &req.refund_no)?;
-        if req.refund_amount.is_zero() {
-            return Err(Error::invalid("refund_amount", "must be greater than zero"));
-        }
-        if let Some(total) = req.total_amount {
-            if req.refund_amount > total {
-                return Err(Error::invalid("refund_amount", format!("exceeds the order amount {total}")));
-            }
-        }
+        self.validate_refund(req)?;
         let wire = TradeRefundRequest {
             msn: None,
             merchant_no: None,
@@ -405,7 +400,7 @@ mod tests {
         let req = PayRequest {
             order_no: "A1".into(),
             amount: Money::from_fen(1, "a").unwrap(),
-            auth_code: "134567890120000".into(),
+            auth_code: "134567890123450000".into(),
             subject: "x".into(),
             terminal_id: None,
             store_id: None,

@@ -127,6 +127,14 @@ impl Client {
             Err(Error::GatewayRejected { code, message }) if !errcode_kind(&code).is_definite() => {
                 return Ok(unknown_outcome(order_no, code, message));
             }
+            // Refunds of the order exist (made elsewhere: the engine refuses such a cancel from
+            // its journal before sending): the whole cannot go back, the rest can.
+            Err(Error::GatewayRejected { code, message }) if code == "8021" => {
+                return Err(Error::rejected(
+                    code,
+                    format!("{message}: {order_no} is partly refunded, a cancel cannot reverse it; refund the rest"),
+                ));
+            }
             Err(e) => return Err(e),
         };
         r.state = match state {
@@ -214,15 +222,17 @@ impl Gateway for Client {
 
     fn validate_pay(&self, req: &PayRequest) -> Result<()> {
         ORDER_NO_RULE.check("order_no", &req.order_no)?;
-        if req.amount.is_zero() {
-            return Err(Error::invalid("amount", "amount must be greater than zero"));
-        }
+        crate::rules::amount(GatewayId::Tlinx, "amount", req.amount)?;
         check_auth_code(&req.auth_code)?;
         if req.subject.chars().count() > 100 {
             return Err(Error::invalid("subject", "at most 100 characters"));
         }
         self.credentials().pmt_tag_for(&req.auth_code)?;
         Ok(())
+    }
+
+    fn numbers(&self) -> crate::gateway::Numbers {
+        crate::gateway::Numbers { order: ORDER_NO_RULE, refund: OUT_NO_RULE }
     }
 
     async fn pay(&self, req: &PayRequest) -> Result<TradeResult> {
@@ -245,11 +255,7 @@ impl Gateway for Client {
     }
 
     async fn refund(&self, req: &RefundRequest) -> Result<RefundResult> {
-        ORDER_NO_RULE.check("order_no", &req.order_no)?;
-        OUT_NO_RULE.check("refund_no", &req.refund_no)?;
-        if req.refund_amount.is_zero() {
-            return Err(Error::invalid("refund_amount", "amount must be greater than zero"));
-        }
+        self.validate_refund(req)?;
         let wire = PayrefundRequest {
             out_no: Some(req.order_no.clone()),
             ord_no: None,

@@ -51,21 +51,21 @@ impl Credentials {
         }
     }
 
-    /// The `pmt_tag` for a barcode, told by the wallet's code prefix.
+    /// The `pmt_tag` for a barcode, told by the wallet's code format ([`crate::rules`]): a
+    /// WeChat, Alipay or (with `pmt_tag_unionpay` set) UnionPay code.
     pub fn pmt_tag_for(&self, auth_code: &str) -> crate::error::Result<String> {
-        let prefix: u32 = auth_code.get(..2).and_then(|p| p.parse().ok()).unwrap_or(0);
-        let tag = match prefix {
-            10..=15 => Some(self.pmt_tag_wechat.clone().unwrap_or_else(|| "Weixin".into())),
-            25..=30 => Some(self.pmt_tag_alipay.clone().unwrap_or_else(|| "Alipay".into())),
-            62 => self.pmt_tag_unionpay.clone(),
-            _ => None,
-        };
-        tag.ok_or_else(|| {
-            crate::error::Error::invalid(
-                "auth_code",
-                "cannot tell the wallet from the code's prefix: use invoke payorder with an explicit pmt_tag",
-            )
-        })
+        use crate::rules::CodeWallet;
+        match crate::rules::payment_code("auth_code", auth_code, &CODE_WALLETS)? {
+            CodeWallet::Wechat => Ok(self.pmt_tag_wechat.clone().unwrap_or_else(|| "Weixin".into())),
+            CodeWallet::Alipay => Ok(self.pmt_tag_alipay.clone().unwrap_or_else(|| "Alipay".into())),
+            _ => self.pmt_tag_unionpay.clone().ok_or_else(|| {
+                crate::error::Error::invalid(
+                    "auth_code",
+                    "a UnionPay code: set the credentials' pmt_tag_unionpay (the store's UnionPay tag from \
+                     paylist) to take it, or invoke payorder with an explicit pmt_tag",
+                )
+            }),
+        }
     }
 }
 
@@ -170,15 +170,16 @@ mod tests {
     #[test]
     fn wallet_from_prefix() {
         let mut c = Credentials::new("oid", Secret::new(KEY));
-        assert_eq!(c.pmt_tag_for("134567890120000").unwrap(), "Weixin");
-        assert_eq!(c.pmt_tag_for("284567890120000").unwrap(), "Alipay");
+        assert_eq!(c.pmt_tag_for("134567890123450000").unwrap(), "Weixin");
+        assert_eq!(c.pmt_tag_for("284567890123450000").unwrap(), "Alipay");
         assert!(
-            matches!(c.pmt_tag_for("624567890120000"), Err(crate::error::Error::InvalidInput { field, .. }) if field == "auth_code")
+            matches!(c.pmt_tag_for("6245678901234500000"), Err(crate::error::Error::InvalidInput { field, .. }) if field == "auth_code")
         );
         assert!(c.pmt_tag_for("9").is_err());
+        assert!(c.pmt_tag_for("914567890123450000").is_err(), "QQ Wallet: not a TLinx wallet");
         c.pmt_tag_wechat = Some("WeixinBERL".into());
         c.pmt_tag_unionpay = Some("Unionpay".into());
-        assert_eq!(c.pmt_tag_for("104567890120000").unwrap(), "WeixinBERL");
-        assert_eq!(c.pmt_tag_for("624567890120000").unwrap(), "Unionpay");
+        assert_eq!(c.pmt_tag_for("104567890123450000").unwrap(), "WeixinBERL");
+        assert_eq!(c.pmt_tag_for("6245678901234500000").unwrap(), "Unionpay");
     }
 }

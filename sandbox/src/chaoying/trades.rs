@@ -44,7 +44,11 @@ fn start_pay(ctx: &Ctx, f: &RawFields, face: bool) -> Result<Handled<Answer>, An
         (required(f, "face_code")?, paytype(f)?.to_string())
     } else {
         let code = required(f, "auth_code")?;
-        (code, PayType::from_auth_code(code).unwrap_or(PayType::Wechat).as_str().to_string())
+        // A code no wallet issues is refused as the platform does, before any order exists.
+        let Some(paytype) = PayType::from_auth_code(code) else {
+            return Err(Answer::fail("20004", "参数错误: auth_code 不是有效的付款码"));
+        };
+        (code, paytype.as_str().to_string())
     };
     let scenario = Scenario::from_code(code);
     let mut order = new_order(GW, required(f, "out_trade_no")?, amount, scenario);

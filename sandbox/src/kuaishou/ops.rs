@@ -43,12 +43,15 @@ pub(super) fn state_of(o: &SimOrder, now: Instant) -> i64 {
     }
 }
 
-/// The wallet of a payer's code: `CHANNEL_TYPE` 2 WeChat (10-15), else 1 Alipay.
-pub(super) fn channel_of(code: &str) -> &'static str {
-    match code.get(..2).and_then(|p| p.parse::<u32>().ok()) {
-        Some(10..=15) => "2",
-        _ => "1",
-    }
+/// The `CHANNEL_TYPE` of a payer's code (WeChat 2, Alipay 1, QQ Wallet 31, Bestpay 27);
+/// `None` for a code none of those wallets issues.
+pub(super) fn channel_of(code: &str) -> Option<&'static str> {
+    posgate_core::kuaishou::channel_of_code(code).map(|c| match c {
+        posgate_core::kuaishou::ChannelType::Alipay => "1",
+        posgate_core::kuaishou::ChannelType::QqWallet => "31",
+        posgate_core::kuaishou::ChannelType::Bestpay => "27",
+        _ => "2",
+    })
 }
 
 /// What answers about an order share, amounts in fen (`AMT`) and yuan (`FUND_BILL_LIST`).
@@ -92,9 +95,15 @@ pub(super) fn pre_order(ctx: &Ctx, req: &Request) -> Handled<Answer> {
     let run = || -> Result<Handled<Answer>, Answer> {
         let amount = yuan(req, "AMT")?;
         let code = text(req, "DYNAMIC_ID").ok_or_else(|| refusal(req.fmt, "ILLEGAL_PARAMETER", "DYNAMIC_ID"))?;
+        // A barcode (DYNAMIC_ID_TYPE 1, the default) no wallet issues: refused, nothing ordered.
+        let barcode = matches!(text(req, "DYNAMIC_ID_TYPE").as_deref(), None | Some("1"));
+        let wallet = channel_of(&code);
+        if barcode && wallet.is_none() {
+            return Err(refusal(req.fmt, "ILLEGAL_PARAMETER", "DYNAMIC_ID 支付码格式错误"));
+        }
         let scenario = Scenario::from_code(&code);
         let channel = match text(req, "CHANNEL_TYPE").as_deref() {
-            None | Some("0") => channel_of(&code).to_string(),
+            None | Some("0") => wallet.unwrap_or("2").to_string(),
             Some(c) => c.to_string(),
         };
         let order = new_sim_order(req, amount, scenario, &channel)?;

@@ -6,6 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::rules::CodeWallet;
 use crate::trade::{RefundState, TradeState};
 use crate::wire::code_table;
 
@@ -143,21 +144,20 @@ impl PayType {
         }
     }
 
-    /// The wallet a payment code belongs to, by the wallets' published prefixes. Barcode pay
-    /// takes no paytype, but query, refund and cancel need one.
+    /// The wallets whose payment codes barcode pay takes: every paytype's.
+    pub const CODE_WALLETS: [CodeWallet; 6] = CodeWallet::ALL;
+
+    /// The wallet a payment code belongs to, by the wallets' published formats
+    /// ([`crate::rules`]). Barcode pay takes no paytype, but query, refund and cancel need one.
     pub fn from_auth_code(code: &str) -> Option<PayType> {
-        if code.len() < 2 || !code.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        match &code[..2] {
-            "10" | "11" | "12" | "13" | "14" | "15" => Some(PayType::Wechat),
-            "25" | "26" | "27" | "28" | "29" | "30" => Some(PayType::Alipay),
-            "62" => Some(PayType::Unionpay),
-            "91" => Some(PayType::Qq),
-            "18" => Some(PayType::Jdpay),
-            "51" => Some(PayType::Bestpay),
-            _ => None,
-        }
+        Some(match crate::rules::wallet_of_code(code)? {
+            CodeWallet::Wechat => PayType::Wechat,
+            CodeWallet::Alipay => PayType::Alipay,
+            CodeWallet::Unionpay => PayType::Unionpay,
+            CodeWallet::Qq => PayType::Qq,
+            CodeWallet::Jd => PayType::Jdpay,
+            CodeWallet::Bestpay => PayType::Bestpay,
+        })
     }
 }
 
@@ -420,9 +420,13 @@ mod tests {
         assert_eq!(serde_json::from_str::<PayType>("\"UNIONPAY\"").unwrap(), PayType::Unionpay);
         assert!(serde_json::from_str::<PayType>("\"WEIXIN\"").is_err());
         assert_eq!(serde_json::from_str::<TradeType>("\"APP_BANK\"").unwrap(), TradeType::AppBank);
-        assert_eq!(PayType::from_auth_code("134567890120000"), Some(PayType::Wechat));
+        assert_eq!(PayType::from_auth_code("134567890123450000"), Some(PayType::Wechat));
         assert_eq!(PayType::from_auth_code("286543210987654321"), Some(PayType::Alipay));
         assert_eq!(PayType::from_auth_code("6212345678901234567"), Some(PayType::Unionpay));
+        assert_eq!(PayType::from_auth_code("914567890123450000"), Some(PayType::Qq));
+        assert_eq!(PayType::from_auth_code("184567890123450000"), Some(PayType::Jdpay));
+        assert_eq!(PayType::from_auth_code("514567890123450000"), Some(PayType::Bestpay));
+        assert_eq!(PayType::from_auth_code("134567890120000"), None, "15 digits: no wallet's");
         assert_eq!(PayType::from_auth_code("abc"), None);
     }
 

@@ -50,11 +50,9 @@ pub(super) fn nonce() -> String {
 
 // --- validation helpers
 
+/// An amount that moves money: more than zero, at most Chaoying's single-payment maximum.
 pub(super) fn positive(field: &str, m: Money) -> Result<()> {
-    if m.is_zero() {
-        return Err(Error::invalid(field, "must be greater than zero"));
-    }
-    Ok(())
+    crate::rules::amount(crate::trade::GatewayId::Chaoying, field, m)
 }
 
 pub(super) fn not_blank(field: &str, v: &Option<String>) -> Result<()> {
@@ -107,4 +105,7 @@ pub(super) fn goods(goods: &[GoodsDetail]) -> Result<()> {
     Ok(())
 }
 
-pub(super) use crate::ids::payment_code as auth_code;
+/// A payer's code one of Chaoying's wallets issues.
+pub(super) fn auth_code(field: &str, code: &str) -> Result<()> {
+    crate::rules::payment_code(field, code, &super::codes::PayType::CODE_WALLETS).map(|_| ())
+}

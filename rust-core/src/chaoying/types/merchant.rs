@@ -191,7 +191,7 @@ impl Operation for GetMchIdRequest {
                 return Err(Error::invalid("password", "required with username"));
             }
         } else {
-            return Err(Error::invalid("mobile", "mobile + valid, or username + password, is required"));
+            return Err(Error::invalid("mobile", "required with valid (or username and password)"));
         }
         Ok(())
     }

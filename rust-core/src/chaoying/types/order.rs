@@ -40,7 +40,7 @@ impl Operation for OrderQueryRequest {
 
     fn validate(&self) -> Result<()> {
         if !given(&self.out_trade_no) && !given(&self.transaction_id) {
-            return Err(Error::invalid("out_trade_no", "out_trade_no or transaction_id is required"));
+            return Err(Error::invalid("out_trade_no", "required (or transaction_id)"));
         }
         not_blank("transaction_id", &self.transaction_id)?;
         if let Some(no) = &self.out_trade_no {
@@ -175,7 +175,7 @@ impl Operation for TradeRefundRequest {
 
     fn validate(&self) -> Result<()> {
         if !given(&self.out_trade_no) && !given(&self.transaction_id) {
-            return Err(Error::invalid("out_trade_no", "out_trade_no or transaction_id is required"));
+            return Err(Error::invalid("out_trade_no", "required (or transaction_id)"));
         }
         not_blank("transaction_id", &self.transaction_id)?;
         if let Some(no) = &self.out_trade_no {
@@ -300,7 +300,7 @@ impl Operation for RefundQueryRequest {
 
     fn validate(&self) -> Result<()> {
         if !given(&self.out_refund_no) && !given(&self.refund_id) {
-            return Err(Error::invalid("out_refund_no", "out_refund_no or refund_id is required"));
+            return Err(Error::invalid("out_refund_no", "required (or refund_id)"));
         }
         not_blank("refund_id", &self.refund_id)?;
         if let Some(no) = &self.out_refund_no {

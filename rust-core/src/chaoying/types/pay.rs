@@ -484,7 +484,7 @@ mod tests {
         BarcodePayRequest {
             out_trade_no: "1497769914931".into(),
             total_fee: fen(4),
-            auth_code: "134567890120000".into(),
+            auth_code: "134567890123450000".into(),
             body: "超赢支付".into(),
             goods_tag: Some("CY_PROMOTION_001".into()),
             goods_detail: vec![
@@ -524,14 +524,14 @@ mod tests {
         all.insert("version".into(), "1.0".into());
         all.insert("pid".into(), "yunpos".into());
         assert!(protocol::canonical(&all, "K").starts_with(
-            "agent_id=13000000000000000&auth_code=134567890120000&body=超赢支付&goods_detail=[{\"goods_id\""
+            "agent_id=13000000000000000&auth_code=134567890123450000&body=超赢支付&goods_detail=[{\"goods_id\""
         ));
     }
 
     #[test]
     fn invoke_params_deserialize_with_fen() {
         let r: BarcodePayRequest = serde_json::from_value(serde_json::json!({
-            "out_trade_no": "PG0001", "total_fee": 158, "auth_code": "134567890120000", "body": "x",
+            "out_trade_no": "PG0001", "total_fee": 158, "auth_code": "134567890123450000", "body": "x",
             "goods_detail": [{"goods_id": "G1", "quantity": 2, "price": 79}]
         }))
         .unwrap();
@@ -561,6 +561,9 @@ mod tests {
         assert_eq!(bad(|r| r.total_fee = Money::ZERO), "total_fee");
         assert_eq!(bad(|r| r.auth_code = Masked::default()), "auth_code");
         assert_eq!(bad(|r| r.auth_code = "1345 678".into()), "auth_code");
+        assert_eq!(bad(|r| r.auth_code = "abc".into()), "auth_code");
+        assert_eq!(bad(|r| r.auth_code = "123123123".into()), "auth_code", "the seed's example: no wallet's");
+        assert_eq!(bad(|r| r.total_fee = Money::from_fen(i32::MAX as i64 + 1, "a").unwrap()), "total_fee");
         assert_eq!(bad(|r| r.body = " ".into()), "body");
         assert_eq!(bad(|r| r.goods_detail[1].goods_id = "商品".into()), "goods_detail[1].goods_id");
         assert_eq!(bad(|r| r.goods_detail[0].quantity = 0), "goods_detail[0].quantity");

@@ -272,7 +272,7 @@ impl Operation for AlipayPreOrderRequest {
                 return Err(Error::invalid("product_id", "required for trade_type JSPAY"));
             }
             if !given(&self.buyer_logon_id) && !given_masked(&self.buyer_id) {
-                return Err(Error::invalid("buyer_id", "buyer_id or buyer_logon_id is required for trade_type JSPAY"));
+                return Err(Error::invalid("buyer_id", "required (or buyer_logon_id) for trade_type JSPAY"));
             }
         }
         timestamp("time_start", &self.time_start)?;

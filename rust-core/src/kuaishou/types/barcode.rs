@@ -13,8 +13,9 @@ use crate::ids::require;
 use crate::kuaishou::Credentials;
 use crate::money::Money;
 use crate::operation::{Effect, Movement, Operation, OperationInfo};
+use crate::rules::CodeWallet;
 use crate::secret::Masked;
-use crate::trade::{TradeResult, TradeState};
+use crate::trade::{GatewayId, TradeResult, TradeState};
 
 /// `preOrder`: a barcode payment.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -61,6 +62,22 @@ pub struct BarcodePreOrderRequest {
     pub verify_codes: Option<String>,
 }
 
+/// The wallets whose payment codes `preOrder` takes: appendix 2's channels that issue payment
+/// codes, WeChat (2), Alipay (1), QQ Wallet (31) and Bestpay (27). (UnionPay's 32 is a card
+/// payment, Baidu Wallet's 24 publishes no code format; JD is not a channel.)
+pub const CODE_WALLETS: [CodeWallet; 4] = [CodeWallet::Wechat, CodeWallet::Alipay, CodeWallet::Qq, CodeWallet::Bestpay];
+
+/// The `CHANNEL_TYPE` of a payment code's wallet; `None` for a code none of them issues.
+pub fn channel_of_code(code: &str) -> Option<ChannelType> {
+    match crate::rules::wallet_of_code(code)? {
+        CodeWallet::Wechat => Some(ChannelType::Wechat),
+        CodeWallet::Alipay => Some(ChannelType::Alipay),
+        CodeWallet::Qq => Some(ChannelType::QqWallet),
+        CodeWallet::Bestpay => Some(ChannelType::Bestpay),
+        _ => None,
+    }
+}
+
 fn auto() -> ChannelType {
     ChannelType::Auto
 }
@@ -79,12 +96,12 @@ impl Operation for BarcodePreOrderRequest {
 
     fn validate(&self) -> Result<()> {
         CHARGE_CODE.check("charge_code", &self.charge_code)?;
-        if self.amount.is_zero() {
-            return Err(Error::invalid("amount", "must be greater than zero"));
-        }
-        crate::ids::payment_code("dynamic_id", self.dynamic_id.expose())?;
-        if !(1..=3).contains(&self.dynamic_id_type) {
-            return Err(Error::invalid("dynamic_id_type", "1 barcode, 2 sound wave or 3 NFC"));
+        crate::rules::amount(GatewayId::Kuaishou, "amount", self.amount)?;
+        match self.dynamic_id_type {
+            // A barcode: a payment code one of the channels' wallets issues.
+            1 => crate::rules::payment_code("dynamic_id", self.dynamic_id.expose(), &CODE_WALLETS).map(|_| ())?,
+            2 | 3 => crate::ids::payment_code("dynamic_id", self.dynamic_id.expose())?,
+            _ => return Err(Error::invalid("dynamic_id_type", "1 barcode, 2 sound wave or 3 NFC")),
         }
         require("subject", &self.subject)?;
         not_blank("oper_id", &self.oper_id)?;
@@ -235,7 +252,7 @@ mod tests {
     #[test]
     fn bad_input_names_the_field() {
         let ok: BarcodePreOrderRequest = serde_json::from_value(serde_json::json!({
-            "charge_code": "A1", "amount": 100, "dynamic_id": "134567890120000", "subject": "x"}))
+            "charge_code": "A1", "amount": 100, "dynamic_id": "134567890123450000", "subject": "x"}))
         .unwrap();
         assert!(ok.validate().is_ok());
         assert_eq!(ok.channel_type, ChannelType::Auto);
@@ -248,6 +265,13 @@ mod tests {
         assert_eq!(with(&|r| r.amount = Money::ZERO), "amount");
         assert_eq!(with(&|r| r.dynamic_id = "".into()), "dynamic_id");
         assert_eq!(with(&|r| r.dynamic_id = "12-34".into()), "dynamic_id");
+        assert_eq!(with(&|r| r.dynamic_id = "184567890123450000".into()), "dynamic_id", "JD: not a channel");
+        assert_eq!(with(&|r| r.dynamic_id = "13456789012345".into()), "dynamic_id");
+        assert_eq!(with(&|r| r.amount = Money::from_fen(i32::MAX as i64 + 1, "a").unwrap()), "amount");
+        let mut sound = ok.clone();
+        sound.dynamic_id_type = 2;
+        sound.dynamic_id = "SW12345".into();
+        assert!(sound.validate().is_ok(), "a sound-wave id is no wallet's barcode");
         assert_eq!(with(&|r| r.dynamic_id_type = 4), "dynamic_id_type");
         assert_eq!(with(&|r| r.subject = " ".into()), "subject");
         assert_eq!(with(&|r| r.dev_id = Some("".into())), "dev_id");
@@ -266,7 +290,7 @@ mod tests {
         assert_eq!(a.dev_id.as_deref(), Some("收银机1"));
         let req: BarcodePreOrderRequest = serde_json::from_value(serde_json::json!({
             "charge_code": "E4E0D212-789B-4914-A4EB-19550F751066", "amount": 1,
-            "dynamic_id": "134567890120000", "subject": "x"}))
+            "dynamic_id": "134567890123450000", "subject": "x"}))
         .unwrap();
         assert!(req.check(&a).is_ok());
         let t = req.settlement(&a).unwrap();

@@ -63,9 +63,7 @@ pub struct OrderCommon {
 impl OrderCommon {
     fn validate(&self) -> Result<()> {
         CHARGE_CODE.check("charge_code", &self.charge_code)?;
-        if self.amount.is_zero() {
-            return Err(Error::invalid("amount", "must be greater than zero"));
-        }
+        crate::rules::amount(crate::trade::GatewayId::Kuaishou, "amount", self.amount)?;
         require("subject", &self.subject)?;
         if let Some(url) = &self.notify_url {
             match url::Url::parse(url.trim()) {

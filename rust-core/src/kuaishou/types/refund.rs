@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::call::{Body, Call, WithResult};
 use super::codes::ChannelType;
 use super::records::*;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ids::require;
 use crate::kuaishou::Credentials;
 use crate::money::Money;
@@ -54,9 +54,7 @@ impl Operation for TradeRefundRequest {
             CHARGE_CODE.check("charge_down_code", d)?;
         }
         CHARGE_CODE.check("out_refund_no", &self.out_refund_no)?;
-        if self.refund_amount.is_zero() {
-            return Err(Error::invalid("refund_amount", "must be greater than zero"));
-        }
+        crate::rules::amount(crate::trade::GatewayId::Kuaishou, "refund_amount", self.refund_amount)?;
         require("subject", &self.subject)?;
         not_blank("oper_id", &self.oper_id)?;
         not_blank("dev_id", &self.dev_id)

@@ -303,7 +303,7 @@ impl Operation for PayoutQueryRequest {
     fn validate(&self) -> Result<()> {
         let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
         if blank(&self.order_no) && blank(&self.bs_order_no) {
-            return Err(Error::invalid("order_no", "order_no or bs_order_no is needed"));
+            return Err(Error::invalid("order_no", "required (or bs_order_no)"));
         }
         if let Some(o) = self.order_no.as_deref().filter(|s| !s.trim().is_empty()) {
             digits("order_no", o, 1, 32)?;

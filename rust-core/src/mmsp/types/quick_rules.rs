@@ -45,18 +45,10 @@ pub(crate) const MER_ORDER_ID: NumberRule = NumberRule::new(1, 32, "-_");
 /// `LIST_ID`, `BIND_ID`, `USER_ID`: the platform's numbers and the merchant's cardholder id,
 /// string(32).
 pub(crate) const PLATFORM_ID: NumberRule = NumberRule::new(1, 32, "-_");
-/// `AMT` is string(12): at most 999,999,999,999 fen.
-const MAX_AMT: u64 = 999_999_999_999;
-
-/// A positive amount that fits `AMT` string(12).
+/// A positive amount within MMSP's single-payment maximum ([`crate::rules::max_amount`], well
+/// inside what `AMT` string(12) holds).
 pub(crate) fn check_amount(field: &str, amount: Money) -> Result<()> {
-    if amount.is_zero() {
-        return Err(Error::invalid(field, "must be greater than zero"));
-    }
-    if amount.fen() > MAX_AMT {
-        return Err(Error::invalid(field, "at most 12 digits of fen (AMT string(12))"));
-    }
-    Ok(())
+    crate::rules::amount(crate::trade::GatewayId::Mmsp, field, amount)
 }
 
 /// `min..=max` ASCII digits.

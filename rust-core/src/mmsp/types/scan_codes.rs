@@ -11,6 +11,7 @@ use super::call::{Body, Fields};
 use crate::error::{Error, Result};
 use crate::ids::{require, NumberRule};
 use crate::money::Money;
+use crate::rules::CodeWallet;
 use crate::trade::{RefundState, TradeResult, TradeState};
 use crate::wire::code_table;
 
@@ -73,37 +74,33 @@ impl MmspOrderMode {
     }
 }
 
-/// The wallet a payment code belongs to, by its prefix (digest §6, the wallets' own rules):
-/// WeChat 10-15 and 18 digits, Alipay 25-30 and 16-24 digits, QQ 91 and 18 digits. `None`: no
-/// wallet issues such a code (the platform refuses it too).
+/// The wallets with a micropay: WeChat, Alipay and QQ Wallet.
+pub const MICROPAY_WALLETS: [CodeWallet; 3] = [CodeWallet::Wechat, CodeWallet::Alipay, CodeWallet::Qq];
+
+/// The micropay wallet a payment code belongs to, by the wallets' formats ([`crate::rules`]:
+/// WeChat 10-15 and 18 digits, Alipay 25-30 and 16-24 digits, QQ 91 and 18 digits). `None`: no
+/// wallet with a micropay issues such a code (the platform refuses it too).
 pub fn wallet_of_code(code: &str) -> Option<MmspWallet> {
-    if code.is_empty() || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let prefix: u32 = code.get(..2)?.parse().ok()?;
-    match (prefix, code.len()) {
-        (10..=15, 18) => Some(MmspWallet::Wechat),
-        (25..=30, 16..=24) => Some(MmspWallet::Alipay),
-        (91, 18) => Some(MmspWallet::Qq),
+    match crate::rules::wallet_of_code(code)? {
+        CodeWallet::Wechat => Some(MmspWallet::Wechat),
+        CodeWallet::Alipay => Some(MmspWallet::Alipay),
+        CodeWallet::Qq => Some(MmspWallet::Qq),
         _ => None,
     }
 }
 
-/// Checks a payer's code is one `wallet` issues (any wallet when `None`), naming `field`.
+/// Checks a payer's code is one `wallet` issues (any micropay wallet when `None`), naming
+/// `field`.
 pub fn check_code(field: &str, code: &str, wallet: Option<&MmspWallet>) -> Result<MmspWallet> {
-    crate::ids::payment_code(field, code)?;
-    match wallet_of_code(code) {
-        Some(w) if wallet.is_none_or(|want| *want == w) => Ok(w),
-        Some(w) => Err(Error::invalid(field, format!("a {} code, not a {} one", w.description(), wallet_name(wallet)))),
-        None => Err(Error::invalid(
-            field,
-            "not a wallet payment code (WeChat 10-15 + 18 digits, Alipay 25-30 + 16-24 digits, QQ 91 + 18 digits)",
-        )),
-    }
-}
-
-fn wallet_name(w: Option<&MmspWallet>) -> &'static str {
-    w.map(MmspWallet::description).unwrap_or("")
+    let takes: &[CodeWallet] = match wallet {
+        None => &MICROPAY_WALLETS,
+        Some(MmspWallet::Wechat) => &[CodeWallet::Wechat],
+        Some(MmspWallet::Alipay) => &[CodeWallet::Alipay],
+        Some(MmspWallet::Qq) => &[CodeWallet::Qq],
+        Some(MmspWallet::Other(_)) => &[],
+    };
+    crate::rules::payment_code(field, code, takes)?;
+    wallet_of_code(code).ok_or_else(|| Error::invalid(field, "no micropay for this wallet"))
 }
 
 /// The checks every pay request shares: the order number, a positive amount, `GOODSNAME`
@@ -119,9 +116,7 @@ pub fn check_pay(
     ip: Option<&str>,
 ) -> Result<()> {
     SCAN_NUMBER.check("mer_order_id", mer_order_id)?;
-    if amount.is_zero() {
-        return Err(Error::invalid("amount", "must be greater than zero"));
-    }
+    crate::rules::amount(crate::trade::GatewayId::Mmsp, "amount", amount)?;
     require("goods_name", goods_name)?;
     if goods_name.chars().count() > GOODS_NAME_MAX {
         return Err(Error::invalid("goods_name", format!("at most {GOODS_NAME_MAX} characters")));

@@ -184,10 +184,7 @@ impl Operation for MmspScanRefundRequest {
     fn validate(&self) -> Result<()> {
         check_order(Some(&self.mer_order_id), self.platform_order_no.as_deref())?;
         SCAN_NUMBER.check("refund_no", &self.refund_no)?;
-        if self.amount.is_zero() {
-            return Err(Error::invalid("amount", "must be greater than zero"));
-        }
-        Ok(())
+        crate::rules::amount(crate::trade::GatewayId::Mmsp, "amount", self.amount)
     }
 
     fn movement(&self) -> Option<Movement> {

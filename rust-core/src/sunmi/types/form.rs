@@ -73,11 +73,9 @@ pub(super) fn url(field: &str, v: &str, max: usize) -> Result<url::Url> {
     Ok(u)
 }
 
+/// An amount that moves money: at least 1 fen, at most Sunmi's single-payment maximum.
 pub(super) fn positive(field: &str, m: Money) -> Result<()> {
-    if m.is_zero() {
-        return Err(Error::invalid(field, "must be greater than zero (at least 1 fen)"));
-    }
-    Ok(())
+    crate::rules::amount(crate::trade::GatewayId::Sunmi, field, m)
 }
 
 /// `tradeDate`: yyyyMMdd.

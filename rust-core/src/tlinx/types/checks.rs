@@ -1,8 +1,8 @@
 //! The field checks requests share.
 
 use crate::error::{Error, Result};
-use crate::ids::require;
 use crate::money::Money;
+use crate::rules::CodeWallet;
 
 pub(super) fn check_len(field: &str, value: &str, max: usize) -> Result<()> {
     let n = value.chars().count();
@@ -25,19 +25,17 @@ pub(super) fn check_url(field: &str, value: &Option<String>) -> Result<()> {
     }
 }
 
+/// An amount that moves money: more than zero, at most TLinx's single-payment maximum.
 pub(super) fn check_positive(field: &str, m: Money) -> Result<()> {
-    if m.is_zero() {
-        return Err(Error::invalid(field, "amount must be greater than zero"));
-    }
-    Ok(())
+    crate::rules::amount(crate::trade::GatewayId::Tlinx, field, m)
 }
 
-/// An `auth_code` as scanned: "a string of digits" (4.4.2), at most 50.
+/// The wallets whose payment codes TLinx's barcode payorder takes: WeChat, Alipay and UnionPay
+/// (the seed's channels; UnionPay needs the store's tag, see `Credentials::pmt_tag_unionpay`).
+pub const CODE_WALLETS: [CodeWallet; 3] = [CodeWallet::Wechat, CodeWallet::Alipay, CodeWallet::Unionpay];
+
+/// An `auth_code` as scanned: "a string of digits" (4.4.2), in the format of a wallet TLinx
+/// takes ([`crate::rules`]).
 pub fn check_auth_code(value: &str) -> Result<()> {
-    require("auth_code", value)?;
-    check_len("auth_code", value, 50)?;
-    if !value.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Error::invalid("auth_code", "digits only"));
-    }
-    Ok(())
+    crate::rules::payment_code("auth_code", value, &CODE_WALLETS).map(|_| ())
 }

@@ -24,7 +24,7 @@ mod records;
 mod refund;
 
 pub use call::*;
-pub use checks::check_auth_code;
+pub use checks::{check_auth_code, CODE_WALLETS};
 pub use codes::*;
 pub use list::*;
 pub use order::*;

@@ -94,9 +94,7 @@ impl OrderCommon {
             .original_amount
             .checked_sub(self.discount_amount.unwrap_or(Money::ZERO))
             .and_then(|m| m.checked_sub(self.ignore_amount.unwrap_or(Money::ZERO)))
-            .ok_or_else(|| {
-                Error::invalid("discount_amount", "discount_amount + ignore_amount exceed original_amount")
-            })?;
+            .ok_or_else(|| Error::invalid("discount_amount", "with ignore_amount, exceeds original_amount"))?;
         if expected != self.trade_amount {
             return Err(Error::invalid(
                 "trade_amount",
@@ -447,9 +445,11 @@ mod tests {
         let barcode = |code: &str| {
             PayorderRequest::Barcode(BarcodeOrder { common: ok.clone(), auth_code: code.into() }).validate()
         };
-        assert!(barcode("134567890120000").is_ok());
+        assert!(barcode("134567890123450000").is_ok());
         assert_eq!(field_of(barcode("").unwrap_err()), "auth_code");
         assert_eq!(field_of(barcode("12ab").unwrap_err()), "auth_code");
+        assert_eq!(field_of(barcode("914567890123450000").unwrap_err()), "auth_code", "QQ Wallet: not a TLinx channel");
+        assert!(barcode("6245678901234500000").is_ok(), "UnionPay, with an explicit pmt_tag");
         let wx = |jump: Option<&str>, appid: Option<&str>, openid: Option<&str>| {
             PayorderRequest::WechatJsapi(WechatJsapiOrder {
                 common: ok.clone(),
