@@ -2,7 +2,8 @@
 //! `ENCRYPT`, the RSA-1024 blocks decrypted with the merchant key, `SIGN` (SHA1withRSA) checked
 //! with the platform key, then typed for the payout, payout query and balance operations. The
 //! input is read as the answer body, and as the plaintext the sandbox's merchant key is sent
-//! encrypted: without `SIGN` (read), and signed by the wrong key (never trusted).
+//! encrypted: without `SIGN` (read), and (one input in 16: RSA private-key operations are slow
+//! under the fuzzing build) signed by the wrong key, which is never trusted.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -11,7 +12,7 @@ use libfuzzer_sys::fuzz_target;
 use posgate_core::mmsp::payout_wire::{self, PayoutKeys};
 use posgate_core::mmsp::{BalanceQueryRequest, Call, PayoutQueryRequest, PayoutRequest};
 use posgate_core::operation::Operation;
-use posgate_fuzz::{text, NOWHERE};
+use posgate_fuzz::{sometimes, text, NOWHERE};
 use serde_json::{json, Value};
 
 struct Keys {
@@ -56,12 +57,15 @@ fuzz_target!(|data: &[u8]| {
     let input = text(data);
     let _ = read(&input);
     // Every 117 bytes are one RSA block to decrypt: keep inputs to a few blocks.
-    if input.len() > 1024 {
+    if input.len() > 512 {
         return;
     }
     let k = keys();
     let encrypted = payout_wire::encrypt(&k.merchant.to_public_key(), input.as_bytes()).expect("encrypt");
     let _ = read(&json!({ "RETCODE": "0000", "ENCRYPT": encrypted }).to_string());
+    if !sometimes(data, 16) {
+        return;
+    }
     let wrong = payout_wire::sign(&k.merchant, input.as_bytes()).expect("sign");
     let r = read(&json!({ "RETCODE": "0000", "ENCRYPT": encrypted, "SIGN": wrong }).to_string());
     assert!(r.is_err(), "an answer signed with the wrong key was read: {r:?}");
