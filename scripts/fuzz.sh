@@ -30,6 +30,11 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
   cargo install cargo-fuzz --locked >/dev/null
 fi
 
+# libfuzzer-sys compiles libFuzzer's C++ with `c++` unless told otherwise.
+if ! command -v c++ >/dev/null && [ -z "${CXX:-}" ] && command -v clang++ >/dev/null; then
+  export CXX=clang++
+fi
+
 target_dir="${FUZZ_TARGET_DIR:-$root/fuzz/target}"
 sanitizer="${FUZZ_SANITIZER:-address}"
 read -r -a extra_args <<<"${FUZZ_ARGS:-}"

@@ -210,7 +210,10 @@ async fn drive(g: GatewayId, gw: Arc<dyn Gateway>, sandbox: &Sandbox, relay_root
                        "notify_url": notify}),
             ),
             ("wxa_code2session", json!({"appid": "wx0000000000000001", "js_code": "code"})),
-            ("get_face_auth", json!({"paytype": "WECHAT", "rawdata": "raw", "store_id": "s1", "store_name": "store", "device_id": "d1"})),
+            (
+                "get_face_auth",
+                json!({"paytype": "WECHAT", "rawdata": "raw", "store_id": "s1", "store_name": "store", "device_id": "d1"}),
+            ),
         ],
         GatewayId::Sunmi => vec![
             ("swipe_query", json!({"orderId": "SWIPE0001"})),
@@ -367,11 +370,13 @@ fn testdata(root: &Path, seen: &mut BTreeMap<&'static str, Vec<Vec<u8>>>) {
 
 /// Hand-made: amounts as gateways write them (and as they should not), and merchant files.
 fn hand_made(seen: &mut BTreeMap<&'static str, Vec<Vec<u8>>>) {
-    for m in [
+    #[rustfmt::skip]
+    const AMOUNTS: &[&str] = &[
         "0", "1", "0.01", "0.1", "158", "158.0", "158.00", "1280", "92233720368547758.07", "92233720368547758.08",
         "9223372036854775807", "9223372036854775808", "18446744073709551616", "-1", "-0.01", "1e2", "1.234", " 1",
         "01", ".5", "5.", "",
-    ] {
+    ];
+    for m in AMOUNTS {
         seen.entry("money").or_default().push(m.as_bytes().to_vec());
     }
     let tomls = [

@@ -18,7 +18,10 @@ use posgate_sandbox::sunmi::{PRIVATE_KEY_PEM, PUBLIC_KEY_PEM};
 fn keys() -> &'static (PrivateKey, PublicKey) {
     static KEYS: OnceLock<(PrivateKey, PublicKey)> = OnceLock::new();
     KEYS.get_or_init(|| {
-        (PrivateKey::parse(PRIVATE_KEY_PEM).expect("sandbox key"), PublicKey::parse(PUBLIC_KEY_PEM).expect("sandbox key"))
+        (
+            PrivateKey::parse(PRIVATE_KEY_PEM).expect("sandbox key"),
+            PublicKey::parse(PUBLIC_KEY_PEM).expect("sandbox key"),
+        )
     })
 }
 
