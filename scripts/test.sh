@@ -17,6 +17,8 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo clippy -p posgate-android --all-targets --locked --features sandbox,invoke -- -D warnings
 # posgate-core's fuzzing feature (the fuzz targets' entry points) is off everywhere else.
 cargo clippy -p posgate-core --all-targets --locked --features fuzzing -- -D warnings
+# The fuzz targets and their seed generator (built for fuzzing by scripts/fuzz.sh below).
+(cd fuzz && cargo clippy --bins --examples --lib --locked -- -D warnings)
 
 echo "== cargo test"
 cargo test --workspace --locked 2>&1 | tee -a "$log"
