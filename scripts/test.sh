@@ -8,17 +8,26 @@ trap 'rm -f "$log"' EXIT
 
 echo "== cargo fmt --check"
 cargo fmt --all --check
+# The fuzz crate (fuzz/) is not a workspace member.
+(cd fuzz && cargo fmt --check)
 
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 # posgate-android's sandbox feature (the demo flavour) is off in the workspace build above.
 cargo clippy -p posgate-android --all-targets --locked --features sandbox,invoke -- -D warnings
+# posgate-core's fuzzing feature (the fuzz targets' entry points) is off everywhere else.
+cargo clippy -p posgate-core --all-targets --locked --features fuzzing -- -D warnings
+# The fuzz targets and their seed generator (built for fuzzing by scripts/fuzz.sh below).
+(cd fuzz && cargo clippy --bins --examples --lib --locked -- -D warnings)
 
 echo "== cargo test"
 cargo test --workspace --locked 2>&1 | tee -a "$log"
 
 echo "== soak (short round: the fault storms with fresh seeds, added up)"
 ./scripts/soak.sh 300
+echo "== fuzz (short round)"
+# Every fuzz target for 10 s (scripts/fuzz.sh installs nightly and cargo-fuzz if missing).
+./scripts/fuzz.sh 10
 
 echo "== Android targets (cargo check, no NDK needed)"
 ./scripts/check-android.sh

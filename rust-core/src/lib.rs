@@ -33,6 +33,11 @@ pub mod mmsp;
 pub mod sunmi;
 pub mod tlinx;
 
+// The fuzz targets' way in to the answer readers that are private to their client (fuzz/).
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
+
 pub use config::{Environment, PollSchedule};
 pub use error::{Error, Result};
 pub use gateway::{Gateway, Notification, Operations, PayoutState, PayoutStatus};

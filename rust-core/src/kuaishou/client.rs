@@ -149,7 +149,7 @@ impl<O: Call> Sends<O> for Kuaishou {
 
 /// An answer as the typed `O::Answer`: decrypted, JSON or XML, its root member. Anything
 /// unreadable was received after sending: the outcome is unknown.
-fn read_answer<O: Call>(key: &str, text: &str, encrypted: bool) -> Result<O::Answer> {
+pub(crate) fn read_answer<O: Call>(key: &str, text: &str, encrypted: bool) -> Result<O::Answer> {
     let root = answer_root(key, text, encrypted, O::INFO.name, O::ROOT)?;
     serde_json::from_value(root).map_err(|e| unknown(O::INFO.name, format!("unreadable answer: {e}")))
 }

@@ -10,6 +10,8 @@
 //! - [`verify_notification`]: `PAY_NODIFY`, checked with the body rule over the decrypted text.
 
 mod client;
+#[cfg(feature = "fuzzing")]
+pub(crate) use client::read_answer;
 pub mod protocol;
 mod qr;
 pub mod types;

@@ -143,6 +143,13 @@ pub fn member<'a>(doc: &'a Value, root: &str) -> Option<&'a Value> {
     doc.as_object()?.iter().find(|(k, _)| k.eq_ignore_ascii_case(root)).map(|(_, v)| v)
 }
 
+/// How deep XML elements may nest (the seed's documents are four deep). The tree is built
+/// without recursion, but everything that reads, clones or drops it recurses once per level:
+/// a 700 KB answer of nested `<a>` (100,000 levels) overflowed the stack (found while fuzzing,
+/// reproduced with the `kuaishou_answer` target; its seed `crash-xml-depth` nests 200 deep).
+/// serde_json refuses JSON past 128 levels.
+const MAX_XML_DEPTH: usize = 128;
+
 fn xml_to_json(text: &str) -> Result<Value, ProtocolError> {
     use quick_xml::events::Event;
     // JSON was asked for; an answer that is not JSON is read as XML, and may be neither.
@@ -154,6 +161,9 @@ fn xml_to_json(text: &str) -> Result<Value, ProtocolError> {
     loop {
         match reader.read_event().map_err(|e| bad(&e))? {
             Event::Start(e) => {
+                if stack.len() >= MAX_XML_DEPTH {
+                    return Err(bad(&format!("elements nested more than {MAX_XML_DEPTH} deep")));
+                }
                 let name = String::from_utf8_lossy(e.name().as_ref()).into_owned();
                 stack.push((name, Map::new(), String::new()));
             }
@@ -345,6 +355,30 @@ mod tests {
         let json: Value =
             serde_json::json!({"PAY_NODIFY": {"STATE": "1", "S": "a<b", "L": {"T": [{"A": "1"}, {"A": "2"}]}}});
         assert_eq!(document(&json_to_xml(&json)).unwrap(), json);
+    }
+
+    /// Fuzzing: XML nested 100,000 deep overflowed the stack of whatever read the tree (the
+    /// answer reader clones the root member, serde reads it, the tree is dropped). Refused, as
+    /// serde_json refuses JSON nested past 128; 128 levels still read.
+    #[test]
+    fn deep_xml_is_refused_not_a_stack_overflow() {
+        let nested = |n: usize| format!("<R>{}x{}</R>", "<a>".repeat(n), "</a>".repeat(n));
+        for n in [MAX_XML_DEPTH, 100_000] {
+            assert!(
+                matches!(document(&nested(n)), Err(ProtocolError::Malformed(m)) if m.contains("nested")),
+                "{n} levels"
+            );
+        }
+        let doc = document(&nested(MAX_XML_DEPTH - 1)).unwrap();
+        assert!(member(&doc, "R").is_some());
+        // The reader the client runs, on a thread with a small stack like a runtime worker's.
+        let deep = nested(100_000);
+        std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || assert!(document(&deep).is_err()))
+            .unwrap()
+            .join()
+            .unwrap();
     }
 
     proptest! {

@@ -195,7 +195,7 @@ fn html_escape(s: &str) -> String {
 }
 
 /// The three levels of an envelope answer, read and verified.
-fn read_answer(creds: &Credentials, command: u32, op: &str, answers: &[&str], text: &str) -> Result<Value> {
+pub(crate) fn read_answer(creds: &Credentials, command: u32, op: &str, answers: &[&str], text: &str) -> Result<Value> {
     let unknown = |m: String| Error::Network { message: format!("mmsp {op}: {m}"), outcome_unknown: true };
     let envelope: Map<String, Value> = match serde_json::from_str(text) {
         Ok(Value::Object(m)) => m,

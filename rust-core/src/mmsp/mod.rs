@@ -13,6 +13,8 @@
 
 pub mod browser;
 mod client;
+#[cfg(feature = "fuzzing")]
+pub(crate) use client::read_answer;
 mod gateway;
 mod operations;
 mod qr;
