@@ -265,12 +265,12 @@ for abi in "${abis[@]}"; do
   stripped="$work/$abi/libposgate.so"
   llvm-strip --strip-all -o "$stripped" "$lib"
   bytes=$(stat -c %s "$stripped")
-  # The highest API level among the library's imports, per the maps (0: older than anything the
-  # maps tell apart, i.e. API 21 or lower).
+  # The highest API level among the library's imports, per the maps (0: no introduced tag, i.e.
+  # there since before API 21: the maps mark almost nothing older).
   levels="$(for l in "${stub_libs[@]}"; do awk -v arch="${map_arch[$abi]}" -v list=1 -f scripts/link-android/stubgen.awk "android/bionic/lib$l.map.txt"; done)"
   highest="$(llvm-nm -D --undefined-only "$lib" | awk '$1 == "U" {print $2}' | sed 's/@.*//' \
     | awk 'NR == FNR { lvl[$1] = $2; next } ($1 in lvl) && lvl[$1] >= max { max = lvl[$1]; s = $1 } END { print (max + 0) " " s }' <(printf '%s\n' "$levels") -)"
-  if [ "${highest%% *}" -eq 0 ]; then newest="all there by API 21 (the maps tell no older levels apart)"
+  if [ "${highest%% *}" -eq 0 ]; then newest="none with an API level in the maps (there before API 21)"
   else newest="the newest: ${highest#* }, API ${highest%% *}"; fi
   echo "link-android: $abi: linked at API $api in $((SECONDS - start)) s; $(llvm-nm -D --undefined-only "$lib" | grep -c ' U ') imports from ${needed// /, }, $newest; LOAD segments 16 KB aligned; stripped $bytes bytes"
   sizes+=("$abi $bytes")
