@@ -88,7 +88,8 @@ Set ANDROID_NDK_HOME to the NDK's directory, e.g.
   export ANDROID_NDK_HOME=$ANDROID_HOME/ndk/27.2.12479018
 Install the NDK with Android Studio (SDK Manager > SDK Tools > NDK (Side by side)) or with
   sdkmanager "ndk;27.2.12479018"
-(On a machine without the NDK, `scripts/check-android.sh` still type-checks the four targets.)
+(On a machine without the NDK, `scripts/check-android.sh` still type-checks the four targets
+and `scripts/link-android.sh` links them against stubs of Android's libraries, not for shipping.)
 MSG
   exit 1
 fi

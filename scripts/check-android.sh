@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # `cargo check` of posgate-android for the four Android ABIs without an NDK: Debian clang and
-# llvm-ar compile the C parts (ring) against clang's own headers. A real link needs the NDK:
-# use build-android.sh on a machine that has one. Each target is checked twice: the production
-# library (default features) and the demo one (--features sandbox); the second check only
-# re-checks posgate-android and the sandbox crates.
+# llvm-ar compile the C parts (ring) against clang's own headers. scripts/link-android.sh links
+# the production library without the NDK too (against stubs of bionic); the libraries apps ship
+# need the NDK: build-android.sh on a machine that has one. Each target is checked twice: the
+# production library (default features) and the demo one (--features sandbox); the second check
+# only re-checks posgate-android and the sandbox crates.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v clang >/dev/null && command -v llvm-ar >/dev/null || { echo "needs clang and llvm-ar (apt-get install clang llvm)" >&2; exit 1; }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every check and test of posgate. This is the README's test command; .ci/run installs the
-# tools it needs (clang/llvm, JNA, JUnit, kotlinc, the Android Rust targets) and calls it.
+# tools it needs (clang/llvm/lld, JNA, JUnit, kotlinc, the Android Rust targets) and calls it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 log="$(mktemp)"
@@ -34,6 +34,11 @@ echo "== Android targets (cargo check, no NDK needed)"
 
 echo "== production library size (release build, stripped; no sandbox)"
 ./scripts/check-size.sh
+
+echo "== Android link check (no NDK)"
+# The production library linked for the four ABIs against bionic's API 22 symbols (stubs from
+# android/bionic/), 16 KB LOAD alignment, stripped sizes; README "Android link check".
+./scripts/link-android.sh
 
 echo "== build-android.sh refuses clearly without an NDK"
 if msg="$(env -u ANDROID_NDK_HOME -u ANDROID_NDK_ROOT -u ANDROID_HOME ./build-android.sh 2>&1)"; then
