@@ -208,6 +208,14 @@ impl PosGate {
         Ok(self.engine.journal().list()?.into_iter().map(Into::into).collect())
     }
 
+    /// The end-of-shift report of `[from_ms, to_ms)` from the journal (nothing is sent): per
+    /// gateway and merchant, what was taken by state, wallet and method, refunded, cancelled,
+    /// paid out, the net, and what is handed over open. `shiftReceipt(report)` is its text for a
+    /// 58 mm printer; `beijingDay("2026-12-02")` a day's range.
+    pub fn shift_report(&self, from_ms: i64, to_ms: i64) -> Result<core::shift::ShiftReport, PosGateError> {
+        Ok(self.engine.shift_report(from_ms, to_ms)?)
+    }
+
     /// Verifies a notification and checks it against the journal (order known, same amount);
     /// a duplicate delivery is recognised and changes nothing.
     pub fn check_notification(&self, fields: HashMap<String, String>) -> Result<NotificationCheck, PosGateError> {
@@ -346,6 +354,20 @@ pub fn sunmi_test_public_key() -> String {
 #[uniffi::export]
 pub fn qr_matrix(content: String) -> Result<core::QrMatrix, PosGateError> {
     Ok(core::qr_matrix(&content)?)
+}
+
+/// A Beijing day ("2026-12-02") as the `[from, to)` range of a shift report, in epoch
+/// milliseconds: a counter's day is a Beijing day whatever the terminal's time zone.
+#[uniffi::export]
+pub fn beijing_day(date: String) -> Result<ShiftRange, PosGateError> {
+    let (from_ms, to_ms) = core::shift::beijing::day(&date, "date")?;
+    Ok(ShiftRange { from_ms, to_ms })
+}
+
+/// A shift report as text for a 58 mm receipt printer (32 columns, Beijing time).
+#[uniffi::export]
+pub fn shift_receipt(report: core::shift::ShiftReport) -> String {
+    report.receipt()
 }
 
 /// Converts fen to a yuan string exactly ("158.00"), for receipts.

@@ -111,6 +111,10 @@ pub trait Operations: Send + Sync {
 pub trait Gateway: Operations {
     fn id(&self) -> GatewayId;
 
+    /// The merchant this client's configuration names (merchant number, or the app id where the
+    /// gateway has no other): what the shift report groups by beside the gateway.
+    fn merchant(&self) -> String;
+
     /// The gateway's poll-after-paying schedule (or the configuration's override).
     fn schedule(&self) -> PollSchedule;
 

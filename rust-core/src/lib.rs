@@ -17,6 +17,7 @@ pub mod qr;
 pub mod registry;
 pub mod rules;
 pub mod secret;
+pub mod shift;
 pub mod trade;
 pub mod transport;
 pub mod wire;

@@ -206,6 +206,10 @@ impl Gateway for Client {
         GatewayId::Tlinx
     }
 
+    fn merchant(&self) -> String {
+        self.config.credentials.open_id.clone()
+    }
+
     /// The seed gives no numbers for "status 9, waiting for the payer's password". Its channels
     /// are WeChat and Alipay micropay, whose own guidance is to query every few seconds and
     /// to give up (and reverse) within about a minute; the payer typing a password needs
