@@ -143,7 +143,7 @@ impl Engine {
             &m.order_no,
             m.amount,
             &described.journal_copy,
-            &origin(&*self.gw, Some(method), None),
+            &origin(&*self.gw, Some(method), described.wallet.map(str::to_string)),
         )?;
         self.launch(begin, Some(job), listener)
     }
@@ -191,7 +191,7 @@ impl Engine {
             &m.order_no,
             amount,
             &described.journal_copy,
-            &origin(&*self.gw, method, None),
+            &origin(&*self.gw, method, described.wallet.map(str::to_string)),
         )?;
         let entry = match begin {
             Begin::New(e) => e,
