@@ -101,3 +101,43 @@ fn block(out: &mut String, g: &GatewayShift) {
         ));
     }
 }
+
+/// The demo's last step on each gateway: the day's report from its journal, printed, and held
+/// against the sandbox's books: what the journal says was taken and not given back is what the
+/// gateway holds for the merchant (payouts are money out of the account, not orders).
+pub(crate) fn demo_day(
+    engine: &posgate_core::engine::Engine,
+    sandbox: &posgate_sandbox::Sandbox,
+    from_ms: i64,
+    tally: &mut crate::tally::Tally,
+) {
+    let g = engine.gateway().id();
+    let to_ms = posgate_core::journal::now_ms() + 1;
+    let outcome = shift::report(engine.journal(), from_ms, to_ms).map_err(|e| e.to_string()).and_then(|r| {
+        print!("{}", table(&r));
+        let mine: Vec<&GatewayShift> = r.gateways.iter().filter(|s| s.gateway == g.as_str()).collect();
+        let kept: i128 = mine.iter().map(|s| s.net_fen as i128 + s.paid_out.amount.fen() as i128).sum();
+        let charged = |s: posgate_sandbox::SimState| {
+            use posgate_sandbox::SimState::*;
+            matches!(s, Paid | PartiallyRefunded | Refunded)
+        };
+        let held: i128 = sandbox
+            .orders()
+            .iter()
+            .filter(|o| o.gateway == g.as_str() && o.charges >= 1 && charged(o.state))
+            .map(|o| o.amount as i128 - o.refunded as i128)
+            .sum();
+        let taken: u64 = mine.iter().map(|s| s.taken.count).sum();
+        if kept == held {
+            Ok(format!("{taken} payments taken, {} yuan kept: the sandbox's books agree", yuan(kept)))
+        } else {
+            Err(format!("the journal kept {} yuan, the sandbox holds {}", yuan(kept), yuan(held)))
+        }
+    });
+    tally.check(g, "end of shift report", outcome);
+}
+
+fn yuan(fen: i128) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", fen.unsigned_abs() / 100, fen.unsigned_abs() % 100)
+}
