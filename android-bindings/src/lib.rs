@@ -216,6 +216,18 @@ impl PosGate {
         Ok(self.engine.shift_report(from_ms, to_ms)?)
     }
 
+    /// Holds this gateway's journal entries of `[from_ms, to_ms)` against the gateway (its order
+    /// list where it has one, else a query per entry, paced) and lists the gateway's orders the
+    /// journal does not know; reports the differences, typed, and changes nothing.
+    pub async fn reconcile(
+        &self,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<core::shift::reconcile::Reconciliation, PosGateError> {
+        let engine = self.engine.clone();
+        runtime::run(async move { Ok(engine.reconcile(from_ms, to_ms, Default::default()).await?) }).await
+    }
+
     /// Verifies a notification and checks it against the journal (order known, same amount);
     /// a duplicate delivery is recognised and changes nothing.
     pub fn check_notification(&self, fields: HashMap<String, String>) -> Result<NotificationCheck, PosGateError> {

@@ -412,8 +412,8 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Report(a) => {
-            report::run(a)?;
-            Ok(ExitCode::SUCCESS)
+            let differs = report::run(a, cli.config.as_deref(), cli.sandbox.as_deref()).await?;
+            Ok(if differs { ExitCode::FAILURE } else { ExitCode::SUCCESS })
         }
         Command::Operations(a) => {
             let gw = gateway_for(&cli, a)?;

@@ -1,9 +1,10 @@
 //! `posgate report`: the end-of-shift report of a journal file, as a table or JSON.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use posgate_core::journal::Journal;
+use posgate_core::shift::reconcile::{self, Reconciliation};
 use posgate_core::shift::{self, beijing, GatewayShift, ShiftReport, Tally};
 use posgate_core::Error;
 
@@ -23,6 +24,11 @@ pub(crate) struct ReportArgs {
     /// Print the receipt text (32 columns) instead of a table.
     #[arg(long, conflicts_with = "json")]
     receipt: bool,
+    /// Also hold the range against each gateway (with --config or --sandbox): every entry
+    /// checked, the gateway's orders the journal does not know listed where the gateway lists
+    /// orders. Exits 1 when there are differences.
+    #[arg(long)]
+    reconcile: bool,
 }
 
 /// The range the flags name: `--from` defaults to today's Beijing midnight, `--to` to the end
@@ -41,20 +47,61 @@ pub(crate) fn range(from: Option<&str>, to: Option<&str>, now_ms: i64) -> Result
     Ok((from_ms, to_ms))
 }
 
-pub(crate) fn run(a: &ReportArgs) -> Result<(), Error> {
+/// Prints the report (and the reconciliation); answers whether reconciliation found differences.
+pub(crate) async fn run(a: &ReportArgs, config: Option<&Path>, sandbox: Option<&str>) -> Result<bool, Error> {
     if !a.journal.exists() {
         return Err(Error::invalid("journal", format!("{} does not exist", a.journal.display())));
     }
     let (from_ms, to_ms) = range(a.from.as_deref(), a.to.as_deref(), posgate_core::journal::now_ms())?;
-    let report = shift::report(&Journal::open(&a.journal)?, from_ms, to_ms)?;
+    let journal = Journal::open(&a.journal)?;
+    let report = shift::report(&journal, from_ms, to_ms)?;
+    let mut checks = Vec::new();
+    if a.reconcile {
+        let mut gateways: Vec<&str> = report.gateways.iter().map(|g| g.gateway.as_str()).collect();
+        gateways.dedup();
+        for g in gateways {
+            let gw = posgate_core::connect(crate::merchant::resolve(config, sandbox, Some(g))?)?;
+            checks.push(reconcile::reconcile(gw, &journal, from_ms, to_ms, reconcile::Pace::default()).await?);
+        }
+    }
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&report).map_err(|e| Error::internal(e.to_string()))?);
+        let out = serde_json::json!({ "report": report, "reconciliation": checks });
+        let text = if a.reconcile { serde_json::to_string_pretty(&out) } else { serde_json::to_string_pretty(&report) };
+        println!("{}", text.map_err(|e| Error::internal(e.to_string()))?);
     } else if a.receipt {
         print!("{}", report.receipt());
     } else {
         print!("{}", table(&report));
+        for c in &checks {
+            print!("{}", reconciliation_table(c));
+        }
     }
-    Ok(())
+    Ok(checks.iter().any(|c| !c.differences.is_empty()))
+}
+
+fn reconciliation_table(c: &Reconciliation) -> String {
+    let how = if c.listed { "its order list and queries" } else { "a query per entry (it lists no orders)" };
+    let mut out = format!("\nreconciliation {}: {} entries checked through {how}\n", c.gateway, c.checked);
+    for d in &c.differences {
+        let money = |m: Option<posgate_core::Money>| m.map_or("-".to_string(), |m| m.to_yuan());
+        out.push_str(&format!(
+            "  DIFF {:<18} {} {}: journal {} {}, gateway {} {}\n",
+            format!("{:?}", d.kind),
+            d.entry_kind,
+            d.number,
+            d.journal_state.as_deref().unwrap_or("-"),
+            money(d.journal_amount),
+            d.gateway_state.as_deref().unwrap_or("-"),
+            money(d.gateway_amount)
+        ));
+    }
+    for n in &c.unanswered {
+        out.push_str(&format!("  UNANSWERED {n}: ask again later\n"));
+    }
+    if c.differences.is_empty() && c.unanswered.is_empty() {
+        out.push_str("  no differences\n");
+    }
+    out
 }
 
 /// The report as a table, one block per gateway and merchant.

@@ -217,6 +217,14 @@ pub trait Gateway: Operations {
         Err(Error::Unsupported { what: format!("{}: payouts", self.id()) })
     }
 
+    /// The gateway's payments begun in `[from_ms, to_ms)`, where it can list its orders:
+    /// reconciliation finds there the payments the journal does not know. `None`: it cannot
+    /// (reconciliation then asks order by order).
+    async fn payments_between(&self, from_ms: i64, to_ms: i64) -> Result<Option<Vec<TradeResult>>> {
+        let _ = (from_ms, to_ms);
+        Ok(None)
+    }
+
     /// Whether `err` is the gateway saying it has no such order (so a request never arrived).
     fn is_order_not_found(&self, err: &Error) -> bool {
         let _ = err;

@@ -1,6 +1,7 @@
 //! posgate-core: the FFI-free heart of posgate. Money, order numbers, the unified trade
 //! vocabulary, transport, crypto, the five gateway modules and the payment state machine.
 
+pub mod beijing;
 pub mod client;
 pub mod clock;
 pub mod config;

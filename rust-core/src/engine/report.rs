@@ -2,6 +2,7 @@
 
 use super::Engine;
 use crate::error::Result;
+use crate::shift::reconcile::{self, Pace, Reconciliation};
 use crate::shift::{self, ShiftReport};
 
 impl Engine {
@@ -9,5 +10,14 @@ impl Engine {
     /// only this engine's; nothing is sent.
     pub fn shift_report(&self, from_ms: i64, to_ms: i64) -> Result<ShiftReport> {
         shift::report(self.journal(), from_ms, to_ms)
+    }
+}
+
+impl Engine {
+    /// Reconciles this engine's gateway for `[from_ms, to_ms)`: its journal entries held against
+    /// the gateway, and the gateway's orders of the range the journal does not know (where it
+    /// lists orders). Reports differences; writes nothing.
+    pub async fn reconcile(&self, from_ms: i64, to_ms: i64, pace: Pace) -> Result<Reconciliation> {
+        reconcile::reconcile(self.gateway().clone(), self.journal(), from_ms, to_ms, pace).await
     }
 }

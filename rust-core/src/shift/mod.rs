@@ -6,8 +6,10 @@
 //! on the entries: the same journal gives the same report whatever order its rows come in
 //! (everything is grouped in ordered maps and listed in key order).
 
-pub mod beijing;
 mod receipt;
+pub mod reconcile;
+
+pub use crate::beijing;
 
 use std::collections::BTreeMap;
 

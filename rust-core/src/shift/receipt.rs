@@ -1,7 +1,8 @@
 //! The shift report as a receipt: 32 columns (a 58 mm printer's line in its default font),
 //! amounts in yuan right-aligned, Beijing time.
 
-use super::{beijing, GatewayShift, ShiftReport, Tally};
+use super::{GatewayShift, ShiftReport, Tally};
+use crate::beijing;
 
 const WIDTH: usize = 32;
 
