@@ -67,4 +67,30 @@ class ShiftReportTest {
         assertEquals("to", assertFailsWith<PosGateException.InvalidInput> { gate.shiftReport(day.toMs, day.fromMs) }.field)
         assertEquals("date", assertFailsWith<PosGateException.InvalidInput> { beijingDay("2026-02-30") }.field)
     }
+
+    @Test
+    fun reconcile_finds_a_payment_made_on_another_terminal() = runBlocking<Unit> {
+        val gate = journalled(Gateway.TLINX)
+        val otherTerminal = journalled(Gateway.TLINX)
+        val from = System.currentTimeMillis() - 1000
+        val mine = gate.pay(PayRequest(amountFen = 500, authCode = "134567890123450000"), null)
+        val theirs = otherTerminal.pay(PayRequest(amountFen = 777, authCode = "134567890123450000"), null)
+        assertEquals(TradeState.PAID, theirs.state)
+        val r = gate.reconcile(from, System.currentTimeMillis() + 1000)
+        assertTrue(r.listed)
+        assertEquals(1UL, r.checked, "$r")
+        val d = r.differences.single()
+        assertEquals(DifferenceKind.UNKNOWN_TO_JOURNAL, d.kind)
+        assertEquals(theirs.orderNo, d.orderNo)
+        assertEquals(777L, d.gatewayAmount)
+        assertTrue(r.differences.none { it.orderNo == mine.orderNo })
+
+        // A gateway that lists no orders is asked entry by entry: nothing to find behind its back.
+        val chaoying = journalled(Gateway.CHAOYING)
+        chaoying.pay(PayRequest(amountFen = 300, authCode = "134567890123450000"), null)
+        val c = chaoying.reconcile(from, System.currentTimeMillis() + 1000)
+        assertEquals(false, c.listed)
+        assertEquals(1UL, c.checked)
+        assertTrue(c.differences.isEmpty(), "$c")
+    }
 }
