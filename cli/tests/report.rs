@@ -112,6 +112,13 @@ fn the_report_of_a_journal_written_by_pay_and_refund() {
     assert!(stdout(&receipt).contains("SHIFT REPORT"), "{receipt:?}");
     assert!(stdout(&receipt).lines().all(|l| l.chars().count() <= 32), "{}", stdout(&receipt));
 
+    // Held against the gateway: the three payments and the refund agree.
+    let rec =
+        posgate(&["--sandbox", &root, "report", "--journal", journal_s, "--from", &from, "--to", &to, "--reconcile"]);
+    assert!(rec.status.success(), "{rec:?}");
+    let text = stdout(&rec);
+    assert!(text.contains("reconciliation chaoying: 4 entries checked") && text.contains("no differences"), "{text}");
+
     // Another day is empty; a bad range names its flag.
     let empty = posgate(&["report", "--journal", journal_s, "--from", "2020-01-01", "--to", "2020-01-02"]);
     assert!(stdout(&empty).contains("nothing in this shift"), "{empty:?}");
