@@ -52,8 +52,8 @@ pub struct GatewayShift {
     /// The merchant the gateway's configuration named ("unknown" for entries written before
     /// posgate recorded it).
     pub merchant: String,
-    /// Payments begun in the shift, by their state now (paid, refunded, reversed, closed,
-    /// failed, and the open ones).
+    /// Payments begun in the shift, by their state now (paid, partially_refunded and refunded
+    /// by the shift's refunds or their gateway, reversed, closed, failed, and the open ones).
     pub payments: Vec<Tally>,
     /// Payments that took money (paid, or paid and since refunded), in all.
     pub taken: Tally,
@@ -105,6 +105,12 @@ impl ShiftReport {
         for e in shift.iter().chain(refunds).filter(|e| e.kind == EntryKind::Refund && e.state != EntryState::Failed) {
             *refunds_of.entry((e.gateway.as_str().to_string(), e.order_no.as_str())).or_default() += 1;
         }
+        // What the shift refunded of each order: a payment refunded in full or in part reads so
+        // among the payments by state (its own entry stays paid: refunds are entries of their own).
+        let mut refunded_of: BTreeMap<(String, &str), u64> = BTreeMap::new();
+        for e in shift.iter().filter(|e| e.kind == EntryKind::Refund && e.state == EntryState::Refunded) {
+            *refunded_of.entry((e.gateway.as_str().to_string(), e.order_no.as_str())).or_default() += e.amount.fen();
+        }
         let mut seen = std::collections::BTreeSet::new();
         for e in shift {
             if !seen.insert((e.kind.as_str(), e.gateway.as_str(), e.number.as_str())) {
@@ -114,7 +120,13 @@ impl ShiftReport {
             let g = groups.get_mut(&key).expect("inserted above");
             match e.kind {
                 EntryKind::Payment => {
-                    g.payments.add(e.state.as_str(), e.amount);
+                    let refunded = refunded_of.get(&(e.gateway.as_str().to_string(), e.order_no.as_str())).copied();
+                    let state = match (e.state, refunded) {
+                        (EntryState::Paid, Some(r)) if r >= e.amount.fen() => "refunded",
+                        (EntryState::Paid, Some(r)) if r > 0 => "partially_refunded",
+                        (s, _) => s.as_str(),
+                    };
+                    g.payments.add(state, e.amount);
                     if matches!(e.state, EntryState::Paid | EntryState::Refunded) {
                         g.taken.add("taken", e.amount);
                         g.by_wallet.add(&wallet(e), e.amount);

@@ -120,7 +120,9 @@ fn a_day_adds_up_to_the_hand_worked_figures() {
     assert_eq!((g.cancelled.count, g.cancelled.amount.fen()), (1, 999));
     assert_eq!(g.paid_out.count, 0);
     assert_eq!(g.net_fen, 9250 - 2800);
-    assert_eq!(tally(&g.payments, "paid"), (4, 1000 + 2550 + 3000 + 700));
+    // P3 is paid and refunded in part by R1; P4 by R2 in full, P5 by its gateway.
+    assert_eq!(tally(&g.payments, "paid"), (3, 1000 + 2550 + 700));
+    assert_eq!(tally(&g.payments, "partially_refunded"), (1, 3000));
     assert_eq!(tally(&g.payments, "refunded"), (2, 2000));
     assert_eq!(tally(&g.payments, "reversed"), (1, 999));
     assert_eq!(tally(&g.payments, "closed"), (1, 450));
@@ -182,6 +184,18 @@ fn a_later_refund_is_not_counted_twice() {
     assert_eq!(r.gateways[0].refunded.count, 0);
     let r = ShiftReport::build(FROM, TO, &[p], &[], &[]).unwrap();
     assert_eq!(r.gateways[0].refunded.amount.fen(), 800);
+}
+
+#[test]
+fn a_paid_payment_refunded_in_full_by_the_shift_reads_refunded() {
+    let p = E::pay("P1", 800, EntryState::Paid, Method::Barcode, "wechat").0;
+    let r1 = E::new(EntryKind::Refund, GatewayId::Chaoying, "R1", 300, EntryState::Refunded).order("P1").0;
+    let r2 = E::new(EntryKind::Refund, GatewayId::Chaoying, "R2", 500, EntryState::Refunded).order("P1").0;
+    let r = report(&[p, r1, r2], &[]);
+    let g = &r.gateways[0];
+    assert_eq!(tally(&g.payments, "refunded"), (1, 800));
+    assert_eq!(tally(&g.payments, "paid"), (0, 0));
+    assert_eq!((g.taken.amount.fen(), g.refunded.amount.fen(), g.net_fen), (800, 800, 0));
 }
 
 #[test]

@@ -48,7 +48,10 @@ class ShiftReportTest {
         assertEquals(1UL to 100L, g.payments.of("needs_attention"))
         assertEquals(listOf(untrusted.orderNo), g.open.map { it.orderNo }, "handed over: ${g.open}")
         assertTrue(g.open.single().reason.isNotEmpty())
-        assertEquals(listOf(paid.orderNo, alipay.orderNo).size, g.payments.of("paid").first.toInt())
+        // The fully refunded payment reads refunded (its own entry stays paid; the refund is its own).
+        assertEquals(2UL to 4100L, g.payments.of("paid"), "${paid.orderNo}, ${alipay.orderNo}")
+        assertEquals(1UL to 700L, g.payments.of("refunded"))
+        assertEquals(1UL to 400L, g.payments.of("reversed"))
 
         // The same journal gives the same report; its receipt fits a 58 mm printer.
         assertEquals(report, gate.shiftReport(from, to))
