@@ -69,7 +69,7 @@ pub(crate) async fn run(a: &ReportArgs, config: Option<&Path>, sandbox: Option<&
         let text = if a.reconcile { serde_json::to_string_pretty(&out) } else { serde_json::to_string_pretty(&report) };
         println!("{}", text.map_err(|e| Error::internal(e.to_string()))?);
     } else if a.receipt {
-        print!("{}", report.receipt());
+        print!("{}", report.receipt);
     } else {
         print!("{}", table(&report));
         for c in &checks {

@@ -217,6 +217,7 @@ pub trait Gateway: Operations {
         Err(Error::Unsupported { what: format!("{}: payouts", self.id()) })
     }
 
+    #[cfg(feature = "back-office")]
     /// The gateway's payments begun in `[from_ms, to_ms)`, where it can list its orders:
     /// reconciliation finds there the payments the journal does not know. `None`: it cannot
     /// (reconciliation then asks order by order).

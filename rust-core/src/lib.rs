@@ -19,6 +19,7 @@ pub mod registry;
 pub mod rules;
 pub mod secret;
 pub mod shift;
+mod tls;
 pub mod trade;
 pub mod transport;
 pub mod wire;

@@ -2,6 +2,7 @@
 
 use super::Engine;
 use crate::error::Result;
+#[cfg(feature = "back-office")]
 use crate::shift::reconcile::{self, Pace, Reconciliation};
 use crate::shift::{self, ShiftReport};
 
@@ -13,6 +14,7 @@ impl Engine {
     }
 }
 
+#[cfg(feature = "back-office")]
 impl Engine {
     /// Reconciles this engine's gateway for `[from_ms, to_ms)`: its journal entries held against
     /// the gateway, and the gateway's orders of the range the journal does not know (where it

@@ -7,6 +7,9 @@
 //! (everything is grouped in ordered maps and listed in key order).
 
 mod receipt;
+// Reconciliation asks the gateway about a whole range, a back office's (or an end-of-day
+// manager's) work rather than the cashier's: the `back-office` feature (the library's size).
+#[cfg(feature = "back-office")]
 pub mod reconcile;
 
 pub use crate::beijing;
@@ -83,6 +86,8 @@ pub struct ShiftReport {
     pub to_ms: i64,
     /// One per gateway and merchant with anything in the shift, ordered by gateway, merchant.
     pub gateways: Vec<GatewayShift>,
+    /// The report as text for a 58 mm receipt printer (32 columns, Beijing time).
+    pub receipt: String,
 }
 
 impl ShiftReport {
@@ -93,38 +98,33 @@ impl ShiftReport {
     /// ended refunded, so a payment refunded by a later refund is not counted as returned twice.
     pub fn build(from_ms: i64, to_ms: i64, shift: &[Entry], open: &[Entry], refunds: &[Entry]) -> Result<ShiftReport> {
         check_range(from_ms, to_ms)?;
-        let mut groups: BTreeMap<(String, String), Group> = BTreeMap::new();
-        let group = |groups: &mut BTreeMap<(String, String), Group>, e: &Entry| -> (String, String) {
-            let key = (e.gateway.as_str().to_string(), merchant(e));
-            groups.entry(key.clone()).or_default();
-            key
-        };
-        // Refunds made against each order, whenever: a payment returned in full counts as
-        // refunded by its refund entries where it has them, by itself where it has none.
-        let mut refunds_of: BTreeMap<(String, &str), usize> = BTreeMap::new();
-        for e in shift.iter().chain(refunds).filter(|e| e.kind == EntryKind::Refund && e.state != EntryState::Failed) {
-            *refunds_of.entry((e.gateway.as_str().to_string(), e.order_no.as_str())).or_default() += 1;
+        // Every map here is keyed by a String and every tally is (count, fen): few distinct map
+        // types, each compiled once (the library's size).
+        let mut groups: BTreeMap<String, Group> = BTreeMap::new();
+        // Per order: (refunds made against it whenever, fen the shift refunded of it). A payment
+        // returned in full counts as refunded by its refund entries where it has them, by itself
+        // where it has none; a paid payment refunded by the shift reads so among the states.
+        let mut of_order = Sums::default();
+        for e in shift.iter().filter(|e| e.kind == EntryKind::Refund && e.state != EntryState::Failed) {
+            let fen = if e.state == EntryState::Refunded { e.amount } else { Money::default() };
+            of_order.add(&order_key(e), fen);
         }
-        // What the shift refunded of each order: a payment refunded in full or in part reads so
-        // among the payments by state (its own entry stays paid: refunds are entries of their own).
-        let mut refunded_of: BTreeMap<(String, &str), u64> = BTreeMap::new();
-        for e in shift.iter().filter(|e| e.kind == EntryKind::Refund && e.state == EntryState::Refunded) {
-            *refunded_of.entry((e.gateway.as_str().to_string(), e.order_no.as_str())).or_default() += e.amount.fen();
+        for e in refunds.iter().filter(|e| e.kind == EntryKind::Refund && e.state != EntryState::Failed) {
+            of_order.add(&order_key(e), Money::default());
         }
         let mut seen = std::collections::BTreeSet::new();
         for e in shift {
-            if !seen.insert((e.kind.as_str(), e.gateway.as_str(), e.number.as_str())) {
+            if !seen.insert(entry_key(e)) {
                 continue; // one entry given twice is counted once
             }
-            let key = group(&mut groups, e);
-            let g = groups.get_mut(&key).expect("inserted above");
+            let g = groups.entry(group_key(e)).or_default();
             match e.kind {
                 EntryKind::Payment => {
-                    let refunded = refunded_of.get(&(e.gateway.as_str().to_string(), e.order_no.as_str())).copied();
-                    let state = match (e.state, refunded) {
-                        (EntryState::Paid, Some(r)) if r >= e.amount.fen() => "refunded",
-                        (EntryState::Paid, Some(r)) if r > 0 => "partially_refunded",
-                        (s, _) => s.as_str(),
+                    let (refunds_made, refunded_fen) = of_order.get(&order_key(e));
+                    let state = match e.state {
+                        EntryState::Paid if refunded_fen > 0 && refunded_fen >= e.amount.fen() => "refunded",
+                        EntryState::Paid if refunded_fen > 0 => "partially_refunded",
+                        s => s.as_str(),
                     };
                     g.payments.add(state, e.amount);
                     if matches!(e.state, EntryState::Paid | EntryState::Refunded) {
@@ -132,8 +132,7 @@ impl ShiftReport {
                         g.by_wallet.add(&wallet(e), e.amount);
                         g.by_method.add(e.origin.method.map_or("unknown", |m| m.as_str()), e.amount);
                     }
-                    let has_refunds = refunds_of.contains_key(&(e.gateway.as_str().to_string(), e.order_no.as_str()));
-                    if e.state == EntryState::Refunded && !has_refunds {
+                    if e.state == EntryState::Refunded && refunds_made == 0 {
                         g.refunded.add("refunded", e.amount);
                     }
                 }
@@ -147,21 +146,23 @@ impl ShiftReport {
                 _ => {}
             }
         }
-        let mut seen = std::collections::BTreeSet::new();
+        seen.clear();
         for e in open.iter().filter(|e| e.created_at_ms < to_ms && is_open(e.state)) {
-            if !seen.insert((e.kind.as_str(), e.gateway.as_str(), e.number.as_str())) {
-                continue;
+            if seen.insert(entry_key(e)) {
+                let g = groups.entry(group_key(e)).or_default();
+                g.open.insert(format!("{}\u{0}{}", e.kind.as_str(), e.number), open_entry(e));
             }
-            let key = group(&mut groups, e);
-            groups.get_mut(&key).expect("inserted above").open.push(open_entry(e));
         }
-        let gateways = groups.into_iter().map(|((gateway, merchant), g)| g.finish(gateway, merchant)).collect();
-        Ok(ShiftReport { from_ms, to_ms, gateways })
-    }
-
-    /// The report as text for a 58 mm receipt printer (32 columns), Beijing time.
-    pub fn receipt(&self) -> String {
-        receipt::render(self)
+        let gateways = groups
+            .into_iter()
+            .map(|(key, g)| {
+                let (gateway, merchant) = key.split_once('\u{0}').unwrap_or((&key, ""));
+                g.finish(gateway.to_string(), merchant.to_string())
+            })
+            .collect();
+        let mut report = ShiftReport { from_ms, to_ms, gateways, receipt: String::new() };
+        report.receipt = receipt::render(&report);
+        Ok(report)
     }
 }
 
@@ -189,6 +190,18 @@ pub fn check_range(from_ms: i64, to_ms: i64) -> Result<()> {
         return Err(Error::invalid("to", "must be after from"));
     }
     Ok(())
+}
+
+fn entry_key(e: &Entry) -> String {
+    format!("{}\u{0}{}\u{0}{}", e.kind.as_str(), e.gateway.as_str(), e.number)
+}
+
+fn group_key(e: &Entry) -> String {
+    format!("{}\u{0}{}", e.gateway.as_str(), merchant(e))
+}
+
+fn order_key(e: &Entry) -> String {
+    format!("{}\u{0}{}", e.gateway.as_str(), e.order_no)
 }
 
 fn is_open(s: EntryState) -> bool {
@@ -275,8 +288,12 @@ impl Sums {
         self.0.iter().map(|(k, &(count, fen))| Tally { key: k.clone(), count, amount: money(fen) }).collect()
     }
 
+    fn get(&self, key: &str) -> (u64, u64) {
+        self.0.get(key).copied().unwrap_or_default()
+    }
+
     fn one(&self, key: &str) -> Tally {
-        let (count, fen) = self.0.get(key).copied().unwrap_or_default();
+        let (count, fen) = self.get(key);
         Tally { key: key.into(), count, amount: money(fen) }
     }
 }
@@ -296,15 +313,15 @@ struct Group {
     refunded: Sums,
     cancelled: Sums,
     paid_out: Sums,
-    open: Vec<OpenEntry>,
+    /// Ordered by kind and number (an ordered map, not a sort: the library's size).
+    open: BTreeMap<String, OpenEntry>,
 }
 
 impl Group {
-    fn finish(mut self, gateway: String, merchant: String) -> GatewayShift {
+    fn finish(self, gateway: String, merchant: String) -> GatewayShift {
         let (taken, refunded, paid_out) =
             (self.taken.one("taken"), self.refunded.one("refunded"), self.paid_out.one("paid_out"));
         let net = taken.amount.fen() as i128 - refunded.amount.fen() as i128 - paid_out.amount.fen() as i128;
-        self.open.sort_by(|a, b| (&a.kind, &a.number).cmp(&(&b.kind, &b.number)));
         GatewayShift {
             gateway,
             merchant,
@@ -316,7 +333,7 @@ impl Group {
             cancelled: self.cancelled.one("cancelled"),
             paid_out,
             net_fen: net.clamp(i64::MIN as i128, i64::MAX as i128) as i64,
-            open: self.open,
+            open: self.open.into_values().collect(),
         }
     }
 }

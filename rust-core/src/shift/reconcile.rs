@@ -141,8 +141,15 @@ pub async fn reconcile(
             });
         }
     }
-    differences.sort_by(|a, b| (a.kind, &a.order_no, &a.number).cmp(&(b.kind, &b.order_no, &b.number)));
-    unanswered.sort();
+    // Ordered by kind, order and number (a map, not a sort: the library's size).
+    let differences: Vec<Difference> = differences
+        .into_iter()
+        .map(|d| ((d.kind, d.order_no.clone(), d.number.clone()), d))
+        .collect::<BTreeMap<_, _>>()
+        .into_values()
+        .collect();
+    let unanswered: Vec<String> =
+        unanswered.into_iter().collect::<std::collections::BTreeSet<_>>().into_iter().collect();
     Ok(Reconciliation {
         gateway: gw.id().as_str().into(),
         from_ms,

@@ -150,7 +150,7 @@ fn the_same_entries_in_any_order_give_the_same_report() {
         assert_eq!(report(&s, &o), first, "rotation {k}");
         s.reverse();
         assert_eq!(report(&s, &o), first, "reversed rotation {k}");
-        assert_eq!(report(&s, &o).receipt(), first.receipt());
+        assert_eq!(report(&s, &o).receipt, first.receipt);
     }
 }
 
@@ -208,14 +208,14 @@ fn payouts_count_against_the_net() {
     let g = &r.gateways[0];
     assert_eq!((g.paid_out.count, g.paid_out.amount.fen()), (1, 5000));
     assert_eq!(g.net_fen, -5000);
-    assert!(r.receipt().contains("-50.00"), "{}", r.receipt());
+    assert!(r.receipt.contains("-50.00"), "{}", r.receipt);
 }
 
 #[test]
 fn an_empty_shift_and_a_bad_range() {
     let r = report(&[], &[]);
     assert!(r.gateways.is_empty());
-    assert!(r.receipt().contains("nothing in this shift"));
+    assert!(r.receipt.contains("nothing in this shift"));
     for (from, to, field) in [(TO, FROM, "to"), (FROM, FROM, "to"), (-1, FROM, "from")] {
         match ShiftReport::build(from, to, &[], &[], &[]) {
             Err(Error::InvalidInput { field: f, .. }) => assert_eq!(f, field),
@@ -227,7 +227,7 @@ fn an_empty_shift_and_a_bad_range() {
 #[test]
 fn the_receipt_shows_every_figure_on_32_columns() {
     let r = report(&day(), &open());
-    let text = r.receipt();
+    let text = r.receipt;
     assert!(text.lines().all(|l| super::receipt_width(l) <= 32), "{text}");
     for needle in
         ["2026-12-02 00:00:00", "2026-12-03 00:00:00", "chaoying M1", "92.50", "28.00", "64.50", "OPEN: 3", "P10"]

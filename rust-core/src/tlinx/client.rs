@@ -252,6 +252,7 @@ impl Gateway for Client {
         }
     }
 
+    #[cfg(feature = "back-office")]
     /// The order list (4.2), payments only, page by page (100 a page, at most 100 pages): its
     /// times are Beijing's, to the second.
     async fn payments_between(&self, from_ms: i64, to_ms: i64) -> Result<Option<Vec<TradeResult>>> {

@@ -55,7 +55,7 @@ class ShiftReportTest {
 
         // The same journal gives the same report; its receipt fits a 58 mm printer.
         assertEquals(report, gate.shiftReport(from, to))
-        val receipt = shiftReceipt(report)
+        val receipt = report.receipt
         assertTrue(receipt.lines().all { it.length <= 32 }, receipt)
         assertTrue(receipt.contains("48.00") && receipt.contains("41.00"), receipt)
     }

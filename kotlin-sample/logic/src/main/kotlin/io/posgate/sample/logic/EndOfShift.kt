@@ -2,7 +2,6 @@ package io.posgate.sample.logic
 
 import io.posgate.beijingDay
 import io.posgate.core.ShiftReport
-import io.posgate.shiftReceipt
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.Job
@@ -48,7 +47,7 @@ class EndOfShiftModel(private val scope: CoroutineScope, private val session: Ga
                 val range = beijingDay(current.value.day)
                 gate.shiftReport(range.fromMs, range.toMs)
             }
-            current.value = current.value.copy(busy = false, report = report, receipt = shiftReceipt(report))
+            current.value = current.value.copy(busy = false, report = report, receipt = report.receipt)
         } catch (e: Exception) {
             current.value = current.value.copy(busy = false, error = PaymentError.from(e))
         }
