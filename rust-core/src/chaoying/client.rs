@@ -250,6 +250,10 @@ impl Gateway for Client {
         GatewayId::Chaoying
     }
 
+    fn merchant(&self) -> String {
+        self.config.credentials.mch_id.clone()
+    }
+
     /// WeChat's rules apply upstream: query every 5 s from 5 s up to 45 s, never reverse sooner
     /// than 15 s after the pay call.
     fn schedule(&self) -> PollSchedule {

@@ -186,6 +186,10 @@ impl Gateway for Client {
         GatewayId::Kuaishou
     }
 
+    fn merchant(&self) -> String {
+        self.credentials().busi_code.clone()
+    }
+
     /// The seed gives one number: the server cancels a barcode order not paid within 80 s. The
     /// payer types a password in seconds, so querying every 5 s finds the result promptly; the
     /// deadline is 80 s plus a 10 s margin, after which the order is cancelled in real time and

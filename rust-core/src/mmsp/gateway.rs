@@ -145,6 +145,10 @@ impl Gateway for Client {
         GatewayId::Mmsp
     }
 
+    fn merchant(&self) -> String {
+        self.credentials().merno.clone()
+    }
+
     /// The seed gives no interval or deadline (digest §10): the first query 5 s after
     /// "paying", then every 5 s, up to 60 s (well inside `TIME_END`'s 5-minute default); the
     /// cancel no sooner than 15 s after the pay call, as the seed requires.
