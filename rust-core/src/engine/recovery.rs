@@ -13,6 +13,15 @@ use crate::trade::{RefundRequest, RefundResult, RefundState};
 /// How many unsettled entries recovery settles at once.
 pub const RECOVERY_PARALLEL: usize = 128;
 
+/// Note on a pre-order recovery found the gateway does not have, past its deadline.
+const NEVER_ARRIVED: &str = "the gateway has no such order: the pre-order never arrived";
+
+/// When a pre-order's schedule ends: past it, a pre-order the gateway does not know never
+/// arrived (a request is given up far sooner than any schedule's deadline).
+fn preorder_deadline(e: &Entry, schedule: &crate::config::PollSchedule) -> i64 {
+    e.first_sent_at_ms.unwrap_or(e.created_at_ms) + schedule.deadline.as_millis() as i64
+}
+
 /// What recovery did with one journal entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recovered {
@@ -28,8 +37,9 @@ impl Engine {
     /// reversed past their deadline or marked needs attention; refunds and cancels are queried
     /// or resent under their own numbers; payouts are queried, and followed in the background
     /// while still unsettled (never sent again); an open QR payment is followed in the
-    /// background until its expiry ([`Engine::wait_idle`] waits for those). No charge is ever
-    /// sent again.
+    /// background until its expiry ([`Engine::wait_idle`] waits for those); a pre-order is
+    /// queried (one the gateway does not have past its deadline never arrived: failed). No
+    /// charge is ever sent again.
     pub async fn recover(self: &Arc<Self>) -> Result<Vec<Recovered>> {
         // In parallel, bounded: a hundred entries settle within one gateway deadline, not one
         // after another (a resumed payment mostly waits for its next query).
@@ -134,6 +144,15 @@ impl Engine {
                 let state = entry_state(r.state);
                 self.journal.update(e.id, state, serde_json::to_string(&r).ok().as_deref(), None)?;
                 Ok(state)
+            }
+            Err(err) if self.gw.is_order_not_found(&err) && now_ms() > preorder_deadline(e, &self.gw.schedule()) => {
+                // Sent, and past its deadline the gateway has no such order: it never arrived,
+                // and nobody can pay an order the gateway does not have (the payment machine ends
+                // a payment so after a refused reverse). Left paying, it would wait for a payer
+                // until the pre-order's time to live.
+                let note = format!("{NEVER_ARRIVED}: {err}");
+                self.journal.update(e.id, EntryState::Failed, None, Some(&note))?;
+                Ok(EntryState::Failed)
             }
             _ if now_ms() - e.created_at_ms > PREORDER_TTL_MS => {
                 // Unpaid long past any QR's life: close it so a late scan cannot charge.
