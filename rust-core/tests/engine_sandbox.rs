@@ -576,6 +576,45 @@ async fn recovery_ends_a_preorder_that_never_arrived() {
     }
 }
 
+/// A cancel sent before a crash, of an order the gateway does not have (its payment never
+/// arrived): recovery sends it again and the gateway answers "no such order" (Sunmi: no cancel at
+/// all). That is an answer: the cancel ends failed, not unknown for every later recovery to ask
+/// again. On all five gateways.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recovery_takes_a_cancel_refused_for_good_as_its_answer() {
+    let tasks: Vec<_> = posgate_sandbox::SIMULATED
+        .iter()
+        .map(|&g| {
+            (
+                g,
+                tokio::spawn(async move {
+                    let sb = Sandbox::start().await.unwrap();
+                    let journal = Arc::new(Journal::in_memory().unwrap());
+                    let engine =
+                        Engine::on_current_runtime(client_with(&sb, g, schedule(600, 100)), journal.clone()).unwrap();
+                    let no = new_no("E");
+                    let entry = match journal.begin(EntryKind::Cancel, g, &no, "order_no", &no, fen(100), "{}").unwrap()
+                    {
+                        Begin::New(e) => e,
+                        Begin::Existing(e) => panic!("{g}: {e:?}"),
+                    };
+                    journal.mark_sending(entry.id).unwrap();
+                    let rec = engine.recover().await.unwrap();
+                    let e = journal.by_id(entry.id).unwrap();
+                    assert_eq!(e.state, EntryState::Failed, "{g}: {e:?} ({rec:?})");
+                    assert!(journal.unsettled().unwrap().is_empty(), "{g}");
+                    assert!(sim(&sb, g, &no).is_none(), "{g}");
+                    // A later recovery has nothing left to ask.
+                    assert!(engine.recover().await.unwrap().is_empty(), "{g}");
+                }),
+            )
+        })
+        .collect();
+    for (g, t) in tasks {
+        t.await.unwrap_or_else(|e| panic!("{g}: {e}"));
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // A charge by name through invoke runs through the journal and the machine too
 

@@ -108,15 +108,31 @@ impl Engine {
             EntryKind::Payout => self.recover_payout(&e).await?,
             EntryKind::Cancel => {
                 let payment = self.journal.get(EntryKind::Payment, self.gw.id(), &e.order_no)?;
-                if let Err(err) = self.send_cancel(&e, payment.as_ref()).await {
-                    let note = format!("cancel unanswered in recovery ({err}): recovery asks again");
-                    self.journal.update(e.id, EntryState::Unknown, None, Some(&note))?;
+                match self.send_cancel(&e, payment.as_ref()).await {
+                    // Unanswered (or a refusal that may hide a reverse): the next recovery asks
+                    // again. A definite refusal (no such order, a gateway without cancel) is an
+                    // answer: the cancel stays failed, as recorded.
+                    Err(err) if !self.answered(&err) => {
+                        let note = format!("cancel unanswered in recovery ({err}): recovery asks again");
+                        self.journal.update(e.id, EntryState::Unknown, None, Some(&note))?;
+                    }
+                    _ => {}
                 }
                 self.journal.by_id(e.id)?.state
             }
         };
         let after = self.journal.by_id(e.id)?;
         Ok(Some(Recovered { kind: e.kind, number: e.number, order_no: e.order_no, state, note: after.note }))
+    }
+
+    /// Whether `err` is the gateway's answer (a definite refusal: nothing happened, and asking
+    /// again changes nothing) rather than a request left unanswered or an outcome left unknown.
+    fn answered(&self, err: &Error) -> bool {
+        match err {
+            Error::GatewayRejected { .. } => self.gw.is_definite(err),
+            Error::Unsupported { .. } | Error::InvalidInput { .. } => true,
+            _ => false,
+        }
     }
 
     /// A refund whose outcome is unknown and which the gateway says it does not have never
