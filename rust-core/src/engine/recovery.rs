@@ -22,6 +22,27 @@ fn preorder_deadline(e: &Entry, schedule: &crate::config::PollSchedule) -> i64 {
     e.first_sent_at_ms.unwrap_or(e.created_at_ms) + schedule.deadline.as_millis() as i64
 }
 
+/// Unsettled entries (with their places in the journal's order) in the groups recovery settles
+/// side by side: each entry alone, but a payment together with the cashier's cancel of it, the
+/// cancel first. Side by side, the payment's query could reach the gateway before the cancel took
+/// effect and its answer the journal after the cancel recorded the payment reversed: the journal
+/// would say paid while the gateway gave the money back. In order, the cancel's answer settles
+/// the payment too, or (unanswered) leaves it to the payment machine.
+fn in_order(entries: Vec<(usize, Entry)>) -> Vec<Vec<(usize, Entry)>> {
+    let cancelled: std::collections::HashSet<String> =
+        entries.iter().filter(|(_, e)| e.kind == EntryKind::Cancel).map(|(_, e)| e.order_no.clone()).collect();
+    let (mut payments, rest): (Vec<_>, Vec<_>) =
+        entries.into_iter().partition(|(_, e)| e.kind == EntryKind::Payment && cancelled.contains(&e.order_no));
+    let mut groups: Vec<Vec<(usize, Entry)>> = rest.into_iter().map(|x| vec![x]).collect();
+    for group in groups.iter_mut().filter(|g| g[0].1.kind == EntryKind::Cancel) {
+        if let Some(at) = payments.iter().position(|(_, p)| p.order_no == group[0].1.order_no) {
+            group.push(payments.swap_remove(at));
+        }
+    }
+    groups.extend(payments.into_iter().map(|x| vec![x]));
+    groups
+}
+
 /// What recovery did with one journal entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recovered {
@@ -46,22 +67,32 @@ impl Engine {
         let limit = Arc::new(tokio::sync::Semaphore::new(RECOVERY_PARALLEL));
         let mut tasks = tokio::task::JoinSet::new();
         let mine = self.journal.unsettled()?.into_iter().filter(|e| e.gateway == self.gw.id());
-        for (i, e) in mine.enumerate() {
+        for group in in_order(mine.enumerate().collect()) {
             let permit = limit.clone().acquire_owned().await.map_err(|e| Error::internal(e.to_string()))?;
             let engine = self.clone();
             tasks.spawn_on(
                 async move {
                     let _permit = permit;
-                    (i, engine.recover_entry(e).await)
+                    let mut done = Vec::new();
+                    for (i, e) in group {
+                        let r = engine.clone().recover_entry(e).await;
+                        let failed = r.is_err();
+                        done.push((i, r));
+                        if failed {
+                            break;
+                        }
+                    }
+                    done
                 },
                 &self.rt,
             );
         }
         let mut out = Vec::new();
         while let Some(done) = tasks.join_next().await {
-            let (i, r) = done.map_err(|e| Error::internal(format!("recovery task: {e}")))?;
-            if let Some(r) = r? {
-                out.push((i, r));
+            for (i, r) in done.map_err(|e| Error::internal(format!("recovery task: {e}")))? {
+                if let Some(r) = r? {
+                    out.push((i, r));
+                }
             }
         }
         out.sort_by_key(|(i, _)| *i);
@@ -72,6 +103,18 @@ impl Engine {
     async fn recover_entry(self: Arc<Self>, e: Entry) -> Result<Option<Recovered>> {
         if self.running.lock().map(|m| m.contains_key(&e.order_no)).unwrap_or(false) && e.kind == EntryKind::Payment {
             return Ok(None);
+        }
+        // As the journal says now: settled meanwhile (a payment by the cancel recovered before
+        // it), it is reported as it stands.
+        let e = self.journal.by_id(e.id)?;
+        if e.state.is_settled() {
+            return Ok(Some(Recovered {
+                kind: e.kind,
+                number: e.number,
+                order_no: e.order_no,
+                state: e.state,
+                note: e.note,
+            }));
         }
         let state = match e.kind {
             _ if e.attempts == 0 => {
