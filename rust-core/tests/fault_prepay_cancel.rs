@@ -702,7 +702,8 @@ async fn cancel_seed(gateway: GatewayId, seed: u64) -> Outcome {
                         if paid || twice.is_some() {
                             match twice {
                                 Some(true) => {
-                                    let _ = tokio::join!(cashier_cancel(&on, &no, &seen), cashier_cancel(&on, &no, &seen));
+                                    let _ =
+                                        tokio::join!(cashier_cancel(&on, &no, &seen), cashier_cancel(&on, &no, &seen));
                                 }
                                 Some(false) => {
                                     let first = cashier_cancel(&on, &no, &seen).await;
@@ -859,10 +860,14 @@ fn every_gateway_has_a_prepay() {
     for &g in SIMULATED {
         let gw = posgate_core::connect(posgate_sandbox::test_config(g, "http://127.0.0.1:1").unwrap()).unwrap();
         for jsapi in [false, true] {
-            let (op, params) = prepay_call(g, "PPX1", 100, "oPayer", jsapi, "http://127.0.0.1:1/_sandbox/notify");
+            let (op, params) = prepay_call(g, "PPX12345", 100, "oPayer", jsapi, "http://127.0.0.1:1/_sandbox/notify");
             let d = gw.describe(op, &params).unwrap_or_else(|e| panic!("{g} {op}: {e}"));
             assert_eq!(d.effect, posgate_core::Effect::PreOrder, "{g} {op}");
-            assert_eq!(d.movement.map(|m| (m.order_no, m.amount.fen_i64())), Some(("PPX1".into(), 100)), "{g} {op}");
+            assert_eq!(
+                d.movement.map(|m| (m.order_no, m.amount.fen_i64())),
+                Some(("PPX12345".into(), 100)),
+                "{g} {op}"
+            );
         }
     }
 }
