@@ -7,8 +7,10 @@
 //!   `Engine::follow_preorder`: Sunmi's WeChat prepays (`mini_pay`, `js_api_pay`; its payers
 //!   scripted by their openId, or paying by hand at a random moment), and the other gateways' QR
 //!   and JSAPI / mini-program pre-orders (the sandbox's payer pays at a random moment, or on the
-//!   gateways that close an order, never). Some prepays are sent again (refused unsent) or with
-//!   another amount (refused), some followed twice at once (attached); paid ones are refunded
+//!   gateways that close an order, never). Each is followed by the payment machine, by two
+//!   machines at once (the second attaches) or by the app's own queries; half of the gateways'
+//!   notifications are relayed to the engine (checked against the journal). Some prepays are
+//!   sent again (refused unsent) or with another amount (refused); paid ones are refunded
 //!   (some in full, some retried, some under the same refund number with another amount); some
 //!   run on a runtime killed mid-flight and are followed again by the cashier after the crash.
 //! - **cancel**, on the four barcode gateways: barcode payments the cashier cancels while they
@@ -43,7 +45,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
 
-const DEFAULT_SEEDS: &[u64] = &[20250314, 9];
+const DEFAULT_SEEDS: &[u64] = &[20250314, 9, 161803];
 const FAULT_RATE: f64 = 0.3;
 /// Longer than the client's timeout: a hung request is always given up by the client first.
 const HANG: Duration = Duration::from_millis(800);
@@ -435,6 +437,18 @@ fn prepay_call(g: GatewayId, no: &str, amount: i64, payer: &str, jsapi: bool, no
     }
 }
 
+/// How the cashier follows a prepay to its end.
+#[derive(Debug, Clone, Copy)]
+enum Follow {
+    /// `Engine::follow_preorder`: the payment machine.
+    Machine,
+    /// `Engine::follow_preorder` twice at once: the second attaches to the first.
+    Twice,
+    /// The app's own `Engine::query` until it says final (the journal hears every answer), then
+    /// `follow_preorder` for what is still open at the deadline.
+    Queries,
+}
+
 /// Whether gateway `g` can end an unpaid pre-order at its deadline (cancel or close it).
 fn closes_preorders(g: GatewayId) -> bool {
     !matches!(g, GatewayId::Sunmi | GatewayId::Tlinx)
@@ -452,6 +466,15 @@ async fn prepay_seed(gateway: GatewayId, seed: u64) -> Outcome {
     let doomed = Doomed::new(client(&sb, gateway, PREPAY_SCHEDULE), &path);
     let notify = format!("{}/_sandbox/notify", sb.root_url());
     let seen: Shared = Arc::default();
+    let relay = (engine.clone(), seen.clone());
+    let (relay_url, notifications) = kit::receiver("/notify", move |fields| match relay.0.check_notification(fields) {
+        Ok(c) => c.notification.ack,
+        Err(e) => {
+            problem(&relay.1, format!("a relayed notification refused: {e} {fields:?}"));
+            "fail".into()
+        }
+    })
+    .await;
     let mut asked: HashMap<String, Asked> = HashMap::new();
     let mut live = Vec::new();
     let mut payers = Vec::new();
@@ -471,13 +494,32 @@ async fn prepay_seed(gateway: GatewayId, seed: u64) -> Outcome {
             _ => "oG-NZ5LHRuFlGF7bKEbXtjPayer".to_string(),
         };
         let jsapi = rng.random_bool(0.5);
-        let (op, params) = prepay_call(gateway, &no, amount, &payer_id, jsapi, &notify);
-        let (again, other, twice) = (rng.random_bool(0.2), rng.random_bool(0.2), rng.random_bool(0.2));
+        // Some notifications are relayed to the live engine, as the merchant's server would.
+        let relayed = rng.random_bool(0.5);
+        let (op, mut params) =
+            prepay_call(gateway, &no, amount, &payer_id, jsapi, if relayed { &relay_url } else { &notify });
+        if gateway == GatewayId::Sunmi && relayed {
+            params["notifyUrl"] = json!(relay_url);
+        }
+        let (again, other) = (rng.random_bool(0.2), rng.random_bool(0.2));
+        let follow = match rng.random_range(0..10) {
+            0..=5 => Follow::Machine,
+            6 | 7 => Follow::Twice,
+            _ => Follow::Queries,
+        };
         let refund = rng.random_bool(REFUND_SHARE).then(|| StdRng::seed_from_u64(rng.random()));
         let stagger = Duration::from_millis(rng.random_range(0..800));
         asked.insert(
             no.clone(),
-            Asked { amount, killed, what: format!("{op}{} {payer:?}", if jsapi { " in-app" } else { "" }) },
+            Asked {
+                amount,
+                killed,
+                what: format!(
+                    "{op}{} {payer:?} {follow:?}{}",
+                    if jsapi { " in-app" } else { "" },
+                    if relayed { " relayed" } else { "" }
+                ),
+            },
         );
         let on = if killed { doomed.engine.clone() } else { engine.clone() };
         let (called_tx, called_rx) = tokio::sync::oneshot::channel::<()>();
@@ -520,16 +562,26 @@ async fn prepay_seed(gateway: GatewayId, seed: u64) -> Outcome {
                     problem(&seen2, format!("{no}: the prepay with another amount was not refused: {r:?}"));
                 }
             }
-            let r = if twice {
-                // Followed twice at once: the second attaches to the first.
-                let (a, b) = tokio::join!(on.follow_preorder(&no, None), on.follow_preorder(&no, None));
-                match (&a, &b) {
-                    (Ok(x), Ok(y)) if x.state == y.state => {}
-                    _ => problem(&seen2, format!("{no}: followed twice, two answers: {a:?} / {b:?}")),
+            let r = match follow {
+                Follow::Machine => on.follow_preorder(&no, None).await,
+                Follow::Twice => {
+                    let (a, b) = tokio::join!(on.follow_preorder(&no, None), on.follow_preorder(&no, None));
+                    match (&a, &b) {
+                        (Ok(x), Ok(y)) if x.state == y.state => {}
+                        _ => problem(&seen2, format!("{no}: followed twice, two answers: {a:?} / {b:?}")),
+                    }
+                    a
                 }
-                a
-            } else {
-                on.follow_preorder(&no, None).await
+                Follow::Queries => {
+                    let until = Instant::now() + PREPAY_SCHEDULE.deadline;
+                    while Instant::now() < until {
+                        match on.query(&no).await {
+                            Ok(t) if t.state.is_final() => break,
+                            _ => tokio::time::sleep(PREPAY_SCHEDULE.interval).await,
+                        }
+                    }
+                    on.follow_preorder(&no, None).await
+                }
             };
             match &r {
                 Ok(t) if !t.state.is_final() => problem(&seen2, format!("{no}: follow ended {t:?}")),
@@ -605,8 +657,10 @@ async fn prepay_seed(gateway: GatewayId, seed: u64) -> Outcome {
     let killed = asked.values().filter(|a| a.killed).count();
     let detail = format!(
         "{} prepays ({killed} killed, {followed_again} followed again after the crash), final {by_state:?}, \
-         {refunds} refunds, {unsettled_before} unsettled before recovery, {} recovered; {}; {:.1}s",
+         {refunds} refunds, {} notifications relayed, {unsettled_before} unsettled before recovery, {} recovered; \
+         {}; {:.1}s",
         asked.len(),
+        notifications.all().len(),
         recovered.len(),
         fault_line(&plan),
         started.elapsed().as_secs_f64()
