@@ -22,7 +22,7 @@ cd "$(dirname "$0")/.."
 target="${1:-10000}"
 [[ "$target" =~ ^[0-9]+$ ]] || { echo "usage: scripts/soak.sh [PAYMENTS]" >&2; exit 2; }
 seed="${POSGATE_SOAK_FIRST_SEED:-1000}"
-# About 370 movements per seed: a short round takes one seed at a time, a long one four.
+# About 350 movements per seed: a short round takes one seed at a time, a long one four.
 per_round=$([ "$target" -le 1000 ] && echo 1 || echo 4)
 tests=(--test fault_random --test fault_qr --test fault_payouts --test fault_prepay_cancel)
 summaries="$(mktemp)"
