@@ -348,10 +348,10 @@ struct Outcome {
     movements: usize,
 }
 
+/// Prints one run's problems, detail and `storm-summary` line (`run`: kind, gateway, seed);
+/// keeps its journal when it had problems.
 fn report(
-    kind: &str,
-    gateway: GatewayId,
-    seed: u64,
+    (kind, gateway, seed): (&str, GatewayId, u64),
     path: &std::path::Path,
     asked: &HashMap<String, Asked>,
     mut problems: Vec<String>,
@@ -665,7 +665,7 @@ async fn prepay_seed(gateway: GatewayId, seed: u64) -> Outcome {
         fault_line(&plan),
         started.elapsed().as_secs_f64()
     );
-    report("prepay", gateway, seed, &path, &asked, problems, needs_attention, detail)
+    report(("prepay", gateway, seed), &path, &asked, problems, needs_attention, detail)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -859,7 +859,7 @@ async fn cancel_seed(gateway: GatewayId, seed: u64) -> Outcome {
         fault_line(&plan),
         started.elapsed().as_secs_f64()
     );
-    report("cancel", gateway, seed, &path, &asked, problems, needs_attention, detail)
+    report(("cancel", gateway, seed), &path, &asked, problems, needs_attention, detail)
 }
 
 /// A payment's result as the handle reports it: settled, or refused before it was sent.
