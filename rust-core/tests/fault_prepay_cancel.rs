@@ -389,7 +389,9 @@ enum Payer {
     /// Sunmi: the payer's openId scripts the outcome (its last four digits).
     Scripted(&'static str),
     /// The sandbox's payer pays this many milliseconds after the prepay call returned (the
-    /// order at the gateway, if the call created one).
+    /// order at the gateway, if the call created one), also when the call's answer was lost:
+    /// an order nobody pays ends needs attention on Sunmi and TLinx, which cannot close it, and
+    /// stays open after recovery on the others (both by design, see [`Payer::Never`]).
     Pays(u64),
     /// Nobody pays: the engine cancels the order at the deadline. Only on gateways that close
     /// an order (Sunmi and TLinx cannot: an unpaid prepay there is handed to a person), and never
