@@ -15,8 +15,9 @@
 //!   run on a runtime killed mid-flight and are followed again by the cashier after the crash.
 //! - **cancel**, on the four barcode gateways: barcode payments the cashier cancels while they
 //!   are paying (through the payment's handle or `Engine::cancel`), cancels of payments that
-//!   ended paid (some retried, some sent twice at once), cancels of partly refunded orders
-//!   (refused unsent), and kills mid-payment and mid-cancel; after the crash the cashier cancels
+//!   ended paid (some retried, some sent twice at once; some through the gateway's own cancel
+//!   operation by name), cancels of partly refunded orders (refused unsent), and kills
+//!   mid-payment and mid-cancel; after the crash the cashier cancels
 //!   some of the killed payments on a live engine.
 //!
 //! The books: (a) every charge is in the journal; (b) nothing is charged twice, no number
@@ -686,6 +687,20 @@ enum Act {
     WhenEnded(Option<bool>),
     /// Refunds part of it once paid, then cancels: refused before anything is sent.
     RefundThenCancel,
+    /// Cancels it once paid through the gateway's own cancel operation, by name (journalled by
+    /// its declared effect, `Cancel`; TLinx's paycancel refuses a paid order: 8012).
+    ByName,
+}
+
+/// Gateway `g`'s own cancel of order `no`, by name.
+fn cancel_by_name(g: GatewayId, no: &str) -> (&'static str, Value) {
+    match g {
+        GatewayId::Chaoying => ("trade_cancel", json!({"paytype": "WECHAT", "out_trade_no": no})),
+        GatewayId::Kuaishou => ("cancel_trade", json!({"charge_code": no})),
+        GatewayId::Mmsp => ("scan_cancel", json!({"mer_order_id": no})),
+        GatewayId::Tlinx => ("paycancel", json!({"out_no": no})),
+        other => panic!("{other} has no barcode payment to cancel"),
+    }
 }
 
 async fn cancel_seed(gateway: GatewayId, seed: u64) -> Outcome {
@@ -713,9 +728,10 @@ async fn cancel_seed(gateway: GatewayId, seed: u64) -> Outcome {
             let scenario = SCENARIOS[rng.random_range(0..SCENARIOS.len())];
             let killed = rng.random_bool(KILL_SHARE);
             let act = match rng.random_range(0..20) {
-                0..=3 => Act::Keep,
-                4..=10 => Act::WhilePaying(rng.random_range(0..1500), rng.random_bool(0.5)),
-                11..=17 => Act::WhenEnded(rng.random_bool(0.3).then(|| rng.random_bool(0.5))),
+                0..=2 => Act::Keep,
+                3..=9 => Act::WhilePaying(rng.random_range(0..1500), rng.random_bool(0.5)),
+                10..=15 => Act::WhenEnded(rng.random_bool(0.3).then(|| rng.random_bool(0.5))),
+                16 | 17 => Act::ByName,
                 _ => Act::RefundThenCancel,
             };
             let refund = rng.random_bool(REFUND_SHARE).then(|| StdRng::seed_from_u64(rng.random()));
@@ -778,6 +794,28 @@ async fn cancel_seed(gateway: GatewayId, seed: u64) -> Outcome {
                                         }
                                     }
                                 }
+                            }
+                        }
+                    }
+                    Act::ByName => {
+                        let r = handle.result().await;
+                        check_ended(&no, &r, &seen);
+                        if matches!(&r, Ok(t) if t.state == TradeState::Paid) {
+                            let (op, params) = cancel_by_name(gateway, &no);
+                            let c = on.invoke(op, params).await;
+                            let mut s = seen.lock().unwrap();
+                            let end = match &c {
+                                Ok(_) => "by name: ok".to_string(),
+                                Err(e) if e.outcome_unknown() => "by name: unknown".into(),
+                                Err(Error::GatewayRejected { code, .. }) => format!("by name: rejected {code}"),
+                                Err(e) => {
+                                    s.problems.push(format!("{no}: {op} by name: {e:?}"));
+                                    "by name: error".into()
+                                }
+                            };
+                            *s.cancel_ends.entry(end).or_default() += 1;
+                            if c.is_ok() || c.as_ref().is_err_and(|e| e.outcome_unknown()) {
+                                s.cancelled.insert(no.clone());
                             }
                         }
                     }
