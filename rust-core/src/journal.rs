@@ -698,15 +698,26 @@ mod tests {
             .unwrap();
         }
         let j = Journal::open(&path).unwrap();
-        assert_eq!(j.schema_version().unwrap(), 2);
-        assert_eq!(j.list().unwrap()[0].kind, EntryKind::Payment);
+        assert_eq!(j.schema_version().unwrap(), 3);
+        let old = &j.list().unwrap()[0];
+        assert_eq!(old.kind, EntryKind::Payment);
+        // Written before schema 3: its origin reads unknown.
+        assert_eq!(old.origin, Origin::default());
         // The same number as a payout is another entry, read back as a payout.
         let Begin::New(e) = j.begin(EntryKind::Payout, GatewayId::Mmsp, "P1", "order_no", "P1", fen(7), "{}").unwrap()
         else {
             panic!()
         };
         assert_eq!(j.by_id(e.id).unwrap().kind, EntryKind::Payout);
-        assert_eq!(j.unsettled().unwrap().len(), 1);
+        // Schema 3 keeps what it is given of an entry's origin.
+        let origin = Origin { method: Some(Method::Qr), wallet: Some("alipay".into()), merchant: Some("M1".into()) };
+        let Begin::New(q) =
+            j.begin_from(EntryKind::Payment, GatewayId::Mmsp, "Q1", "order_no", "Q1", fen(9), "{}", &origin).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(j.by_id(q.id).unwrap().origin, origin);
+        assert_eq!(j.unsettled().unwrap().len(), 2);
         std::fs::remove_dir_all(&dir).ok();
     }
 

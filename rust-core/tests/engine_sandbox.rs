@@ -651,6 +651,9 @@ impl posgate_core::Gateway for LateQueries {
     fn id(&self) -> GatewayId {
         self.inner.id()
     }
+    fn merchant(&self) -> String {
+        self.inner.merchant()
+    }
     fn schedule(&self) -> PollSchedule {
         self.inner.schedule()
     }
