@@ -13,7 +13,7 @@
 //! Run with `cargo bench -p posgate-core --bench round_trip`.
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use posgate_core::engine::Engine;
@@ -33,9 +33,8 @@ struct Captured {
     body: Vec<u8>,
 }
 
-/// Reads one HTTP/1.1 request (posgate always sends a Content-Length) and answers it with an
-/// empty 200 that closes the connection.
-async fn read_request(mut s: tokio::net::TcpStream) -> Option<Captured> {
+/// Reads one HTTP/1.1 request (posgate always sends a Content-Length, or no body).
+async fn read_request(s: &mut tokio::net::TcpStream) -> Option<Captured> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     let head_end = loop {
@@ -66,7 +65,6 @@ async fn read_request(mut s: tokio::net::TcpStream) -> Option<Captured> {
         }
         buf.extend_from_slice(&chunk[..n]);
     }
-    let _ = s.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").await;
     Some(Captured { method, target, content_type: header("content-type"), body: buf[head_end..].to_vec() })
 }
 
@@ -80,9 +78,11 @@ async fn capture_query(g: GatewayId, order_no: &str) -> Captured {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let sink = seen.clone();
     let server = tokio::spawn(async move {
-        while let Ok((s, _)) = listener.accept().await {
-            if let Some(c) = read_request(s).await {
+        while let Ok((mut s, _)) = listener.accept().await {
+            if let Some(c) = read_request(&mut s).await {
+                // Kept before the answer goes out: the client gives up as soon as it reads it.
                 sink.lock().unwrap().push(c);
+                let _ = s.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").await;
             }
         }
     });
@@ -145,42 +145,113 @@ fn floor_url(sb: &Sandbox, c: &Captured) -> String {
     format!("{}{path}{}", sb.root_url(), "x".repeat(c.target.len().saturating_sub(path.len())))
 }
 
+/// One gateway's query, and the same bytes for the bare client.
+struct Case {
+    g: GatewayId,
+    gw: Arc<dyn Gateway>,
+    order_no: String,
+    captured: Captured,
+    replay_url: String,
+    floor_url: String,
+}
+
+impl Case {
+    async fn new(sb: &Sandbox, http: &reqwest::Client, g: GatewayId) -> Case {
+        let order_no = paid_order(sb, g).await;
+        let captured = capture_query(g, &order_no).await;
+        let case = Case {
+            g,
+            gw: client(sb, g),
+            replay_url: format!("{}{}", sb.root_url(), captured.target),
+            floor_url: floor_url(sb, &captured),
+            order_no,
+            captured,
+        };
+        // The replayed answer must be the order's own, as posgate reads it, or the comparison is
+        // off: the same bytes posgate gets (Kuaishou's and TLinx's are encrypted).
+        let answer = case.replay(http).await;
+        assert!(case.gw.query(&case.order_no).await.unwrap().state.is_paid_like(), "{g}");
+        let c = &case.captured;
+        println!(
+            "{g}: the query is {} with a {}-byte target and a {}-byte body; its answer is {} bytes",
+            c.method,
+            c.target.len(),
+            c.body.len(),
+            answer.len()
+        );
+        case
+    }
+
+    async fn posgate(&self) {
+        let r = self.gw.query(&self.order_no).await.unwrap();
+        assert!(r.state.is_paid_like());
+    }
+
+    async fn replay(&self, http: &reqwest::Client) -> String {
+        send(http, self.replay_url.clone(), &self.captured, self.captured.body.clone()).await
+    }
+
+    async fn floor(&self, http: &reqwest::Client) -> String {
+        send(http, self.floor_url.clone(), &self.captured, vec![b'x'; self.captured.body.len()]).await
+    }
+
+    /// Medians of the three, run in turn round after round, so that load from elsewhere on the
+    /// machine falls on all three alike (criterion measures them one after the other).
+    async fn paired(&self, http: &reqwest::Client, rounds: usize) -> [Duration; 3] {
+        let mut times: [Vec<Duration>; 3] = Default::default();
+        for round in 0..rounds + rounds / 10 {
+            let t = Instant::now();
+            self.posgate().await;
+            let p = t.elapsed();
+            let t = Instant::now();
+            self.replay(http).await;
+            let r = t.elapsed();
+            let t = Instant::now();
+            self.floor(http).await;
+            let f = t.elapsed();
+            // The first tenth warms the connections and caches up.
+            if round >= rounds / 10 {
+                for (i, d) in [p, r, f].into_iter().enumerate() {
+                    times[i].push(d);
+                }
+            }
+        }
+        times.map(|mut v| {
+            v.sort();
+            v[v.len() / 2]
+        })
+    }
+}
+
 fn round_trips(c: &mut Criterion) {
     let rt = Runtime::new().unwrap();
     let sb = rt.block_on(Sandbox::start()).unwrap();
     let http = bare_client();
-    for &g in posgate_sandbox::SIMULATED {
-        let (gw, order_no, captured) = rt.block_on(async {
-            let order_no = paid_order(&sb, g).await;
-            (client(&sb, g), order_no.clone(), capture_query(g, &order_no).await)
-        });
-        let replay_url = format!("{}{}", sb.root_url(), captured.target);
-        // The replayed answer must be the order's own, as posgate reads it, or the comparison is
-        // off: the same bytes posgate gets (Kuaishou's and TLinx's are encrypted).
-        let answer = rt.block_on(send(&http, replay_url.clone(), &captured, captured.body.clone()));
-        let direct = rt.block_on(gw.query(&order_no)).unwrap();
-        assert!(direct.state.is_paid_like(), "{g}: {direct:?}");
+    let cases: Vec<Case> = posgate_sandbox::SIMULATED.iter().map(|&g| rt.block_on(Case::new(&sb, &http, g))).collect();
+
+    println!("\npaired medians of 3,000 rounds (µs):\n");
+    println!("| gateway | posgate | replay | floor | posgate / replay | posgate / floor |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    for case in &cases {
+        let [p, r, f] = rt.block_on(case.paired(&http, 3000));
+        let us = |d: Duration| d.as_secs_f64() * 1e6;
         println!(
-            "{g}: the query is {} with a {}-byte target and a {}-byte body; its answer is {} bytes",
-            captured.method,
-            captured.target.len(),
-            captured.body.len(),
-            answer.len()
+            "| {} | {:.1} | {:.1} | {:.1} | {:.2} | {:.2} |",
+            case.g,
+            us(p),
+            us(r),
+            us(f),
+            us(p) / us(r),
+            us(p) / us(f)
         );
-        let mut group = c.benchmark_group(format!("query round trip/{g}"));
-        group.bench_function("posgate", |b| {
-            b.to_async(&rt).iter(|| async {
-                let r = gw.query(&order_no).await.unwrap();
-                assert!(r.state.is_paid_like());
-            })
-        });
-        group.bench_function("replay", |b| {
-            b.to_async(&rt).iter(|| send(&http, replay_url.clone(), &captured, captured.body.clone()))
-        });
-        let floor = floor_url(&sb, &captured);
-        group.bench_function("floor", |b| {
-            b.to_async(&rt).iter(|| send(&http, floor.clone(), &captured, vec![b'x'; captured.body.len()]))
-        });
+    }
+    println!();
+
+    for case in &cases {
+        let mut group = c.benchmark_group(format!("query round trip/{}", case.g));
+        group.bench_function("posgate", |b| b.to_async(&rt).iter(|| case.posgate()));
+        group.bench_function("replay", |b| b.to_async(&rt).iter(|| case.replay(&http)));
+        group.bench_function("floor", |b| b.to_async(&rt).iter(|| case.floor(&http)));
         group.finish();
     }
 }
