@@ -13,8 +13,9 @@ cargo fmt --all --check
 
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-# posgate-android's sandbox feature (the demo flavour) is off in the workspace build above.
-cargo clippy -p posgate-android --all-targets --locked --features sandbox,invoke -- -D warnings
+# posgate-android's sandbox feature (the demo flavour) is off in the workspace build above; bench
+# (the demo flavour plus scripts/bench-kotlin.sh's probes) is linted here, never run.
+cargo clippy -p posgate-android --all-targets --locked --features sandbox,invoke,bench -- -D warnings
 # posgate-core's fuzzing feature (the fuzz targets' entry points) is off everywhere else.
 cargo clippy -p posgate-core --all-targets --locked --features fuzzing -- -D warnings
 # The fuzz targets and their seed generator (built for fuzzing by scripts/fuzz.sh below).

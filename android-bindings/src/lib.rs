@@ -5,6 +5,8 @@
 
 uniffi::setup_scaffolding!();
 
+#[cfg(feature = "bench")]
+mod bench;
 mod error;
 mod mmsp;
 mod runtime;

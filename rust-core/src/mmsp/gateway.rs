@@ -149,13 +149,17 @@ impl Gateway for Client {
         self.credentials().merno.clone()
     }
 
-    /// The seed gives no interval or deadline (digest §10): the first query 5 s after
-    /// "paying", then every 5 s, up to 60 s (well inside `TIME_END`'s 5-minute default); the
-    /// cancel no sooner than 15 s after the pay call, as the seed requires.
+    /// The seed gives no interval or deadline (digest §10); its wallets do, and WeChat's, every
+    /// 3 to 10 s (SPEC-NOTES "Polling"), is the tightest: the first query 3 s after "paying",
+    /// then every 3 s (a payer is found 1.5 s after confirming on average: BENCHMARKS.md
+    /// "Detection delay"), up to 60 s (well inside `TIME_END`'s 5-minute default); the cancel no
+    /// sooner than 15 s after the pay call, as the seed requires. Payouts are queried on a
+    /// backoff scaled from this interval ([`crate::engine::PayoutBackoff::from_schedule`]: 6 s,
+    /// 18 s, 36 s, then every 3 min).
     fn schedule(&self) -> PollSchedule {
         self.config.poll.unwrap_or(PollSchedule {
-            first_query_after: std::time::Duration::from_secs(5),
-            interval: std::time::Duration::from_secs(5),
+            first_query_after: std::time::Duration::from_secs(3),
+            interval: std::time::Duration::from_secs(3),
             deadline: std::time::Duration::from_secs(60),
             earliest_reverse: std::time::Duration::from_secs(15),
         })

@@ -204,13 +204,16 @@ impl Gateway for Client {
     }
 
     /// The seed (4.3.2, 5.3.2): after "用户支付中" start querying 10 s later ("建议在10秒（含）
-    /// 后开始查询"); then every 5 s. The payer confirms a prepay on the phone, so the poll gives
-    /// them three minutes. Sunmi has no reverse: the earliest-reverse time only delays the
-    /// machine's full refund of an order found paid after the deadline.
+    /// 后开始查询"). It gives no interval after that; its prepays are WeChat's, whose rule is
+    /// every 3 to 10 s (SPEC-NOTES "Polling"): every 3 s, so a payer who confirms after the
+    /// first query is found 1.5 s later on average (BENCHMARKS.md "Detection delay"). The payer
+    /// confirms a prepay on the phone, so the poll gives them three minutes. Sunmi has no
+    /// reverse: the earliest-reverse time only delays the machine's full refund of an order
+    /// found paid after the deadline.
     fn schedule(&self) -> PollSchedule {
         self.config.poll.unwrap_or(PollSchedule {
             first_query_after: Duration::from_secs(10),
-            interval: Duration::from_secs(5),
+            interval: Duration::from_secs(3),
             deadline: Duration::from_secs(180),
             earliest_reverse: Duration::from_secs(10),
         })
@@ -339,7 +342,7 @@ mod tests {
     fn schedule_waits_10_s_after_paying() {
         let s = client().schedule();
         assert!(s.first_query_after >= Duration::from_secs(10), "{s:?}");
-        assert_eq!(s.interval, Duration::from_secs(5));
+        assert_eq!(s.interval, Duration::from_secs(3));
         assert_eq!(s.deadline, Duration::from_secs(180));
     }
 
