@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # The soak: the seeded fault storms, round after round with fresh seeds, until PAYMENTS money
 # movements (default 10,000) have been through them on every gateway: barcode payments with
-# retries, refunds and kills (fault_random, all five gateways), QR payments with late payers,
-# cancels and kills (fault_qr, the four gateways with a code), MMSP payouts with twins, retries
-# and kills (fault_payouts); 30% of gateway requests faulted, then recovery, then each run's
-# journal is held against the sandbox's books. Every storm run prints a `storm-summary` line
+# retries, refunds and kills (fault_random, the four barcode gateways), QR payments with late
+# payers, cancels and kills (fault_qr, the four gateways with a code), MMSP payouts with twins,
+# retries and kills (fault_payouts), prepays and explicit cancels (fault_prepay_cancel: Sunmi's
+# WeChat prepays and the other gateways' QR and JSAPI pre-orders with payers at random moments,
+# refunds and kills on all five gateways; cancels of barcode payments while paying and once
+# paid, retried, doubled and killed, on the four barcode gateways); 30% of gateway requests
+# faulted, then recovery, then each run's journal is held against the sandbox's books. Every storm run prints a `storm-summary` line
 # (rust-core/tests/kit/storm.rs); this adds them up into one line:
 #
 #   soak: N payments, L lost, D charged twice, A needs attention
@@ -19,9 +22,9 @@ cd "$(dirname "$0")/.."
 target="${1:-10000}"
 [[ "$target" =~ ^[0-9]+$ ]] || { echo "usage: scripts/soak.sh [PAYMENTS]" >&2; exit 2; }
 seed="${POSGATE_SOAK_FIRST_SEED:-1000}"
-# About 220 movements per seed: a short round takes one seed at a time, a long one four.
+# About 350 movements per seed: a short round takes one seed at a time, a long one four.
 per_round=$([ "$target" -le 1000 ] && echo 1 || echo 4)
-tests=(--test fault_random --test fault_qr --test fault_payouts)
+tests=(--test fault_random --test fault_qr --test fault_payouts --test fault_prepay_cancel)
 summaries="$(mktemp)"
 round_log="$(mktemp)"
 trap 'rm -f "$summaries" "$round_log"' EXIT

@@ -210,6 +210,14 @@ impl PosGate {
         Ok(self.engine.journal().list()?.into_iter().map(Into::into).collect())
     }
 
+    /// The end-of-shift report of `[from_ms, to_ms)` from the journal (nothing is sent): per
+    /// gateway and merchant, what was taken by state, wallet and method, refunded, cancelled,
+    /// paid out, the net, and what is handed over open; `receipt` is its text for a 58 mm
+    /// printer. `beijingDay("2026-12-02")` gives a day's range.
+    pub fn shift_report(&self, from_ms: i64, to_ms: i64) -> Result<core::shift::ShiftReport, PosGateError> {
+        Ok(self.engine.shift_report(from_ms, to_ms)?)
+    }
+
     /// Verifies a notification and checks it against the journal (order known, same amount);
     /// a duplicate delivery is recognised and changes nothing.
     pub fn check_notification(&self, fields: HashMap<String, String>) -> Result<NotificationCheck, PosGateError> {
@@ -350,6 +358,14 @@ pub fn qr_matrix(content: String) -> Result<core::QrMatrix, PosGateError> {
     Ok(core::qr_matrix(&content)?)
 }
 
+/// A Beijing day ("2026-12-02") as the `[from, to)` range of a shift report, in epoch
+/// milliseconds: a counter's day is a Beijing day whatever the terminal's time zone.
+#[uniffi::export]
+pub fn beijing_day(date: String) -> Result<ShiftRange, PosGateError> {
+    let (from_ms, to_ms) = core::shift::beijing::day(&date, "date")?;
+    Ok(ShiftRange { from_ms, to_ms })
+}
+
 /// Converts fen to a yuan string exactly ("158.00"), for receipts.
 #[uniffi::export]
 pub fn fen_to_yuan(fen: i64) -> Result<String, PosGateError> {
@@ -391,4 +407,22 @@ pub async fn self_test_panic_async(message: String) -> Result<(), PosGateError> 
 #[uniffi::export]
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").into()
+}
+
+/// Reconciliation asks the gateway about a whole range: a back office's work, in the library
+/// built with `back-office` (the demo flavour and back-office apps), not a cashier terminal's.
+#[cfg(feature = "back-office")]
+#[uniffi::export]
+impl PosGate {
+    /// Holds this gateway's journal entries of `[from_ms, to_ms)` against the gateway (its order
+    /// list where it has one, else a query per entry, paced) and lists the gateway's orders the
+    /// journal does not know; reports the differences, typed, and changes nothing.
+    pub async fn reconcile(
+        &self,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<core::shift::reconcile::Reconciliation, PosGateError> {
+        let engine = self.engine.clone();
+        runtime::run(async move { Ok(engine.reconcile(from_ms, to_ms, Default::default()).await?) }).await
+    }
 }

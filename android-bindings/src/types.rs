@@ -692,3 +692,10 @@ pub struct NotificationCheck {
     /// Delivered before; nothing changed. Answer with `notification.ack` all the same.
     pub duplicate: bool,
 }
+
+/// A shift's time range, epoch milliseconds, `to_ms` excluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+pub struct ShiftRange {
+    pub from_ms: i64,
+    pub to_ms: i64,
+}

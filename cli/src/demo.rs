@@ -32,6 +32,7 @@ pub async fn run(only: &[GatewayId]) -> Result<bool, String> {
         let gw = connect(cfg).map_err(|e| format!("{g}: {e}"))?;
         let journal = Arc::new(Journal::in_memory().map_err(|e| e.to_string())?);
         let engine = Engine::on_current_runtime(gw, journal).map_err(|e| e.to_string())?;
+        let day_started = posgate_core::journal::now_ms();
         cashier_day(engine.clone(), &mut tally).await;
         if g == GatewayId::Kuaishou {
             crate::demo_kuaishou::qr_order(&engine, &sandbox, &mut tally).await;
@@ -46,6 +47,7 @@ pub async fn run(only: &[GatewayId]) -> Result<bool, String> {
                 expiry_shown = true;
             }
         }
+        crate::report::demo_day(&engine, &sandbox, day_started, &mut tally);
     }
     if only.is_empty() || only.contains(&GatewayId::Sunmi) {
         let g = GatewayId::Sunmi;
@@ -53,7 +55,9 @@ pub async fn run(only: &[GatewayId]) -> Result<bool, String> {
         let gw = connect(cfg).map_err(|e| format!("{g}: {e}"))?;
         let journal = Arc::new(Journal::in_memory().map_err(|e| e.to_string())?);
         let engine = Engine::on_current_runtime(gw, journal).map_err(|e| e.to_string())?;
-        sunmi_day(engine, &mut tally).await;
+        let day_started = posgate_core::journal::now_ms();
+        sunmi_day(engine.clone(), &mut tally).await;
+        crate::report::demo_day(&engine, &sandbox, day_started, &mut tally);
     }
     let orders = sandbox.orders();
     let double = orders.iter().filter(|o| o.charges > 1).count();

@@ -8,6 +8,7 @@ mod demo_mmsp;
 mod demo_qr;
 mod merchant;
 mod qr_pay;
+mod report;
 mod tally;
 
 use std::path::{Path, PathBuf};
@@ -74,6 +75,9 @@ enum Command {
     /// The payment journal.
     #[command(subcommand)]
     Journal(JournalCommand),
+    /// End of shift: what a journal's shift took, by state, wallet and method, what it refunded,
+    /// cancelled and paid out, the net, and what is still open (a table, --json or --receipt).
+    Report(report::ReportArgs),
     /// List every operation a gateway offers.
     Operations(GatewayArg),
     /// Call any operation of a gateway by name with its request as JSON; prints the JSON answer.
@@ -406,6 +410,10 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             let journal = Journal::open(journal)?;
             print!("{}", journal_table(&journal.list()?));
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Report(a) => {
+            let differs = report::run(a, cli.config.as_deref(), cli.sandbox.as_deref()).await?;
+            Ok(if differs { ExitCode::FAILURE } else { ExitCode::SUCCESS })
         }
         Command::Operations(a) => {
             let gw = gateway_for(&cli, a)?;

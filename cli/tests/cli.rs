@@ -377,8 +377,16 @@ fn demo_passes() {
         .unwrap_or_else(|| panic!("bad last line {last:?}"));
     // Six flows per barcode gateway, Kuaishou's QR order, MMSP's four (QR pre-order, quick
     // payment, payout, balance), Sunmi's eight (prepays have no barcode), the ledger; a QR
-    // payment paid on each of the four gateways with a code (all but Sunmi) and one expired.
-    assert_eq!(n, 6 * posgate_sandbox::GATEWAYS.len() as u32 + 1 + 4 + 8 + 1 + 4 + 1);
+    // payment paid on each of the four gateways with a code (all but Sunmi) and one expired;
+    // each of the five gateways' day ends with its shift report held against the sandbox's books.
+    assert_eq!(n, 6 * posgate_sandbox::GATEWAYS.len() as u32 + 1 + 4 + 8 + 1 + 4 + 1 + 5);
+    for g in ["chaoying", "kuaishou", "tlinx", "mmsp", "sunmi"] {
+        let line = stdout(&o)
+            .lines()
+            .find(|l| l.starts_with(&format!("[{g}] ok   end of shift report: ")))
+            .map(str::to_string);
+        assert!(line.is_some_and(|l| l.ends_with("the sandbox's books agree")), "{g}: {}", stdout(&o));
+    }
     assert!(stdout(&o).contains("[kuaishou] ok   QR order paid, notification verified"), "{}", stdout(&o));
     for g in ["chaoying", "kuaishou", "tlinx", "mmsp"] {
         assert!(stdout(&o).contains(&format!("[{g}] ok   QR payment paid: ")), "{g}: {}", stdout(&o));

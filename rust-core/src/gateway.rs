@@ -111,6 +111,10 @@ pub trait Operations: Send + Sync {
 pub trait Gateway: Operations {
     fn id(&self) -> GatewayId;
 
+    /// The merchant this client's configuration names (merchant number, or the app id where the
+    /// gateway has no other): what the shift report groups by beside the gateway.
+    fn merchant(&self) -> String;
+
     /// The gateway's poll-after-paying schedule (or the configuration's override).
     fn schedule(&self) -> PollSchedule;
 
@@ -211,6 +215,15 @@ pub trait Gateway: Operations {
     async fn payout_status(&self, payout_no: &str) -> Result<PayoutStatus> {
         let _ = payout_no;
         Err(Error::Unsupported { what: format!("{}: payouts", self.id()) })
+    }
+
+    #[cfg(feature = "back-office")]
+    /// The gateway's payments begun in `[from_ms, to_ms)`, where it can list its orders:
+    /// reconciliation finds there the payments the journal does not know. `None`: it cannot
+    /// (reconciliation then asks order by order).
+    async fn payments_between(&self, from_ms: i64, to_ms: i64) -> Result<Option<Vec<TradeResult>>> {
+        let _ = (from_ms, to_ms);
+        Ok(None)
     }
 
     /// Whether `err` is the gateway saying it has no such order (so a request never arrived).

@@ -58,12 +58,18 @@ pub fn payment_code(field: &str, value: &str) -> Result<(), Error> {
 /// A fresh order number: time-ordered, unique per process and terminal. Letters and digits, at
 /// most 20 characters for a prefix of up to 4: the shortest any gateway allows (MMSP's scan-code
 /// `MERORDERID` and `REFUND_MERORDERID` are string(20)). Seconds, a per-process sequence and a
-/// random part: two numbers collide only past 1,000 numbers in one second, and then 1 in 1,000.
+/// random part: within a process two numbers collide only past 1,000 numbers in one second, and
+/// then 1 in 1,000. The sequence starts at a random point, so two processes (CLI commands on one
+/// journal, an app restarted within the second) collide 1 in a million, not 1 in 1,000: both
+/// started their sequences at 000 before, and the CLI's bad-input battery met such a twin.
 pub fn new_order_no(prefix: &str) -> String {
     use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::OnceLock;
+    static START: OnceLock<u32> = OnceLock::new();
     static SEQ: AtomicU32 = AtomicU32::new(0);
     let now = crate::clock::now_unix();
-    let seq = SEQ.fetch_add(1, Ordering::Relaxed) % 1_000;
+    let start = *START.get_or_init(|| rand::random::<u32>() % 1_000);
+    let seq = (start + SEQ.fetch_add(1, Ordering::Relaxed) % 1_000) % 1_000;
     let rnd: u32 = rand::random::<u32>() % 1_000;
     format!("{prefix}{now}{seq:03}{rnd:03}")
 }

@@ -128,6 +128,49 @@ pub struct Entry {
     pub note: Option<String>,
     /// The request as JSON (barcodes masked): enough to query, reverse or refund, never to pay.
     pub request: String,
+    /// Where the entry came from (method, wallet, merchant), for the shift report.
+    pub origin: Origin,
+}
+
+/// How a payment was taken, as the end-of-shift report counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Method {
+    /// The payer's code scanned by the terminal.
+    Barcode,
+    /// The terminal's code scanned by the payer.
+    Qr,
+    /// Face pay.
+    Face,
+    /// A pre-order the payer completes elsewhere (JSAPI, mini-program, H5, app).
+    Prepay,
+}
+
+impl Method {
+    pub const ALL: [Method; 4] = [Method::Barcode, Method::Qr, Method::Face, Method::Prepay];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Barcode => "barcode",
+            Method::Qr => "qr",
+            Method::Face => "face",
+            Method::Prepay => "prepay",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Method> {
+        Method::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+}
+
+/// What the journal knows of an entry's origin besides its request. Each part is `None` when
+/// not known when the entry was begun (the wallet of a pre-order is known from its answer).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    pub method: Option<Method>,
+    /// The wallet's plain name ("wechat", "alipay", "unionpay", ...).
+    pub wallet: Option<String>,
+    /// The merchant the gateway's configuration names.
+    pub merchant: Option<String>,
 }
 
 impl Entry {
@@ -202,6 +245,14 @@ const MIGRATIONS: &[&str] = &[
     // the file as newer instead of failing recovery. The index serves the payout follow-up's and
     // `refunds_of`'s lookups by kind and order.
     "CREATE INDEX entries_kind_order ON entries (kind, gateway, order_no);",
+    // 3: what the end-of-shift report groups by: the payment's method (barcode, qr, face,
+    // prepay), the wallet where known when the entry is begun, and the merchant the gateway's
+    // configuration names. Rows from before stay NULL (reported as "unknown"); the index serves
+    // the report's time range.
+    "ALTER TABLE entries ADD COLUMN method TEXT;
+     ALTER TABLE entries ADD COLUMN wallet TEXT;
+     ALTER TABLE entries ADD COLUMN merchant TEXT;
+     CREATE INDEX entries_created ON entries (created_at);",
 ];
 
 pub struct Journal {
@@ -215,7 +266,7 @@ impl std::fmt::Debug for Journal {
 }
 
 const COLUMNS: &str = "id, kind, gateway, number, order_no, amount, state, attempts, created_at, updated_at, \
-                       first_sent_at, last_answer, note, request";
+                       first_sent_at, last_answer, note, request, method, wallet, merchant";
 
 impl Journal {
     /// Opens (creating if needed) the journal at `path` and migrates it.
@@ -285,12 +336,40 @@ impl Journal {
         amount: Money,
         request: &str,
     ) -> Result<Begin, Error> {
+        self.begin_from(kind, gateway, number, number_field, order_no, amount, request, &Origin::default())
+    }
+
+    /// [`Journal::begin`], recording where the entry came from.
+    #[allow(clippy::too_many_arguments)]
+    pub fn begin_from(
+        &self,
+        kind: EntryKind,
+        gateway: GatewayId,
+        number: &str,
+        number_field: &str,
+        order_no: &str,
+        amount: Money,
+        request: &str,
+        origin: &Origin,
+    ) -> Result<Begin, Error> {
         let now = now_ms();
         let inserted = self.with(|c| {
             c.execute(
-                "INSERT OR IGNORE INTO entries (kind, gateway, number, order_no, amount, state, created_at, updated_at, request)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?6, ?7)",
-                params![kind.as_str(), gateway.as_str(), number, order_no, amount.fen_i64(), now, request],
+                "INSERT OR IGNORE INTO entries (kind, gateway, number, order_no, amount, state, created_at, updated_at,
+                 request, method, wallet, merchant)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    kind.as_str(),
+                    gateway.as_str(),
+                    number,
+                    order_no,
+                    amount.fen_i64(),
+                    now,
+                    request,
+                    origin.method.map(Method::as_str),
+                    origin.wallet,
+                    origin.merchant
+                ],
             )
         })?;
         let entry = self.get(kind, gateway, number)?.ok_or_else(|| Error::internal("journal: entry vanished"))?;
@@ -378,6 +457,30 @@ impl Journal {
         self.query("ORDER BY id")
     }
 
+    /// Entries begun in `[from_ms, to_ms)`, oldest first (a shift's movements).
+    pub fn begun_between(&self, from_ms: i64, to_ms: i64) -> Result<Vec<Entry>, Error> {
+        self.with(|c| {
+            let mut st = c.prepare(&format!(
+                "SELECT {COLUMNS} FROM entries WHERE created_at >= ?1 AND created_at < ?2 ORDER BY id"
+            ))?;
+            let rows = st.query_map(params![from_ms, to_ms], row_to_entry)?;
+            rows.collect()
+        })
+    }
+
+    /// Entries begun before `to_ms` and not settled, or needing a person, whenever begun: what
+    /// a shift hands over unfinished.
+    pub fn open_before(&self, to_ms: i64) -> Result<Vec<Entry>, Error> {
+        self.with(|c| {
+            let mut st = c.prepare(&format!(
+                "SELECT {COLUMNS} FROM entries WHERE created_at < ?1
+                 AND state IN ('pending', 'paying', 'unknown', 'reversing', 'needs_attention') ORDER BY id"
+            ))?;
+            let rows = st.query_map(params![to_ms], row_to_entry)?;
+            rows.collect()
+        })
+    }
+
     /// Refund entries of one order.
     pub fn refunds_of(&self, gateway: GatewayId, order_no: &str) -> Result<Vec<Entry>, Error> {
         self.with(|c| {
@@ -457,6 +560,12 @@ fn row_to_entry(r: &Row<'_>) -> rusqlite::Result<Entry> {
         last_answer: r.get(11)?,
         note: r.get(12)?,
         request: r.get(13)?,
+        origin: Origin {
+            // A method this posgate does not know (a newer one wrote it) reads as unknown.
+            method: r.get::<_, Option<String>>(14)?.as_deref().and_then(Method::parse),
+            wallet: r.get(15)?,
+            merchant: r.get(16)?,
+        },
     })
 }
 
@@ -589,15 +698,26 @@ mod tests {
             .unwrap();
         }
         let j = Journal::open(&path).unwrap();
-        assert_eq!(j.schema_version().unwrap(), 2);
-        assert_eq!(j.list().unwrap()[0].kind, EntryKind::Payment);
+        assert_eq!(j.schema_version().unwrap(), 3);
+        let old = &j.list().unwrap()[0];
+        assert_eq!(old.kind, EntryKind::Payment);
+        // Written before schema 3: its origin reads unknown.
+        assert_eq!(old.origin, Origin::default());
         // The same number as a payout is another entry, read back as a payout.
         let Begin::New(e) = j.begin(EntryKind::Payout, GatewayId::Mmsp, "P1", "order_no", "P1", fen(7), "{}").unwrap()
         else {
             panic!()
         };
         assert_eq!(j.by_id(e.id).unwrap().kind, EntryKind::Payout);
-        assert_eq!(j.unsettled().unwrap().len(), 1);
+        // Schema 3 keeps what it is given of an entry's origin.
+        let origin = Origin { method: Some(Method::Qr), wallet: Some("alipay".into()), merchant: Some("M1".into()) };
+        let Begin::New(q) =
+            j.begin_from(EntryKind::Payment, GatewayId::Mmsp, "Q1", "order_no", "Q1", fen(9), "{}", &origin).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(j.by_id(q.id).unwrap().origin, origin);
+        assert_eq!(j.unsettled().unwrap().len(), 2);
         std::fs::remove_dir_all(&dir).ok();
     }
 

@@ -1,6 +1,7 @@
 //! posgate-core: the FFI-free heart of posgate. Money, order numbers, the unified trade
 //! vocabulary, transport, crypto, the five gateway modules and the payment state machine.
 
+pub mod beijing;
 pub mod client;
 pub mod clock;
 pub mod config;
@@ -17,6 +18,8 @@ pub mod qr;
 pub mod registry;
 pub mod rules;
 pub mod secret;
+pub mod shift;
+mod tls;
 pub mod trade;
 pub mod transport;
 pub mod wire;

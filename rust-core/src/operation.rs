@@ -125,6 +125,13 @@ pub trait Operation: Serialize + DeserializeOwned + Send + Sync + 'static {
         None
     }
 
+    /// The payer's wallet ("wechat", "alipay", ...), where the request tells it: the payment
+    /// code's format, or a wallet the operation is for. `None` leaves it to the answer's channel
+    /// (the shift report reads it from there).
+    fn payer_wallet(&self) -> Option<&'static str> {
+        None
+    }
+
     /// For a charge: what its answer says about the payment. A final state settles the payment
     /// at once; paying or unknown hands it to the poll loop.
     fn settlement(&self, answer: &Self::Answer) -> Option<TradeResult> {
@@ -156,7 +163,7 @@ pub fn describe<O: Operation>(req: &O) -> Result<Described> {
     // operations whose effect is their declared constant the serializer is not even compiled
     // into the library (its size, README "Library size").
     let journal_copy = if effect.moves_money() { journal_copy(req)? } else { String::new() };
-    Ok(Described { info: O::INFO, effect, movement: req.movement(), journal_copy })
+    Ok(Described { info: O::INFO, effect, movement: req.movement(), journal_copy, wallet: req.payer_wallet() })
 }
 
 /// The journal's (masked) copy of a request.
@@ -284,4 +291,11 @@ pub struct Described {
     pub movement: Option<Movement>,
     /// The request as the journal records it (masked).
     pub journal_copy: String,
+    /// The payer's wallet, where the request tells it ([`Operation::payer_wallet`]).
+    pub wallet: Option<&'static str>,
+}
+
+/// The wallet whose format a payment code has ("wechat", "alipay", ...).
+pub fn code_wallet(code: &crate::secret::Masked) -> Option<&'static str> {
+    crate::rules::wallet_of_code(code.expose()).map(|w| w.key())
 }

@@ -15,7 +15,7 @@ use tokio::sync::Notify;
 use crate::config::PollSchedule;
 use crate::error::{Error, Result};
 use crate::gateway::Gateway;
-use crate::journal::{now_ms, Begin, Entry, EntryKind, EntryState, Journal, NOT_SENT};
+use crate::journal::{now_ms, Begin, Entry, EntryKind, EntryState, Journal, Method, Origin, NOT_SENT};
 use crate::money::Money;
 use crate::trade::{PayRequest, RefundRequest, RefundResult, RefundState, TradeResult, TradeState};
 
@@ -580,7 +580,7 @@ impl Machine<'_> {
 /// number with another amount is refused before sending.
 pub async fn refund(gw: &dyn Gateway, journal: &Journal, req: &RefundRequest) -> Result<RefundResult> {
     let json = serde_json::to_string(req).map_err(|e| Error::internal(e.to_string()))?;
-    let entry = match journal.begin(
+    let entry = match journal.begin_from(
         EntryKind::Refund,
         gw.id(),
         &req.refund_no,
@@ -588,6 +588,7 @@ pub async fn refund(gw: &dyn Gateway, journal: &Journal, req: &RefundRequest) ->
         &req.order_no,
         req.refund_amount,
         &json,
+        &origin(gw, None, None),
     )? {
         Begin::New(e) => e,
         Begin::Existing(e) if e.state.is_settled() && !e.resendable() => {
@@ -679,7 +680,24 @@ pub fn begin_payment(journal: &Journal, gw: &dyn Gateway, req: &PayRequest) -> R
     let n = masked.auth_code.chars().count();
     masked.auth_code = format!("***{}", masked.auth_code.chars().skip(n.saturating_sub(4)).collect::<String>());
     let json = serde_json::to_string(&masked).map_err(|e| Error::internal(e.to_string()))?;
-    journal.begin(EntryKind::Payment, gw.id(), &req.order_no, "order_no", &req.order_no, req.amount, &json)
+    let wallet = crate::rules::wallet_of_code(&req.auth_code).map(|w| w.key().to_string());
+    let origin = origin(gw, Some(Method::Barcode), wallet);
+    journal.begin_from(
+        EntryKind::Payment,
+        gw.id(),
+        &req.order_no,
+        "order_no",
+        &req.order_no,
+        req.amount,
+        &json,
+        &origin,
+    )
+}
+
+/// Where a journal entry comes from: `method` and `wallet` where known, and the gateway's
+/// merchant.
+pub fn origin(gw: &dyn Gateway, method: Option<Method>, wallet: Option<String>) -> Origin {
+    Origin { method, wallet, merchant: Some(gw.merchant()) }
 }
 
 pub(crate) fn planned_polls(first: Duration, interval: Duration, deadline: Duration) -> u32 {

@@ -44,6 +44,18 @@ impl CodeWallet {
         CodeWallet::Bestpay,
     ];
 
+    /// The wallet's plain key, as the journal and the shift report name it.
+    pub fn key(self) -> &'static str {
+        match self {
+            CodeWallet::Wechat => "wechat",
+            CodeWallet::Alipay => "alipay",
+            CodeWallet::Unionpay => "unionpay",
+            CodeWallet::Qq => "qq",
+            CodeWallet::Jd => "jd",
+            CodeWallet::Bestpay => "bestpay",
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             CodeWallet::Wechat => "WeChat",

@@ -2,12 +2,9 @@
 //! timeouts, HTTPS only unless a test host is explicitly allowed, a cap on answer size, and
 //! request/response tracing that names fields and sizes, never values.
 
-use std::sync::{Arc, Once, OnceLock};
 use std::time::Duration;
 
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified};
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{DigitallySignedStruct, SignatureScheme};
+use crate::tls::{install_ring_provider, tls_config};
 
 use crate::error::Error;
 
@@ -86,106 +83,6 @@ impl From<TransportError> for Error {
 fn field_names<'a>(fields: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
     let names: Vec<&str> = fields.into_iter().map(|(k, _)| k).collect();
     format!("fields [{}]", names.join(","))
-}
-
-fn install_ring_provider() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        // Another part of the app may have installed a provider first; that is fine.
-        let _ = provider().install_default();
-    });
-}
-
-/// ring's provider with the AES-GCM cipher suites only (TLS 1.3 and 1.2 ECDHE): every
-/// gateway's server negotiates them, and leaving ChaCha20-Poly1305 out keeps its code (about
-/// 45 KB) out of the library (README "Library size").
-fn provider() -> rustls::crypto::CryptoProvider {
-    use rustls::crypto::ring::cipher_suite::*;
-    rustls::crypto::CryptoProvider {
-        cipher_suites: vec![
-            TLS13_AES_256_GCM_SHA384,
-            TLS13_AES_128_GCM_SHA256,
-            TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-            TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-            TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-            TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-        ],
-        ..rustls::crypto::ring::default_provider()
-    }
-}
-
-/// The platform's trust store, as every other app on the device sees it: on Android the
-/// system store with user-installed CAs and revocation (rustls-platform-verifier, initialised
-/// with the app's Context by posgate-android), elsewhere the operating system's roots. One
-/// policy everywhere, and no second copy of the Mozilla roots in the library (about 50 KB).
-/// Built once per process (the system's roots are read once, not per engine).
-fn tls_config() -> rustls::ClientConfig {
-    static CONFIG: OnceLock<rustls::ClientConfig> = OnceLock::new();
-    CONFIG
-        .get_or_init(|| {
-            let provider = Arc::new(provider());
-            rustls::ClientConfig::builder_with_provider(provider.clone())
-                // The provider's defaults: TLS 1.2 and 1.3, which it supports (cannot fail).
-                .with_protocol_versions(rustls::DEFAULT_VERSIONS)
-                .expect("ring supports the default TLS versions")
-                .dangerous()
-                .with_custom_certificate_verifier(Arc::new(PlatformTrust { provider, verifier: OnceLock::new() }))
-                .with_no_client_auth()
-        })
-        .clone()
-}
-
-/// The platform verifier, made on the first handshake: a machine without system roots (a bare
-/// CI container talking to the loopback sandbox over http) can still build a client, and its
-/// first https handshake fails with the reason instead.
-#[derive(Debug)]
-struct PlatformTrust {
-    provider: Arc<rustls::crypto::CryptoProvider>,
-    verifier: OnceLock<Result<rustls_platform_verifier::Verifier, rustls::Error>>,
-}
-
-impl PlatformTrust {
-    fn verifier(&self) -> Result<&rustls_platform_verifier::Verifier, rustls::Error> {
-        self.verifier
-            .get_or_init(|| rustls_platform_verifier::Verifier::new(self.provider.clone()))
-            .as_ref()
-            .map_err(Clone::clone)
-    }
-}
-
-impl rustls::client::danger::ServerCertVerifier for PlatformTrust {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        server_name: &ServerName<'_>,
-        ocsp: &[u8],
-        now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        self.verifier()?.verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider.signature_verification_algorithms.supported_schemes()
-    }
 }
 
 #[derive(Debug, Clone)]

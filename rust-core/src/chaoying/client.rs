@@ -250,6 +250,10 @@ impl Gateway for Client {
         GatewayId::Chaoying
     }
 
+    fn merchant(&self) -> String {
+        self.config.credentials.mch_id.clone()
+    }
+
     /// WeChat's rules apply upstream (SPEC-NOTES "Polling"): query every 3 to 10 s up to 45 s,
     /// never reverse sooner than 15 s after the pay call. At the fastest they allow, every 3 s
     /// from 3 s, a payer is found 1.5 s after confirming on average, not 2.5 s as at every 5 s

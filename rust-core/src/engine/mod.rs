@@ -14,6 +14,7 @@ mod operations;
 mod payouts;
 mod qr;
 mod recovery;
+mod report;
 
 pub use notifications::NotificationCheck;
 pub use operations::{AnyAnswer, Prepared, RefundLeft};

@@ -16,10 +16,10 @@ use std::sync::Arc;
 use super::{unknown_refund, Engine, Job, PaymentHandle, PREORDER};
 use crate::client::{Calls, Routed};
 use crate::error::{Error, Result};
-use crate::journal::{now_ms, Begin, Entry, EntryKind, EntryState, NOT_SENT};
+use crate::journal::{now_ms, Begin, Entry, EntryKind, EntryState, Method, NOT_SENT};
 use crate::money::Money;
 use crate::operation::{describe, Described, Effect};
-use crate::payment::{entry_state, recorded_result, refund, settle_refund, PaymentListener};
+use crate::payment::{entry_state, origin, recorded_result, refund, settle_refund, PaymentListener};
 use crate::trade::{RefundRequest, RefundResult, RefundState, TradeResult, TradeState};
 
 /// An operation's typed answer on its way through the journal.
@@ -133,7 +133,9 @@ impl Engine {
         listener: Option<Arc<dyn PaymentListener>>,
     ) -> Result<PaymentHandle> {
         let m = described.movement.as_ref().ok_or_else(|| Error::internal("a charge without a movement"))?;
-        let begin = self.journal.begin(
+        // A charge is the payer's code scanned, or their face.
+        let method = if described.info.name.contains("face") { Method::Face } else { Method::Barcode };
+        let begin = self.journal.begin_from(
             EntryKind::Payment,
             self.gw.id(),
             &m.order_no,
@@ -141,6 +143,7 @@ impl Engine {
             &m.order_no,
             m.amount,
             &described.journal_copy,
+            &origin(&*self.gw, Some(method), described.wallet.map(str::to_string)),
         )?;
         self.launch(begin, Some(job), listener)
     }
@@ -179,8 +182,17 @@ impl Engine {
             _ => {}
         }
         let field = if kind == EntryKind::Refund { "refund_no" } else { "order_no" };
-        let begin =
-            self.journal.begin(kind, self.gw.id(), &m.number, field, &m.order_no, amount, &described.journal_copy)?;
+        let method = (described.effect == Effect::PreOrder).then_some(Method::Prepay);
+        let begin = self.journal.begin_from(
+            kind,
+            self.gw.id(),
+            &m.number,
+            field,
+            &m.order_no,
+            amount,
+            &described.journal_copy,
+            &origin(&*self.gw, method, described.wallet.map(str::to_string)),
+        )?;
         let entry = match begin {
             Begin::New(e) => e,
             Begin::Existing(e) if e.resendable() || !matches!(kind, EntryKind::Payment | EntryKind::Payout) => e,
@@ -426,7 +438,17 @@ impl Engine {
 
     fn begin_cancel(&self, order_no: &str, payment: Option<&Entry>) -> Result<Entry> {
         let amount = payment.map(|p| p.amount).unwrap_or_default();
-        match self.journal.begin(EntryKind::Cancel, self.gw.id(), order_no, "order_no", order_no, amount, "{}")? {
+        let origin = origin(&*self.gw, None, None);
+        match self.journal.begin_from(
+            EntryKind::Cancel,
+            self.gw.id(),
+            order_no,
+            "order_no",
+            order_no,
+            amount,
+            "{}",
+            &origin,
+        )? {
             Begin::New(e) | Begin::Existing(e) => Ok(e),
         }
     }

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use super::operations::may_have_taken_effect;
 use super::{Engine, PaymentHandle};
 use crate::error::{Error, Result};
-use crate::journal::{now_ms, Begin, EntryKind, EntryState, NOT_SENT};
-use crate::payment::PaymentListener;
+use crate::journal::{now_ms, Begin, EntryKind, EntryState, Method, NOT_SENT};
+use crate::payment::{origin, PaymentListener};
 use crate::qr::{QrCode, QrPaymentRequest, QrRecord};
 
 /// A QR payment under way: the code to show, and the payment's handle (its result, the
@@ -43,7 +43,17 @@ impl Engine {
         let copy = serde_json::to_string(&record).map_err(|e| Error::internal(e.to_string()))?;
         let gw = self.gw.id();
         let amount = record.qr_payment.amount;
-        let entry = match self.journal.begin(EntryKind::Payment, gw, &order_no, "order_no", &order_no, amount, &copy)? {
+        let origin = origin(&*self.gw, Some(Method::Qr), record.qr_payment.wallet.map(|w| w.as_str().to_string()));
+        let entry = match self.journal.begin_from(
+            EntryKind::Payment,
+            gw,
+            &order_no,
+            "order_no",
+            &order_no,
+            amount,
+            &copy,
+            &origin,
+        )? {
             Begin::New(e) => e,
             Begin::Existing(e) => {
                 let why =

@@ -13,6 +13,36 @@ use crate::trade::{RefundRequest, RefundResult, RefundState};
 /// How many unsettled entries recovery settles at once.
 pub const RECOVERY_PARALLEL: usize = 128;
 
+/// Note on a pre-order recovery found the gateway does not have, past its deadline.
+const NEVER_ARRIVED: &str = "the gateway has no such order: the pre-order never arrived";
+
+/// When a pre-order's schedule ends: past it, a pre-order the gateway does not know never
+/// arrived (a request is given up far sooner than any schedule's deadline).
+fn preorder_deadline(e: &Entry, schedule: &crate::config::PollSchedule) -> i64 {
+    e.first_sent_at_ms.unwrap_or(e.created_at_ms) + schedule.deadline.as_millis() as i64
+}
+
+/// Unsettled entries (with their places in the journal's order) in the groups recovery settles
+/// side by side: each entry alone, but a payment together with the cashier's cancel of it, the
+/// cancel first. Side by side, the payment's query could reach the gateway before the cancel took
+/// effect and its answer the journal after the cancel recorded the payment reversed: the journal
+/// would say paid while the gateway gave the money back. In order, the cancel's answer settles
+/// the payment too, or (unanswered) leaves it to the payment machine.
+fn in_order(entries: Vec<(usize, Entry)>) -> Vec<Vec<(usize, Entry)>> {
+    let cancelled: std::collections::HashSet<String> =
+        entries.iter().filter(|(_, e)| e.kind == EntryKind::Cancel).map(|(_, e)| e.order_no.clone()).collect();
+    let (mut payments, rest): (Vec<_>, Vec<_>) =
+        entries.into_iter().partition(|(_, e)| e.kind == EntryKind::Payment && cancelled.contains(&e.order_no));
+    let mut groups: Vec<Vec<(usize, Entry)>> = rest.into_iter().map(|x| vec![x]).collect();
+    for group in groups.iter_mut().filter(|g| g[0].1.kind == EntryKind::Cancel) {
+        if let Some(at) = payments.iter().position(|(_, p)| p.order_no == group[0].1.order_no) {
+            group.push(payments.swap_remove(at));
+        }
+    }
+    groups.extend(payments.into_iter().map(|x| vec![x]));
+    groups
+}
+
 /// What recovery did with one journal entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recovered {
@@ -28,30 +58,41 @@ impl Engine {
     /// reversed past their deadline or marked needs attention; refunds and cancels are queried
     /// or resent under their own numbers; payouts are queried, and followed in the background
     /// while still unsettled (never sent again); an open QR payment is followed in the
-    /// background until its expiry ([`Engine::wait_idle`] waits for those). No charge is ever
-    /// sent again.
+    /// background until its expiry ([`Engine::wait_idle`] waits for those); a pre-order is
+    /// queried (one the gateway does not have past its deadline never arrived: failed). No
+    /// charge is ever sent again.
     pub async fn recover(self: &Arc<Self>) -> Result<Vec<Recovered>> {
         // In parallel, bounded: a hundred entries settle within one gateway deadline, not one
         // after another (a resumed payment mostly waits for its next query).
         let limit = Arc::new(tokio::sync::Semaphore::new(RECOVERY_PARALLEL));
         let mut tasks = tokio::task::JoinSet::new();
         let mine = self.journal.unsettled()?.into_iter().filter(|e| e.gateway == self.gw.id());
-        for (i, e) in mine.enumerate() {
+        for group in in_order(mine.enumerate().collect()) {
             let permit = limit.clone().acquire_owned().await.map_err(|e| Error::internal(e.to_string()))?;
             let engine = self.clone();
             tasks.spawn_on(
                 async move {
                     let _permit = permit;
-                    (i, engine.recover_entry(e).await)
+                    let mut done = Vec::new();
+                    for (i, e) in group {
+                        let r = engine.clone().recover_entry(e).await;
+                        let failed = r.is_err();
+                        done.push((i, r));
+                        if failed {
+                            break;
+                        }
+                    }
+                    done
                 },
                 &self.rt,
             );
         }
         let mut out = Vec::new();
         while let Some(done) = tasks.join_next().await {
-            let (i, r) = done.map_err(|e| Error::internal(format!("recovery task: {e}")))?;
-            if let Some(r) = r? {
-                out.push((i, r));
+            for (i, r) in done.map_err(|e| Error::internal(format!("recovery task: {e}")))? {
+                if let Some(r) = r? {
+                    out.push((i, r));
+                }
             }
         }
         out.sort_by_key(|(i, _)| *i);
@@ -62,6 +103,18 @@ impl Engine {
     async fn recover_entry(self: Arc<Self>, e: Entry) -> Result<Option<Recovered>> {
         if self.running.lock().map(|m| m.contains_key(&e.order_no)).unwrap_or(false) && e.kind == EntryKind::Payment {
             return Ok(None);
+        }
+        // As the journal says now: settled meanwhile (a payment by the cancel recovered before
+        // it), it is reported as it stands.
+        let e = self.journal.by_id(e.id)?;
+        if e.state.is_settled() {
+            return Ok(Some(Recovered {
+                kind: e.kind,
+                number: e.number,
+                order_no: e.order_no,
+                state: e.state,
+                note: e.note,
+            }));
         }
         let state = match e.kind {
             _ if e.attempts == 0 => {
@@ -98,15 +151,31 @@ impl Engine {
             EntryKind::Payout => self.recover_payout(&e).await?,
             EntryKind::Cancel => {
                 let payment = self.journal.get(EntryKind::Payment, self.gw.id(), &e.order_no)?;
-                if let Err(err) = self.send_cancel(&e, payment.as_ref()).await {
-                    let note = format!("cancel unanswered in recovery ({err}): recovery asks again");
-                    self.journal.update(e.id, EntryState::Unknown, None, Some(&note))?;
+                match self.send_cancel(&e, payment.as_ref()).await {
+                    // Unanswered (or a refusal that may hide a reverse): the next recovery asks
+                    // again. A definite refusal (no such order, a gateway without cancel) is an
+                    // answer: the cancel stays failed, as recorded.
+                    Err(err) if !self.answered(&err) => {
+                        let note = format!("cancel unanswered in recovery ({err}): recovery asks again");
+                        self.journal.update(e.id, EntryState::Unknown, None, Some(&note))?;
+                    }
+                    _ => {}
                 }
                 self.journal.by_id(e.id)?.state
             }
         };
         let after = self.journal.by_id(e.id)?;
         Ok(Some(Recovered { kind: e.kind, number: e.number, order_no: e.order_no, state, note: after.note }))
+    }
+
+    /// Whether `err` is the gateway's answer (a definite refusal: nothing happened, and asking
+    /// again changes nothing) rather than a request left unanswered or an outcome left unknown.
+    fn answered(&self, err: &Error) -> bool {
+        match err {
+            Error::GatewayRejected { .. } => self.gw.is_definite(err),
+            Error::Unsupported { .. } | Error::InvalidInput { .. } => true,
+            _ => false,
+        }
     }
 
     /// A refund whose outcome is unknown and which the gateway says it does not have never
@@ -134,6 +203,15 @@ impl Engine {
                 let state = entry_state(r.state);
                 self.journal.update(e.id, state, serde_json::to_string(&r).ok().as_deref(), None)?;
                 Ok(state)
+            }
+            Err(err) if self.gw.is_order_not_found(&err) && now_ms() > preorder_deadline(e, &self.gw.schedule()) => {
+                // Sent, and past its deadline the gateway has no such order: it never arrived,
+                // and nobody can pay an order the gateway does not have (the payment machine ends
+                // a payment so after a refused reverse). Left paying, it would wait for a payer
+                // until the pre-order's time to live.
+                let note = format!("{NEVER_ARRIVED}: {err}");
+                self.journal.update(e.id, EntryState::Failed, None, Some(&note))?;
+                Ok(EntryState::Failed)
             }
             _ if now_ms() - e.created_at_ms > PREORDER_TTL_MS => {
                 // Unpaid long past any QR's life: close it so a late scan cannot charge.

@@ -186,6 +186,10 @@ impl Gateway for Client {
         GatewayId::Kuaishou
     }
 
+    fn merchant(&self) -> String {
+        self.credentials().busi_code.clone()
+    }
+
     /// The seed gives one number: the server cancels a barcode order not paid within 80 s. It
     /// sets no query rate (digest 3.4); the wallets behind it do, and WeChat's, every 3 to 10 s
     /// (SPEC-NOTES "Polling"), is the tightest: querying every 3 s from 3 s finds a payer 1.5 s

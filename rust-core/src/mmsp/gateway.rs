@@ -145,6 +145,10 @@ impl Gateway for Client {
         GatewayId::Mmsp
     }
 
+    fn merchant(&self) -> String {
+        self.credentials().merno.clone()
+    }
+
     /// The seed gives no interval or deadline (digest §10); its wallets do, and WeChat's, every
     /// 3 to 10 s (SPEC-NOTES "Polling"), is the tightest: the first query 3 s after "paying",
     /// then every 3 s (a payer is found 1.5 s after confirming on average: BENCHMARKS.md

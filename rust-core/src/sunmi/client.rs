@@ -198,6 +198,11 @@ impl Gateway for Client {
         GatewayId::Sunmi
     }
 
+    fn merchant(&self) -> String {
+        let c = &self.config.credentials;
+        c.merchant_no.clone().filter(|m| !m.is_empty()).unwrap_or_else(|| c.app_id.clone())
+    }
+
     /// The seed (4.3.2, 5.3.2): after "用户支付中" start querying 10 s later ("建议在10秒（含）
     /// 后开始查询"). It gives no interval after that; its prepays are WeChat's, whose rule is
     /// every 3 to 10 s (SPEC-NOTES "Polling"): every 3 s, so a payer who confirms after the

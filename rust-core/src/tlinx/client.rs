@@ -206,6 +206,10 @@ impl Gateway for Client {
         GatewayId::Tlinx
     }
 
+    fn merchant(&self) -> String {
+        self.config.credentials.open_id.clone()
+    }
+
     /// The seed gives no numbers for "status 9, waiting for the payer's password". Its channels
     /// are WeChat and Alipay micropay, whose own guidance is to query every few seconds and
     /// to give up (and reverse) within about a minute; the payer typing a password needs
@@ -246,6 +250,29 @@ impl Gateway for Client {
             }
             Err(e) => Err(e),
         }
+    }
+
+    #[cfg(feature = "back-office")]
+    /// The order list (4.2), payments only, page by page (100 a page, at most 100 pages): its
+    /// times are Beijing's, to the second.
+    async fn payments_between(&self, from_ms: i64, to_ms: i64) -> Result<Option<Vec<TradeResult>>> {
+        let mut out = Vec::new();
+        for page in 1..=100u32 {
+            let req = OrderListRequest {
+                page: Some(page),
+                pagesize: Some(100),
+                ord_type: Some(1),
+                sdate: Some(crate::beijing::format(from_ms)),
+                edate: Some(crate::beijing::format(to_ms)),
+                ..OrderListRequest::default()
+            };
+            let answer = self.order(&req).await?;
+            out.extend(answer.list.iter().filter_map(|o| o.out_no.as_deref().map(|no| from_order_info(no, o))));
+            if i64::from(page) >= answer.pages.totalpage.unwrap_or(0) || answer.list.is_empty() {
+                return Ok(Some(out));
+            }
+        }
+        Err(Error::invalid("to", "more than 10,000 orders in the range: reconcile a shorter one"))
     }
 
     async fn query(&self, order_no: &str) -> Result<TradeResult> {

@@ -64,6 +64,10 @@ impl Operation for BarcodePayRequest {
         effect: Effect::Charge,
     };
 
+    fn payer_wallet(&self) -> Option<&'static str> {
+        crate::operation::code_wallet(&self.auth_code)
+    }
+
     fn validate(&self) -> Result<()> {
         ORDER_NO.check("out_trade_no", &self.out_trade_no)?;
         positive("total_fee", self.total_fee)?;
@@ -156,6 +160,11 @@ impl Operation for FacePayRequest {
         summary: "WeChat face payment with the face SDK's openid and face_code",
         effect: Effect::Charge,
     };
+
+    /// WeChat's face payment.
+    fn payer_wallet(&self) -> Option<&'static str> {
+        Some("wechat")
+    }
 
     fn validate(&self) -> Result<()> {
         require("openid", self.openid.expose())?;

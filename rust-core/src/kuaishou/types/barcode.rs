@@ -94,6 +94,10 @@ impl Operation for BarcodePreOrderRequest {
         effect: Effect::Charge,
     };
 
+    fn payer_wallet(&self) -> Option<&'static str> {
+        crate::operation::code_wallet(&self.dynamic_id)
+    }
+
     fn validate(&self) -> Result<()> {
         CHARGE_CODE.check("charge_code", &self.charge_code)?;
         crate::rules::amount(GatewayId::Kuaishou, "amount", self.amount)?;

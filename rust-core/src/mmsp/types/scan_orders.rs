@@ -601,6 +601,10 @@ macro_rules! micropay {
             type Answer = MmspScanOrderResponse;
             const INFO: OperationInfo = OperationInfo { name: $op, summary: $summary, effect: Effect::Charge };
 
+            fn payer_wallet(&self) -> Option<&'static str> {
+                crate::operation::code_wallet(&self.code)
+            }
+
             fn validate(&self) -> Result<()> {
                 let s = self;
                 check_pay(&s.mer_order_id, s.amount, &s.goods_name, s.notify_url.as_deref(), false, s.time_end.as_deref(), s.ip.as_deref())?;

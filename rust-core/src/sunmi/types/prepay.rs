@@ -85,6 +85,11 @@ impl Operation for JsApiPayRequest {
         effect: Effect::PreOrder,
     };
 
+    /// Sunmi's prepays are WeChat's (JSAPI and mini-program).
+    fn payer_wallet(&self) -> Option<&'static str> {
+        Some("wechat")
+    }
+
     /// Checked before anything is journalled or sent (the merchant number, which may come from
     /// the credentials, when the request is encoded).
     fn validate(&self) -> Result<()> {
@@ -160,6 +165,11 @@ impl Operation for MiniPayRequest {
         summary: "WeChat mini-program prepay, totalAmount in fen (5.3.2)",
         effect: Effect::PreOrder,
     };
+
+    /// Sunmi's prepays are WeChat's (JSAPI and mini-program).
+    fn payer_wallet(&self) -> Option<&'static str> {
+        Some("wechat")
+    }
 
     /// Checked before anything is journalled or sent (the merchant number, which may come from
     /// the credentials, when the request is encoded).

@@ -379,6 +379,15 @@ impl Operation for PayorderRequest {
         }
     }
 
+    fn payer_wallet(&self) -> Option<&'static str> {
+        match self {
+            PayorderRequest::Barcode(o) => crate::operation::code_wallet(&o.auth_code),
+            PayorderRequest::WechatJsapi(_) | PayorderRequest::MiniProgram(_) => Some("wechat"),
+            PayorderRequest::AlipayJsapi(_) => Some("alipay"),
+            PayorderRequest::Qr(_) => None,
+        }
+    }
+
     fn validate(&self) -> Result<()> {
         PayorderRequest::validate(self)
     }

@@ -194,6 +194,10 @@ class CheckoutActivity : AppCompatActivity() {
             startActivity(Intent(this, io.posgate.sample.SwipeLookupActivity::class.java))
             true
         }
+        R.id.menu_end_of_shift -> {
+            startActivity(Intent(this, EndOfShiftActivity::class.java))
+            true
+        }
         R.id.menu_settings -> {
             startActivity(Intent(this, SettingsActivity::class.java))
             true

@@ -1,0 +1,134 @@
+//! Reconciliation over HTTP against the sandbox: a clean day agrees on every gateway; payments
+//! made behind the journal's back are found where the gateway lists its orders; a journal that
+//! disagrees with the gateway about state, amount or existence is reported, typed, unchanged.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+mod kit;
+
+use kit::ops::charge;
+use kit::{client, engine, engine_on, fen, new_no, pay_request, GATEWAYS};
+use posgate_core::engine::Engine;
+use posgate_core::journal::{now_ms, Begin, EntryKind, EntryState, Journal};
+use posgate_core::shift::reconcile::{DifferenceKind, Pace};
+use posgate_core::{Error, GatewayId, Money, RefundRequest, TradeState};
+use posgate_sandbox::Sandbox;
+
+const QUICK: Pace = Pace { parallel: 4, interval: Duration::from_millis(5) };
+
+/// A charge of `amount` on `engine`'s gateway for the sandbox scenario `last4`, settled.
+async fn charged(engine: &Arc<Engine>, g: GatewayId, amount: i64, last4: &str) -> (String, TradeState) {
+    let no = new_no("RC");
+    let (op, params, preorder) = charge(g, &no, last4, amount);
+    let state = if preorder {
+        match engine.invoke(op, params).await {
+            Ok(_) => engine.follow_preorder(&no, None).await.unwrap().state,
+            Err(Error::GatewayRejected { .. }) => TradeState::Failed,
+            Err(e) => panic!("{g}: {e}"),
+        }
+    } else {
+        serde_json::from_value::<posgate_core::TradeResult>(engine.invoke(op, params).await.unwrap()).unwrap().state
+    };
+    (no, state)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clean_day_agrees_on_every_gateway() {
+    let sb = Sandbox::start().await.unwrap();
+    for &g in GATEWAYS {
+        let engine = engine(client(&sb, g));
+        let from = now_ms() - 1;
+        let (paid, _) = charged(&engine, g, 1200, "0000").await;
+        charged(&engine, g, 300, "3001").await;
+        let refund = RefundRequest {
+            order_no: paid.clone(),
+            refund_no: new_no("RR"),
+            refund_amount: fen(200),
+            total_amount: Some(fen(1200)),
+            reason: None,
+        };
+        engine.refund(&refund).await.unwrap();
+        let r = engine.reconcile(from, now_ms() + 1, QUICK).await.unwrap();
+        assert_eq!(r.checked, 3, "{g}: two payments and a refund: {r:?}");
+        assert_eq!(r.listed, g == GatewayId::Tlinx, "{g}: only TLinx lists its orders");
+        assert!(r.differences.is_empty() && r.unanswered.is_empty(), "{g}: {r:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_payment_behind_the_journals_back_is_found_where_the_gateway_lists_orders() {
+    let sb = Sandbox::start().await.unwrap();
+    let g = GatewayId::Tlinx;
+    let terminal = engine(client(&sb, g));
+    let other_device = engine(client(&sb, g));
+    let from = now_ms() - 1000;
+    let (mine, _) = charged(&terminal, g, 500, "0000").await;
+    let (theirs, state) = charged(&other_device, g, 777, "0000").await;
+    assert_eq!(state, TradeState::Paid);
+    let r = terminal.reconcile(from, now_ms() + 1000, QUICK).await.unwrap();
+    assert!(r.listed);
+    assert_eq!(r.differences.len(), 1, "{r:?}");
+    let d = &r.differences[0];
+    assert_eq!((d.kind, d.order_no.as_str()), (DifferenceKind::UnknownToJournal, theirs.as_str()));
+    assert_eq!(d.gateway_amount, Some(fen(777)));
+    assert!(r.differences.iter().all(|d| d.order_no != mine));
+    // Nothing was written: the journal still knows only its own payment.
+    assert!(terminal.journal().get(EntryKind::Payment, g, &theirs).unwrap().is_none());
+}
+
+/// Journal entries that disagree with the gateway, written as a lost or corrupted journal
+/// would leave them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn state_amount_and_existence_differences_are_typed() {
+    let sb = Sandbox::start().await.unwrap();
+    for &g in &[GatewayId::Chaoying, GatewayId::Kuaishou, GatewayId::Mmsp, GatewayId::Tlinx] {
+        let path = kit::journal_path(&format!("reconcile-{g}"));
+        let engine = engine_on(client(&sb, g), Journal::open(&path).unwrap());
+        let from = now_ms() - 1;
+        // 1. Paid here; reversed at the gateway by another terminal's cancel.
+        let (reversed, _) = charged(&engine, g, 900, "0000").await;
+        let other = engine_on(client(&sb, g), Journal::in_memory().unwrap());
+        other.gateway().cancel(&reversed).await.unwrap();
+        // 2. The gateway's payment of 800 fen journalled as 880.
+        let real = engine_on(client(&sb, g), Journal::in_memory().unwrap());
+        let h = real.start_payment(pay_request("r", &new_no("RA"), "0000", 800), None).unwrap();
+        let amount_no = h.result().await.unwrap().order_no;
+        write_paid(engine.journal(), g, &amount_no, fen(880));
+        // 3. A payment the journal sent that never reached the gateway.
+        let ghost = new_no("RG");
+        write_paid(engine.journal(), g, &ghost, fen(100));
+        let r = engine.reconcile(from, now_ms() + 1, QUICK).await.unwrap();
+        let kinds: Vec<_> = r.differences.iter().map(|d| (d.kind, d.order_no.clone())).collect();
+        assert!(kinds.contains(&(DifferenceKind::AmountDiffers, amount_no.clone())), "{g}: {r:?}");
+        assert!(kinds.contains(&(DifferenceKind::UnknownToGateway, ghost.clone())), "{g}: {r:?}");
+        // TLinx's order keeps status "paid" after a cancel's refund (its refunds never change the
+        // order, seed 4.7): its list and query cannot tell, so only the others show it.
+        if g != GatewayId::Tlinx {
+            assert!(kinds.contains(&(DifferenceKind::StateDiffers, reversed.clone())), "{g}: {r:?}");
+        }
+        let state = |no: &str| engine.journal().get(EntryKind::Payment, g, no).unwrap().unwrap().state;
+        assert_eq!(state(&reversed), EntryState::Paid, "{g}: reconciliation changes nothing");
+        assert_eq!(state(&ghost), EntryState::Paid);
+        kit::remove_journal(&path);
+    }
+}
+
+fn write_paid(journal: &Journal, g: GatewayId, order_no: &str, amount: Money) {
+    let Begin::New(e) = journal.begin(EntryKind::Payment, g, order_no, "order_no", order_no, amount, "{}").unwrap()
+    else {
+        panic!("{order_no} is new")
+    };
+    journal.mark_sending(e.id).unwrap();
+    journal.update(e.id, EntryState::Paid, None, None).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_range_is_refused_before_anything_is_asked() {
+    let sb = Sandbox::start().await.unwrap();
+    let engine = engine(client(&sb, GatewayId::Chaoying));
+    match engine.reconcile(10, 5, Pace::default()).await {
+        Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "to"),
+        other => panic!("{other:?}"),
+    }
+}
