@@ -102,7 +102,7 @@ fun main() {
     measure("fenToYuan(1580): a Long in, a String out, may throw", 100_000) { fenToYuan(1580) }
     measure("benchPayRequest(request): a record in, a Long out", 100_000) { benchPayRequest(request) }
     measure("gate.qrWallets(): an object's method, a list of enums out", 100_000) { gate.qrWallets() }
-    measure("gate.operations(): a list of 9 records out", 10_000) { gate.operations() }
+    measure("gate.operations(): TLinx's 7 operations, records out", 10_000) { gate.operations() }
     measure("runBlocking { } alone (the coroutine the next two need)", 100_000) { runBlocking { } }
     measure("selfTestPanicAsync(\"\"): a suspend call, nothing done", 10_000) {
         runBlocking { selfTestPanicAsync("") }
