@@ -154,7 +154,7 @@ impl Gateway for Client {
     /// then every 3 s (a payer is found 1.5 s after confirming on average: BENCHMARKS.md
     /// "Detection delay"), up to 60 s (well inside `TIME_END`'s 5-minute default); the cancel no
     /// sooner than 15 s after the pay call, as the seed requires. Payouts are queried on a
-    /// backoff scaled from this interval ([`crate::engine::PayoutBackoff::from_schedule`]: 6 s,
+    /// backoff scaled from this interval (the engine's payout backoff: 6 s,
     /// 18 s, 36 s, then every 3 min).
     fn schedule(&self) -> PollSchedule {
         self.config.poll.unwrap_or(PollSchedule {
