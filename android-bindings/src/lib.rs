@@ -214,7 +214,7 @@ impl PosGate {
     /// gateway and merchant, what was taken by state, wallet and method, refunded, cancelled,
     /// paid out, the net, and what is handed over open; `receipt` is its text for a 58 mm
     /// printer. `beijingDay("2026-12-02")` gives a day's range.
-    pub fn shift_report(&self, from_ms: i64, to_ms: i64) -> Result<core::shift::ShiftReport, PosGateError> {
+    pub fn shift_report(&self, from_ms: i64, to_ms: i64) -> Result<core::engine::shift::ShiftReport, PosGateError> {
         Ok(self.engine.shift_report(from_ms, to_ms)?)
     }
 
@@ -362,7 +362,7 @@ pub fn qr_matrix(content: String) -> Result<core::QrMatrix, PosGateError> {
 /// milliseconds: a counter's day is a Beijing day whatever the terminal's time zone.
 #[uniffi::export]
 pub fn beijing_day(date: String) -> Result<ShiftRange, PosGateError> {
-    let (from_ms, to_ms) = core::shift::beijing::day(&date, "date")?;
+    let (from_ms, to_ms) = core::engine::shift::beijing::day(&date, "date")?;
     Ok(ShiftRange { from_ms, to_ms })
 }
 
@@ -421,7 +421,7 @@ impl PosGate {
         &self,
         from_ms: i64,
         to_ms: i64,
-    ) -> Result<core::shift::reconcile::Reconciliation, PosGateError> {
+    ) -> Result<core::engine::shift::reconcile::Reconciliation, PosGateError> {
         let engine = self.engine.clone();
         runtime::run(async move { Ok(engine.reconcile(from_ms, to_ms, Default::default()).await?) }).await
     }

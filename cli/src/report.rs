@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use posgate_core::journal::Journal;
-use posgate_core::shift::reconcile::{self, Reconciliation};
-use posgate_core::shift::{self, beijing, GatewayShift, ShiftReport, Tally};
+use posgate_core::engine::shift::reconcile::{self, Reconciliation};
+use posgate_core::engine::shift::{self, beijing, GatewayShift, ShiftReport, Tally};
 use posgate_core::Error;
 
 #[derive(Args)]

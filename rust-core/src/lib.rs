@@ -18,7 +18,6 @@ pub mod qr;
 pub mod registry;
 pub mod rules;
 pub mod secret;
-pub mod shift;
 mod tls;
 pub mod trade;
 pub mod transport;

@@ -11,7 +11,7 @@ use kit::ops::charge;
 use kit::{client, engine, engine_on, fen, new_no, pay_request, GATEWAYS};
 use posgate_core::engine::Engine;
 use posgate_core::journal::{now_ms, Begin, EntryKind, EntryState, Journal};
-use posgate_core::shift::reconcile::{DifferenceKind, Pace};
+use posgate_core::engine::shift::reconcile::{DifferenceKind, Pace};
 use posgate_core::{Error, GatewayId, Money, RefundRequest, TradeState};
 use posgate_sandbox::Sandbox;
 

@@ -15,6 +15,7 @@ mod payouts;
 mod qr;
 mod recovery;
 mod report;
+pub mod shift;
 
 pub use notifications::NotificationCheck;
 pub use operations::{AnyAnswer, Prepared, RefundLeft};
