@@ -80,7 +80,10 @@ pub(crate) async fn run(a: &ReportArgs, config: Option<&Path>, sandbox: Option<&
 }
 
 fn reconciliation_table(c: &Reconciliation) -> String {
-    let how = if c.listed { "its order list and queries" } else { "a query per entry (it lists no orders)" };
+    let how = match &c.listed {
+        Some(covers) => format!("its list ({covers}) and queries"),
+        None => "a query per entry (it lists no orders)".to_string(),
+    };
     let mut out = format!("\nreconciliation {}: {} entries checked through {how}\n", c.gateway, c.checked);
     for d in &c.differences {
         let money = |m: Option<posgate_core::Money>| m.map_or("-".to_string(), |m| m.to_yuan());

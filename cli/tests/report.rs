@@ -118,6 +118,7 @@ fn the_report_of_a_journal_written_by_pay_and_refund() {
     assert!(rec.status.success(), "{rec:?}");
     let text = stdout(&rec);
     assert!(text.contains("reconciliation chaoying: 4 entries checked") && text.contains("no differences"), "{text}");
+    assert!(text.contains("through a query per entry (it lists no orders)"), "{text}");
 
     // Another day is empty; a bad range names its flag.
     let empty = posgate(&["report", "--journal", journal_s, "--from", "2020-01-01", "--to", "2020-01-02"]);

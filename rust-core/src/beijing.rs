@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 
-const OFFSET_MS: i64 = 8 * 3600 * 1000;
+const OFFSET_MS: i64 = crate::clock::BEIJING_OFFSET_SECS * 1000;
 const DAY_MS: i64 = 24 * 3600 * 1000;
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
@@ -15,19 +15,6 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let doy = (153 * mp + 2) / 5 + d - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146097 + doe - 719468
-}
-
-/// The date of a day count (the inverse of [`days_from_civil`]).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719468;
-    let era = z.div_euclid(146097);
-    let doe = z - era * 146097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
 }
 
 fn days_in_month(y: i64, m: i64) -> i64 {
@@ -88,15 +75,43 @@ pub fn day(date: &str, field: &str) -> Result<(i64, i64)> {
 
 /// `YYYY-MM-DD HH:MM:SS` in Beijing time.
 pub fn format(ms: i64) -> String {
-    let local = ms + OFFSET_MS;
-    let (y, m, d) = civil_from_days(local.div_euclid(DAY_MS));
-    let secs = local.rem_euclid(DAY_MS) / 1000;
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
+    civil(ms).to_string()
+}
+
+/// `YYYYMMDD`, the Beijing date of `ms` (the gateways' day fields).
+pub fn date_compact(ms: i64) -> String {
+    civil(ms).date_compact()
+}
+
+fn civil(ms: i64) -> crate::clock::Civil {
+    crate::clock::civil(ms.div_euclid(1000), crate::clock::BEIJING_OFFSET_SECS)
+}
+
+/// Reads a gateway's `YYYYMMDDHHmmss` Beijing time; `None` when it is not one.
+pub fn parse_compact(text: &str) -> Option<i64> {
+    let t = text.trim();
+    if t.len() != 14 || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let spaced = format!("{}-{}-{} {}:{}:{}", &t[..4], &t[4..6], &t[6..8], &t[8..10], &t[10..12], &t[12..]);
+    parse(&spaced, "time").ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compact_times_are_beijing_wall_clock() {
+        let ms = parse("2026-12-02 08:30:15", "t").unwrap();
+        assert_eq!(parse_compact("20261202083015"), Some(ms));
+        // Beijing's 00:30 on the 2nd is still the 1st in UTC: the date is Beijing's.
+        assert_eq!(date_compact(parse("2026-12-02 00:30", "t").unwrap()), "20261202");
+        assert_eq!(date_compact(parse("2026-12-01 23:59:59", "t").unwrap()), "20261201");
+        for bad in ["", "2026120208301", "202612020830150", "20261302083015", "2026120208301x", "20261202246015"] {
+            assert_eq!(parse_compact(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn beijing_midnight_is_sixteen_hours_utc_the_day_before() {
@@ -115,8 +130,8 @@ mod tests {
         }
         for days in -800_000..800_000i64 {
             if days % 997 == 0 {
-                let (y, m, d) = civil_from_days(days);
-                assert_eq!(days_from_civil(y, m, d), days);
+                let c = crate::clock::civil(days * 86_400, 0);
+                assert_eq!(days_from_civil(c.year, i64::from(c.month), i64::from(c.day)), days);
             }
         }
     }

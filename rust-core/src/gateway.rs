@@ -47,6 +47,17 @@ pub struct Notification {
     pub ack: String,
 }
 
+/// What a gateway listed of its payments for a range, and which of its orders such a list
+/// can show at all: MMSP lists only the paid orders of its quick-pay and gateway-pay
+/// sub-APIs, never a cashier's scan-code payment, and reconciliation says so.
+#[cfg(feature = "back-office")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listing {
+    /// Which orders the list covers, in words ("every payment (order list 4.2)").
+    pub covers: String,
+    pub payments: Vec<TradeResult>,
+}
+
 /// Where a payout (money out of the merchant's account to a payee) stands, as the gateway's
 /// payout query reads it. Gateway-neutral: the engine follows payouts through
 /// [`Gateway::payout_status`] without knowing whose they are.
@@ -218,10 +229,10 @@ pub trait Gateway: Operations {
     }
 
     #[cfg(feature = "back-office")]
-    /// The gateway's payments begun in `[from_ms, to_ms)`, where it can list its orders:
+    /// The gateway's payments of `[from_ms, to_ms)`, where it can list its orders:
     /// reconciliation finds there the payments the journal does not know. `None`: it cannot
     /// (reconciliation then asks order by order).
-    async fn payments_between(&self, from_ms: i64, to_ms: i64) -> Result<Option<Vec<TradeResult>>> {
+    async fn payments_between(&self, from_ms: i64, to_ms: i64) -> Result<Option<Listing>> {
         let _ = (from_ms, to_ms);
         Ok(None)
     }

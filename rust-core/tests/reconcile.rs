@@ -12,7 +12,7 @@ use kit::{client, engine, engine_on, fen, new_no, pay_request, GATEWAYS};
 use posgate_core::engine::Engine;
 use posgate_core::journal::{now_ms, Begin, EntryKind, EntryState, Journal};
 use posgate_core::engine::shift::reconcile::{DifferenceKind, Pace};
-use posgate_core::{Error, GatewayId, Money, RefundRequest, TradeState};
+use posgate_core::{mmsp, Error, GatewayId, Money, RefundRequest, TradeState};
 use posgate_sandbox::Sandbox;
 
 const QUICK: Pace = Pace { parallel: 4, interval: Duration::from_millis(5) };
@@ -51,13 +51,14 @@ async fn a_clean_day_agrees_on_every_gateway() {
         engine.refund(&refund).await.unwrap();
         let r = engine.reconcile(from, now_ms() + 1, QUICK).await.unwrap();
         assert_eq!(r.checked, 3, "{g}: two payments and a refund: {r:?}");
-        assert_eq!(r.listed, g == GatewayId::Tlinx, "{g}: only TLinx lists its orders");
+        let lists = matches!(g, GatewayId::Tlinx | GatewayId::Mmsp);
+        assert_eq!(r.listed.is_some(), lists, "{g}: TLinx and MMSP list orders: {:?}", r.listed);
         assert!(r.differences.is_empty() && r.unanswered.is_empty(), "{g}: {r:?}");
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_payment_behind_the_journals_back_is_found_where_the_gateway_lists_orders() {
+async fn a_payment_behind_the_journals_back_is_found_on_tlinx_in_its_order_list() {
     let sb = Sandbox::start().await.unwrap();
     let g = GatewayId::Tlinx;
     let terminal = engine(client(&sb, g));
@@ -67,14 +68,60 @@ async fn a_payment_behind_the_journals_back_is_found_where_the_gateway_lists_ord
     let (theirs, state) = charged(&other_device, g, 777, "0000").await;
     assert_eq!(state, TradeState::Paid);
     let r = terminal.reconcile(from, now_ms() + 1000, QUICK).await.unwrap();
-    assert!(r.listed);
-    assert_eq!(r.differences.len(), 1, "{r:?}");
-    let d = &r.differences[0];
-    assert_eq!((d.kind, d.order_no.as_str()), (DifferenceKind::UnknownToJournal, theirs.as_str()));
-    assert_eq!(d.gateway_amount, Some(fen(777)));
+    assert_eq!(r.listed.as_deref(), Some("every payment (order list 4.2)"));
+    only_unknown_to_journal(&r, &theirs, 777);
     assert!(r.differences.iter().all(|d| d.order_no != mine));
     // Nothing was written: the journal still knows only its own payment.
     assert!(terminal.journal().get(EntryKind::Payment, g, &theirs).unwrap().is_none());
+}
+
+/// MMSP lists the paid orders of quick pay (777) and gateway pay (782), not the cashier's
+/// scan-code payments: a quick payment another device took is found, a scan-code one is not
+/// (and the reconciliation says what was listed).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quick_payment_behind_the_journals_back_is_found_on_mmsp_in_its_batch_query() {
+    let sb = Sandbox::start().await.unwrap();
+    let g = GatewayId::Mmsp;
+    let terminal = engine(client(&sb, g));
+    let from = now_ms() - 1000;
+    let (mine, _) = charged(&terminal, g, 500, "0000").await;
+    // Another device: a scan-code charge, and a quick payment confirmed by SMS.
+    let (scan, _) = charged(&engine(client(&sb, g)), g, 610, "0000").await;
+    let back_office = mmsp::Client::new(kit::config(&sb, g)).unwrap();
+    let quick = new_no("RQ");
+    let req = serde_json::from_value(serde_json::json!({
+        "mer_order_id": quick, "amount": 1234, "card_no": "6227000013830000", "card_type": "1",
+        "name": "张安", "id_no": "23210219820916601X", "phone": "18826570890",
+        "notify_url": "http://127.0.0.1:9/notify"}))
+    .unwrap();
+    let placed = back_office.quick_pay(&req).await.unwrap();
+    let confirm = mmsp::MmspQuickPayConfirmRequest {
+        list_id: placed.list_id.unwrap(),
+        msg_code: posgate_core::Secret::new(posgate_sandbox::mmsp::SMS_CODE),
+    };
+    back_office.quick_pay_confirm(&confirm).await.unwrap();
+    // A quick payment placed but never confirmed is not paid: the batch query does not list it.
+    let unconfirmed = new_no("RU");
+    let mut req2: mmsp::MmspQuickPayRequest = req.clone();
+    req2.mer_order_id = unconfirmed.clone();
+    back_office.quick_pay(&req2).await.unwrap();
+
+    let r = terminal.reconcile(from, now_ms() + 1000, QUICK).await.unwrap();
+    let listed = r.listed.clone().unwrap();
+    assert!(listed.contains("777") && listed.contains("782") && listed.contains("scan-code"), "{listed}");
+    only_unknown_to_journal(&r, &quick, 1234);
+    assert!(r.differences.iter().all(|d| ![&mine, &scan, &unconfirmed].contains(&&d.order_no)), "{r:?}");
+    // A range of the same day that ends before the quick payment was paid does not list it
+    // (the batch query knows days; PAY_DATE, to the second, decides).
+    let before = terminal.reconcile(from - 60_000, from - 1000, QUICK).await.unwrap();
+    assert!(before.differences.is_empty(), "{before:?}");
+}
+
+fn only_unknown_to_journal(r: &posgate_core::engine::shift::reconcile::Reconciliation, order_no: &str, fen_: i64) {
+    assert_eq!(r.differences.len(), 1, "{r:?}");
+    let d = &r.differences[0];
+    assert_eq!((d.kind, d.order_no.as_str()), (DifferenceKind::UnknownToJournal, order_no));
+    assert_eq!((d.gateway_state.as_deref(), d.gateway_amount), (Some("paid"), Some(fen(fen_))));
 }
 
 /// Journal entries that disagree with the gateway, written as a lost or corrupted journal

@@ -309,6 +309,11 @@ impl Gateway for Client {
     }
 
     #[cfg(feature = "back-office")]
+    async fn payments_between(&self, from_ms: i64, to_ms: i64) -> Result<Option<crate::gateway::Listing>> {
+        self.paid_between(from_ms, to_ms).await
+    }
+
+    #[cfg(feature = "back-office")]
     async fn payout_status(&self, payout_no: &str) -> Result<PayoutStatus> {
         self.query_payout_status(payout_no).await
     }

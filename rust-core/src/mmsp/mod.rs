@@ -16,6 +16,8 @@ mod client;
 #[cfg(feature = "fuzzing")]
 pub(crate) use client::read_answer;
 mod gateway;
+#[cfg(feature = "back-office")]
+mod listing;
 mod operations;
 mod qr;
 // Without `back-office` nothing sends a payout: the keys type stays, its exchange is unused.

@@ -255,7 +255,7 @@ impl Gateway for Client {
     #[cfg(feature = "back-office")]
     /// The order list (4.2), payments only, page by page (100 a page, at most 100 pages): its
     /// times are Beijing's, to the second.
-    async fn payments_between(&self, from_ms: i64, to_ms: i64) -> Result<Option<Vec<TradeResult>>> {
+    async fn payments_between(&self, from_ms: i64, to_ms: i64) -> Result<Option<crate::gateway::Listing>> {
         let mut out = Vec::new();
         for page in 1..=100u32 {
             let req = OrderListRequest {
@@ -269,7 +269,8 @@ impl Gateway for Client {
             let answer = self.order(&req).await?;
             out.extend(answer.list.iter().filter_map(|o| o.out_no.as_deref().map(|no| from_order_info(no, o))));
             if i64::from(page) >= answer.pages.totalpage.unwrap_or(0) || answer.list.is_empty() {
-                return Ok(Some(out));
+                let covers = "every payment (order list 4.2)".into();
+                return Ok(Some(crate::gateway::Listing { covers, payments: out }));
             }
         }
         Err(Error::invalid("to", "more than 10,000 orders in the range: reconcile a shorter one"))

@@ -76,8 +76,9 @@ pub struct Reconciliation {
     pub to_ms: i64,
     /// Journal entries held against the gateway.
     pub checked: u64,
-    /// Whether the gateway listed its orders (so payments unknown to the journal were looked for).
-    pub listed: bool,
+    /// What the gateway listed of its orders, where it lists any (payments unknown to the
+    /// journal were looked for among those); `None`: it cannot list, only entries were checked.
+    pub listed: Option<String>,
     /// Entries the gateway could not be asked about (a network error): check them again later.
     pub unanswered: Vec<String>,
     /// Ordered by kind, then order and number.
@@ -99,8 +100,8 @@ pub async fn reconcile(
         .filter(|e| e.gateway == gw.id() && matches!(e.kind, EntryKind::Payment | EntryKind::Refund))
         .collect();
     let listed = gw.payments_between(from_ms, to_ms).await?;
-    let by_order: BTreeMap<String, TradeResult> =
-        listed.iter().flatten().map(|t| (t.order_no.clone(), t.clone())).collect();
+    let listed_payments = listed.iter().flat_map(|l| &l.payments);
+    let by_order: BTreeMap<String, TradeResult> = listed_payments.clone().map(|t| (t.order_no.clone(), t.clone())).collect();
     let mut differences = Vec::new();
     let mut unanswered = Vec::new();
 
@@ -127,7 +128,7 @@ pub async fn reconcile(
     }
 
     // The gateway's payments of the range the journal has never heard of, under any date.
-    for t in listed.iter().flatten() {
+    for t in listed_payments {
         if journal.get(EntryKind::Payment, gw.id(), &t.order_no)?.is_none() {
             differences.push(Difference {
                 kind: DifferenceKind::UnknownToJournal,
@@ -155,7 +156,7 @@ pub async fn reconcile(
         from_ms,
         to_ms,
         checked: entries.len() as u64,
-        listed: listed.is_some(),
+        listed: listed.map(|l| l.covers),
         unanswered,
         differences,
     })
