@@ -3,9 +3,9 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use posgate_core::journal::Journal;
 use posgate_core::engine::shift::reconcile::{self, Reconciliation};
 use posgate_core::engine::shift::{self, beijing, GatewayShift, ShiftReport, Tally};
+use posgate_core::journal::Journal;
 use posgate_core::Error;
 
 #[derive(Args)]

@@ -388,3 +388,49 @@ async fn no_key_account_number_or_id_card_in_any_log_line() {
         assert!(!text.contains(&n), "a log line carries {n}");
     }
 }
+
+/// End of shift: the range's payouts held against the platform's payout query. A payout paid
+/// here and there agrees; one the journal says paid that failed at the platform, and one the
+/// journal sent that the platform never saw, are reported; nothing is written.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn payouts_are_reconciled_by_their_payout_query() {
+    use posgate_core::engine::shift::reconcile::{DifferenceKind, Pace};
+    let s = setup().await;
+    let engine = engine_on(s.gw.clone(), Journal::in_memory().unwrap());
+    let from = posgate_core::journal::now_ms() - 1;
+    let paid = new_no();
+    engine.call(payout(&paid, "0000", 12_345)).await.unwrap();
+    settled(&engine, &paid, Duration::from_secs(10)).await;
+    // Another device's payout that failed at the platform, journalled here as paid; and one
+    // journalled as sent that never arrived.
+    let other = engine_on(s.gw.clone(), Journal::in_memory().unwrap());
+    let failed = new_no();
+    other.call(payout(&failed, "2000", 700)).await.unwrap();
+    assert_eq!(settled(&other, &failed, Duration::from_secs(10)).await.state, EntryState::Failed);
+    let ghost = new_no();
+    for (no, amount) in [(&failed, 700), (&ghost, 50)] {
+        let Begin::New(e) =
+            engine.journal().begin(EntryKind::Payout, GatewayId::Mmsp, no, "order_no", no, fen(amount), "{}").unwrap()
+        else {
+            panic!("new entry expected")
+        };
+        engine.journal().mark_sending(e.id).unwrap();
+        engine.journal().update(e.id, EntryState::Paid, None, None).unwrap();
+    }
+    let quick = Pace { parallel: 4, interval: Duration::from_millis(5) };
+    let r = engine.reconcile(from, posgate_core::journal::now_ms() + 1, quick).await.unwrap();
+    assert_eq!(r.checked, 3, "{r:?}");
+    let kinds: Vec<_> = r.differences.iter().map(|d| (d.kind, d.entry_kind.as_str(), d.number.as_str())).collect();
+    assert_eq!(
+        kinds,
+        [
+            (DifferenceKind::StateDiffers, "payout", failed.as_str()),
+            (DifferenceKind::UnknownToGateway, "payout", ghost.as_str())
+        ],
+        "{r:?}"
+    );
+    assert_eq!(r.differences[0].gateway_state.as_deref(), Some("failed"));
+    assert!(r.unanswered.is_empty(), "{r:?}");
+    assert_eq!(entry(&engine, &failed).state, EntryState::Paid, "reconciliation writes nothing");
+    drop(s.sb);
+}

@@ -9,9 +9,9 @@ mod kit;
 
 use kit::ops::charge;
 use kit::{client, engine, engine_on, fen, new_no, pay_request, GATEWAYS};
+use posgate_core::engine::shift::reconcile::{DifferenceKind, Pace};
 use posgate_core::engine::Engine;
 use posgate_core::journal::{now_ms, Begin, EntryKind, EntryState, Journal};
-use posgate_core::engine::shift::reconcile::{DifferenceKind, Pace};
 use posgate_core::{mmsp, Error, GatewayId, Money, RefundRequest, TradeState};
 use posgate_sandbox::Sandbox;
 

@@ -7,9 +7,9 @@ mod kit;
 
 use kit::ops::charge;
 use kit::{client, engine, fen, new_no, GATEWAYS};
+use posgate_core::engine::shift::{self, GatewayShift, Tally};
 use posgate_core::journal::{now_ms, EntryKind, EntryState, Method};
 use posgate_core::qr::{QrPaymentRequest, Wallet};
-use posgate_core::engine::shift::{self, GatewayShift, Tally};
 use posgate_core::{Error, GatewayId, Money, RefundRequest, TradeState};
 use posgate_sandbox::faults::{Fault, FaultPlan, RandomFaults};
 use posgate_sandbox::{Sandbox, SimState};

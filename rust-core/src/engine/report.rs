@@ -1,10 +1,10 @@
 //! The end-of-shift report of this engine's journal (see [`crate::engine::shift`]).
 
 use super::Engine;
-use crate::error::Result;
 #[cfg(feature = "back-office")]
 use crate::engine::shift::reconcile::{self, Pace, Reconciliation};
 use crate::engine::shift::{self, ShiftReport};
+use crate::error::Result;
 
 impl Engine {
     /// [`shift::report`] of this engine's journal: every gateway and merchant it holds, not

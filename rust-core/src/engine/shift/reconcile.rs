@@ -4,7 +4,8 @@
 //! written (recovery and the cashier settle entries; a person decides about the rest).
 //!
 //! Where the gateway lists its orders ([`Gateway::payments_between`]) the list is read once;
-//! every payment it does not show, and every refund, is asked for by its own query, at most
+//! every payment it does not show, every refund and every payout is asked for by its own query
+//! (a payout by the gateway's payout query, which names no amount), at most
 //! [`Pace::parallel`] at a time and [`Pace::interval`] apart, so a day's worth of queries stays
 //! within the gateway's query rate.
 
@@ -15,7 +16,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::gateway::Gateway;
+use crate::gateway::{Gateway, PayoutState};
 use crate::journal::{Entry, EntryKind, EntryState, Journal, NOT_SENT};
 use crate::money::Money;
 use crate::trade::{RefundState, TradeResult, TradeState};
@@ -56,7 +57,7 @@ pub enum DifferenceKind {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Difference {
     pub kind: DifferenceKind,
-    /// payment or refund.
+    /// payment, refund or payout.
     pub entry_kind: String,
     pub order_no: String,
     /// The refund number for a refund, else the order number.
@@ -97,11 +98,12 @@ pub async fn reconcile(
     let entries: Vec<Entry> = journal
         .begun_between(from_ms, to_ms)?
         .into_iter()
-        .filter(|e| e.gateway == gw.id() && matches!(e.kind, EntryKind::Payment | EntryKind::Refund))
+        .filter(|e| e.gateway == gw.id() && e.kind != EntryKind::Cancel)
         .collect();
     let listed = gw.payments_between(from_ms, to_ms).await?;
     let listed_payments = listed.iter().flat_map(|l| &l.payments);
-    let by_order: BTreeMap<String, TradeResult> = listed_payments.clone().map(|t| (t.order_no.clone(), t.clone())).collect();
+    let by_order: BTreeMap<String, TradeResult> =
+        listed_payments.clone().map(|t| (t.order_no.clone(), t.clone())).collect();
     let mut differences = Vec::new();
     let mut unanswered = Vec::new();
 
@@ -109,21 +111,14 @@ pub async fn reconcile(
     let mut to_ask = Vec::new();
     for e in &entries {
         match (e.kind, by_order.get(&e.order_no)) {
-            (EntryKind::Payment, Some(t)) => differences.extend(payment_difference(e, Ok(t.clone()), &*gw)),
+            (EntryKind::Payment, Some(t)) => differences.extend(difference(e, Ok(payment_seen(e, t)))),
             _ => to_ask.push(e.clone()),
         }
     }
-    let answers = ask_all(gw.clone(), to_ask, pace).await;
-    for (e, answer) in answers {
+    for (e, answer) in ask_all(gw.clone(), to_ask, pace).await {
         match answer {
-            Answer::Trade(r) if r.as_ref().is_err_and(|err| !gw.is_order_not_found(err) && !definite(err)) => {
-                unanswered.push(e.number.clone())
-            }
-            Answer::Trade(r) => differences.extend(payment_difference(&e, r, &*gw)),
-            Answer::Refund(Err(err)) if !gw.is_order_not_found(&err) && !definite(&err) => {
-                unanswered.push(e.number.clone())
-            }
-            Answer::Refund(r) => differences.extend(refund_difference(&e, r, &*gw)),
+            Err(err) if !definite(&err) => unanswered.push(e.number.clone()),
+            answer => differences.extend(difference(&e, answer)),
         }
     }
 
@@ -162,13 +157,21 @@ pub async fn reconcile(
     })
 }
 
-enum Answer {
-    Trade(Result<TradeResult>),
-    Refund(Result<crate::trade::RefundResult>),
+/// What the gateway says about one entry, reduced to what reconciliation compares.
+enum Seen {
+    /// The gateway knows no such order, refund or payout.
+    NotFound,
+    Known {
+        /// The gateway's state, as posgate names it.
+        state: String,
+        /// Whether it agrees with the journal's state about where the money is.
+        agrees: bool,
+        amount: Option<Money>,
+    },
 }
 
 /// Asks the gateway about each entry, paced.
-async fn ask_all(gw: Arc<dyn Gateway>, entries: Vec<Entry>, pace: Pace) -> Vec<(Entry, Answer)> {
+async fn ask_all(gw: Arc<dyn Gateway>, entries: Vec<Entry>, pace: Pace) -> Vec<(Entry, Result<Seen>)> {
     let gate = Arc::new(tokio::sync::Semaphore::new(pace.parallel.max(1)));
     let mut tasks = tokio::task::JoinSet::new();
     let mut ticker = tokio::time::interval(pace.interval.max(Duration::from_millis(1)));
@@ -177,9 +180,9 @@ async fn ask_all(gw: Arc<dyn Gateway>, entries: Vec<Entry>, pace: Pace) -> Vec<(
         let permit = gate.clone().acquire_owned().await.expect("the semaphore is never closed");
         let gw = gw.clone();
         tasks.spawn(async move {
-            let answer = match e.kind {
-                EntryKind::Refund => Answer::Refund(gw.refund_query(&e.order_no, &e.number).await),
-                _ => Answer::Trade(gw.query(&e.order_no).await),
+            let answer = match ask(&*gw, &e).await {
+                Err(err) if gw.is_order_not_found(&err) => Ok(Seen::NotFound),
+                other => other,
             };
             drop(permit);
             (e, answer)
@@ -192,6 +195,49 @@ async fn ask_all(gw: Arc<dyn Gateway>, entries: Vec<Entry>, pace: Pace) -> Vec<(
         }
     }
     out
+}
+
+/// One entry's question: a payment's query, a refund's refund query, a payout's status.
+async fn ask(gw: &dyn Gateway, e: &Entry) -> Result<Seen> {
+    Ok(match e.kind {
+        EntryKind::Refund => {
+            let r = gw.refund_query(&e.order_no, &e.number).await?;
+            let agrees = match e.state {
+                EntryState::Refunded => r.state == RefundState::Success,
+                EntryState::Failed => r.state == RefundState::Failed,
+                _ => !matches!(r.state, RefundState::Success | RefundState::Failed),
+            };
+            Seen::Known { state: r.state.to_string(), agrees, amount: r.amount }
+        }
+        EntryKind::Payout => {
+            let p = gw.payout_status(&e.number).await?;
+            let agrees = match e.state {
+                EntryState::Paid => p.state == PayoutState::Paid,
+                EntryState::Failed => matches!(p.state, PayoutState::Failed | PayoutState::NotFound),
+                _ => !p.state.is_final(),
+            };
+            match p.state {
+                PayoutState::NotFound => Seen::NotFound,
+                // The payout query names no amount: only its state can differ.
+                state => Seen::Known { state: payout_state(state).into(), agrees, amount: None },
+            }
+        }
+        _ => payment_seen(e, &gw.query(&e.order_no).await?),
+    })
+}
+
+fn payment_seen(e: &Entry, t: &TradeResult) -> Seen {
+    Seen::Known { state: t.state.to_string(), agrees: states_agree(e.state, t.state), amount: t.amount }
+}
+
+fn payout_state(s: PayoutState) -> &'static str {
+    match s {
+        PayoutState::Paid => "paid",
+        PayoutState::Failed => "failed",
+        PayoutState::Pending => "pending",
+        PayoutState::NotFound => "not_found",
+        PayoutState::Unknown => "unknown",
+    }
 }
 
 /// A refusal that is an answer (the gateway read the question and said no), not a lost question.
@@ -215,10 +261,12 @@ fn states_agree(journal: EntryState, gateway: TradeState) -> bool {
     }
 }
 
-fn payment_difference(e: &Entry, answer: Result<TradeResult>, gw: &dyn Gateway) -> Option<Difference> {
+/// The difference, if any, between entry `e` and what the gateway answered about it (a lost
+/// question never reaches here: it is listed unanswered).
+fn difference(e: &Entry, answer: Result<Seen>) -> Option<Difference> {
     let diff = |kind, gateway_state: Option<String>, gateway_amount| Difference {
         kind,
-        entry_kind: "payment".into(),
+        entry_kind: e.kind.as_str().into(),
         order_no: e.order_no.clone(),
         number: e.number.clone(),
         journal_state: Some(e.state.as_str().into()),
@@ -227,54 +275,20 @@ fn payment_difference(e: &Entry, answer: Result<TradeResult>, gw: &dyn Gateway) 
         gateway_amount,
     };
     match answer {
-        Err(err) if gw.is_order_not_found(&err) => {
+        Ok(Seen::NotFound) => {
             // Never sent (or failed before it could be): the gateway rightly knows nothing.
             let never_sent = e.note.as_deref() == Some(NOT_SENT) || e.first_sent_at_ms.is_none();
             (!never_sent && e.state != EntryState::Failed).then(|| diff(DifferenceKind::UnknownToGateway, None, None))
         }
-        // A definite refusal of the query itself (a bad number): the gateway has no such order
-        // as far as it will say; the state check below cannot run.
+        // A definite refusal of the question itself (a bad number): the gateway has no such
+        // movement as far as it will say; the state check cannot run.
         Err(err) => Some(diff(DifferenceKind::StateDiffers, Some(format!("refused: {err}")), None)),
-        Ok(t) if !states_agree(e.state, t.state) => {
-            Some(diff(DifferenceKind::StateDiffers, Some(t.state.to_string()), t.amount))
+        Ok(Seen::Known { state, agrees: false, amount }) => {
+            Some(diff(DifferenceKind::StateDiffers, Some(state), amount))
         }
-        Ok(t) if t.amount.is_some_and(|a| a != e.amount) => {
-            Some(diff(DifferenceKind::AmountDiffers, Some(t.state.to_string()), t.amount))
+        Ok(Seen::Known { state, amount: Some(a), .. }) if a != e.amount => {
+            Some(diff(DifferenceKind::AmountDiffers, Some(state), Some(a)))
         }
-        Ok(_) => None,
-    }
-}
-
-fn refund_difference(e: &Entry, answer: Result<crate::trade::RefundResult>, gw: &dyn Gateway) -> Option<Difference> {
-    let diff = |kind, gateway_state: Option<String>, gateway_amount| Difference {
-        kind,
-        entry_kind: "refund".into(),
-        order_no: e.order_no.clone(),
-        number: e.number.clone(),
-        journal_state: Some(e.state.as_str().into()),
-        gateway_state,
-        journal_amount: Some(e.amount),
-        gateway_amount,
-    };
-    match answer {
-        Err(err) if gw.is_order_not_found(&err) => {
-            let never_sent = e.note.as_deref() == Some(NOT_SENT) || e.first_sent_at_ms.is_none();
-            (!never_sent && e.state != EntryState::Failed).then(|| diff(DifferenceKind::UnknownToGateway, None, None))
-        }
-        Err(err) => Some(diff(DifferenceKind::StateDiffers, Some(format!("refused: {err}")), None)),
-        Ok(r) => {
-            let agree = match e.state {
-                EntryState::Refunded => r.state == RefundState::Success,
-                EntryState::Failed => r.state == RefundState::Failed,
-                _ => !matches!(r.state, RefundState::Success | RefundState::Failed),
-            };
-            if !agree {
-                Some(diff(DifferenceKind::StateDiffers, Some(r.state.to_string()), r.amount))
-            } else if r.amount.is_some_and(|a| a != e.amount) {
-                Some(diff(DifferenceKind::AmountDiffers, Some(r.state.to_string()), r.amount))
-            } else {
-                None
-            }
-        }
+        Ok(Seen::Known { .. }) => None,
     }
 }
