@@ -9,6 +9,7 @@ use super::Client;
 use crate::beijing;
 use crate::error::{Error, Result};
 use crate::gateway::Listing;
+use crate::trade::TradeResult;
 
 /// The platform's largest page.
 const PER_PAGE: u32 = 1000;
@@ -23,46 +24,45 @@ impl Client {
         let (start, end) = (beijing::date_compact(from_ms), beijing::date_compact(to_ms - 1));
         let mut payments = Vec::new();
         let mut covers = Vec::new();
+        let kept = |no: Option<&str>, paid_at: Option<&str>| within(no, paid_at, from_ms, to_ms).map(str::to_string);
+        // Borrowed into each page's future.
+        let (start, end, kept) = (&start, &end, &kept);
         if creds.quick_pay_url.is_some() {
-            for page in 1..=MAX_PAGES {
-                let req = MmspQuickBatchQueryRequest {
-                    start_date: start.clone(),
-                    end_date: end.clone(),
-                    per_page: PER_PAGE,
-                    page,
-                };
-                let batch = self.quick_pay_batch_query(&req).await?;
-                for t in &batch.items {
-                    if let Some(no) = within(t.mer_order_id.as_deref(), t.pay_date.as_deref(), from_ms, to_ms) {
-                        payments.push(quick_trade_result(no, t));
-                    }
-                }
-                if last_page(page, batch.total_page, batch.items.len()) {
-                    break;
-                }
-                too_many(page)?;
-            }
+            payments.extend(
+                pages(|page| async move {
+                    let req = MmspQuickBatchQueryRequest {
+                        start_date: start.clone(),
+                        end_date: end.clone(),
+                        per_page: PER_PAGE,
+                        page,
+                    };
+                    let batch = self.quick_pay_batch_query(&req).await?;
+                    let rows = batch.items.iter().filter_map(|t| {
+                        kept(t.mer_order_id.as_deref(), t.pay_date.as_deref()).map(|no| quick_trade_result(&no, t))
+                    });
+                    Ok((rows.collect(), batch.total_page, batch.items.len()))
+                })
+                .await?,
+            );
             covers.push("paid quick payments (777)");
         }
         if creds.gateway_url.is_some() {
-            for page in 1..=MAX_PAGES {
-                let req = MmspGatewayBatchQueryRequest {
-                    start_date: start.clone(),
-                    end_date: end.clone(),
-                    per_page: PER_PAGE,
-                    page,
-                };
-                let batch = self.gateway_pay_batch_query(&req).await?;
-                for t in &batch.items {
-                    if let Some(no) = within(t.mer_order_id.as_deref(), t.pay_date.as_deref(), from_ms, to_ms) {
-                        payments.push(gateway_trade_result(no, t));
-                    }
-                }
-                if last_page(page, batch.total_page, batch.items.len()) {
-                    break;
-                }
-                too_many(page)?;
-            }
+            payments.extend(
+                pages(|page| async move {
+                    let req = MmspGatewayBatchQueryRequest {
+                        start_date: start.clone(),
+                        end_date: end.clone(),
+                        per_page: PER_PAGE,
+                        page,
+                    };
+                    let batch = self.gateway_pay_batch_query(&req).await?;
+                    let rows = batch.items.iter().filter_map(|t| {
+                        kept(t.mer_order_id.as_deref(), t.pay_date.as_deref()).map(|no| gateway_trade_result(&no, t))
+                    });
+                    Ok((rows.collect(), batch.total_page, batch.items.len()))
+                })
+                .await?,
+            );
             covers.push("paid gateway payments (782)");
         }
         if covers.is_empty() {
@@ -84,15 +84,28 @@ fn within<'a>(order_no: Option<&'a str>, paid_at: Option<&str>, from_ms: i64, to
     }
 }
 
-fn last_page(page: u32, total_pages: Option<u32>, items: usize) -> bool {
-    items == 0 || page >= total_pages.unwrap_or(0)
+/// One page of a batch query: its payments kept, the platform's page count, its item count.
+type Page = (Vec<TradeResult>, Option<u32>, usize);
+
+/// Reads the pages of a batch query from the first until an empty one or the last.
+async fn pages<F, Fut>(mut page_of: F) -> Result<Vec<TradeResult>>
+where
+    F: FnMut(u32) -> Fut,
+    Fut: std::future::Future<Output = Result<Page>>,
+{
+    let mut out = Vec::new();
+    for page in 1..=MAX_PAGES {
+        let (rows, total_pages, items) = page_of(page).await?;
+        out.extend(rows);
+        if last_page(page, total_pages, items) {
+            return Ok(out);
+        }
+    }
+    Err(Error::invalid("to", "more than 100,000 orders in the range: reconcile a shorter one"))
 }
 
-fn too_many(page: u32) -> Result<()> {
-    if page == MAX_PAGES {
-        return Err(Error::invalid("to", "more than 100,000 orders in the range: reconcile a shorter one"));
-    }
-    Ok(())
+fn last_page(page: u32, total_pages: Option<u32>, items: usize) -> bool {
+    items == 0 || page >= total_pages.unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -120,7 +133,24 @@ mod tests {
         assert!(!last_page(1, Some(2), 1000));
         assert!(last_page(2, Some(5), 0));
         assert!(last_page(1, None, 3));
-        assert!(too_many(MAX_PAGES).is_err());
-        assert!(too_many(MAX_PAGES - 1).is_ok());
+    }
+
+    #[tokio::test]
+    async fn every_page_is_read_up_to_the_last_and_no_further() {
+        let asked = std::sync::Mutex::new(Vec::new());
+        let rows =
+            pages(|page| {
+                asked.lock().unwrap().push(page);
+                async move {
+                    Ok((vec![TradeResult::new(&format!("P{page}"), crate::trade::TradeState::Paid)], Some(3), 1000))
+                }
+            })
+            .await
+            .unwrap();
+        assert_eq!(rows.iter().map(|r| r.order_no.as_str()).collect::<Vec<_>>(), ["P1", "P2", "P3"]);
+        assert_eq!(*asked.lock().unwrap(), [1, 2, 3]);
+        // A platform that never says it is done is not read for ever.
+        let endless = pages(|_| async { Ok((Vec::new(), Some(u32::MAX), 1000)) }).await;
+        assert!(matches!(endless, Err(Error::InvalidInput { field, .. }) if field == "to"));
     }
 }
