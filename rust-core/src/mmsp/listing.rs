@@ -142,7 +142,7 @@ mod tests {
             pages(|page| {
                 asked.lock().unwrap().push(page);
                 async move {
-                    Ok((vec![TradeResult::new(&format!("P{page}"), crate::trade::TradeState::Paid)], Some(3), 1000))
+                    Ok((vec![TradeResult::new(format!("P{page}"), crate::trade::TradeState::Paid)], Some(3), 1000))
                 }
             })
             .await
