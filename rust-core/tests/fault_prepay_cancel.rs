@@ -36,12 +36,13 @@ use std::time::{Duration, Instant};
 
 mod kit;
 
+use kit::books::{holds_money, Books, Found};
 use kit::{journal_path, open_id, pay_request, remove_journal, schedule, schedule_every, Doomed};
 use posgate_core::engine::Engine;
 use posgate_core::journal::{now_ms, Entry, EntryKind, EntryState, Journal};
 use posgate_core::{Error, Gateway, GatewayId, Money, PollSchedule, RefundRequest, TradeResult, TradeState};
 use posgate_sandbox::faults::{Fault, FaultPlan, RandomFaults};
-use posgate_sandbox::{OrderView, Sandbox, SandboxOptions, SimState, GATEWAYS, SIMULATED};
+use posgate_sandbox::{OrderView, Sandbox, SandboxOptions, GATEWAYS, SIMULATED};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
@@ -200,16 +201,13 @@ fn books(
     cancelled: &HashSet<String>,
 ) -> (Vec<String>, usize, BTreeMap<&'static str, usize>) {
     let mut problems = Vec::new();
-    let mut needs_attention = 0;
+    let needs_attention = 0;
     let entries = journal.list().unwrap();
     let payments: HashMap<&str, &Entry> =
         entries.iter().filter(|e| e.kind == EntryKind::Payment).map(|e| (e.order_no.as_str(), e)).collect();
     let cancels: HashMap<&str, &Entry> =
         entries.iter().filter(|e| e.kind == EntryKind::Cancel).map(|e| (e.order_no.as_str(), e)).collect();
     let by_no: HashMap<&str, &OrderView> = orders.iter().map(|o| (o.order_no.as_str(), o)).collect();
-    let holds_money = |o: &OrderView| {
-        o.charges >= 1 && matches!(o.state, SimState::Paid | SimState::PartiallyRefunded) && o.refunded < o.amount
-    };
     let describe = |no: &str| {
         let a = asked.get(no).map(|a| format!("{} fen {}{}", a.amount, a.what, if a.killed { " killed" } else { "" }));
         let p = payments.get(no).map(|e| {
@@ -259,42 +257,12 @@ fn books(
             None => problems.push(format!("(b) payment missing from the journal: {}", describe(no))),
         }
     }
-    // (c) nothing left unsettled.
-    for e in journal.unsettled().unwrap() {
-        problems.push(format!(
-            "(c) unsettled after recovery: {} {} {} ({:?}): {}",
-            e.kind.as_str(),
-            e.number,
-            e.state,
-            e.note,
-            describe(&e.order_no)
-        ));
-    }
-    // (d) the journal's word matches the money.
-    let mut by_state: BTreeMap<&'static str, usize> = BTreeMap::new();
-    for e in payments.values() {
-        *by_state.entry(e.state.as_str()).or_default() += 1;
-        let o = by_no.get(e.order_no.as_str()).copied();
-        let paid_there = o.is_some_and(|o| {
-            o.charges == 1 && matches!(o.state, SimState::Paid | SimState::PartiallyRefunded | SimState::Refunded)
-        });
-        let money_there = o.is_some_and(holds_money);
-        let unpaid =
-            matches!(e.state, EntryState::Reversed | EntryState::Failed | EntryState::Closed | EntryState::Refunded);
-        match e.state {
-            EntryState::Paid if !paid_there => {
-                problems.push(format!("(d) journal paid, gateway not: {}", describe(&e.order_no)));
-            }
-            _ if unpaid && money_there => {
-                problems.push(format!("(d) journal {}, gateway holds the money: {}", e.state, describe(&e.order_no)));
-            }
-            EntryState::NeedsAttention => {
-                needs_attention += 1;
-                println!("  needs attention (allowed, counted): {}", describe(&e.order_no));
-            }
-            _ => {}
-        }
-    }
+    // (c), (d), (e): the storms' common checks.
+    let common = Books { gateway, entries: &entries, orders, describe: &describe };
+    let mut found = Found { problems, needs_attention, ..Found::default() };
+    common.nothing_unsettled(journal, &mut found);
+    common.payments_match_money(&mut found);
+    let Found { mut problems, mut needs_attention, by_state } = found;
     for c in cancels.values() {
         if !matches!(c.state, EntryState::Reversed | EntryState::Closed | EntryState::Refunded) {
             continue;
@@ -306,34 +274,14 @@ fn books(
             problems.push(format!("(d) cancel {}, journal paid, gateway not: {}", c.state, describe(&c.order_no)));
         }
     }
-    // (e) every refund the gateway made is in the journal as refunded, and nothing else is.
-    for o in orders {
-        let payment = payments.get(o.order_no.as_str());
-        if payment.is_some_and(|p| p.state == EntryState::NeedsAttention) {
-            continue; // counted above: a person checks the whole order
-        }
-        let refunds: Vec<&Entry> =
-            entries.iter().filter(|e| e.kind == EntryKind::Refund && e.order_no == o.order_no).collect();
-        if let Some(e) = refunds.iter().find(|e| e.state == EntryState::NeedsAttention) {
-            needs_attention += 1;
-            println!("  refund needs attention (allowed, counted): {} {:?}", e.number, e.note);
-            continue;
-        }
-        let journalled: u64 =
-            refunds.iter().filter(|e| e.state == EntryState::Refunded).map(|e| e.amount.fen_i64() as u64).sum();
-        // A TLinx reverse (or cancel) of a paid order is a full refund the client makes itself.
-        let reversed = payment.is_some_and(|p| p.state == EntryState::Reversed)
-            || cancels.get(o.order_no.as_str()).is_some_and(|c| c.state == EntryState::Reversed);
-        let reversal = if reversed && gateway == GatewayId::Tlinx { o.amount } else { 0 };
-        if o.refunded != journalled + reversal && !(reversal > 0 && o.refunded == reversal) {
-            let list: Vec<_> = refunds.iter().map(|e| format!("{} {} {}", e.number, e.amount, e.state)).collect();
-            problems.push(format!(
-                "(e) gateway refunded {} fen, journal says {journalled} (+{reversal} reversal) {list:?}: {}",
-                o.refunded,
-                describe(&o.order_no)
-            ));
-        }
-    }
+    // (e), a cancel's reversal counting as the order's (TLinx).
+    let reversed = |no: &str| {
+        payments.get(no).is_some_and(|p| p.state == EntryState::Reversed)
+            || cancels.get(no).is_some_and(|c| c.state == EntryState::Reversed)
+    };
+    let mut found = Found { problems, needs_attention, ..Found::default() };
+    common.refunds_match(&reversed, &mut found);
+    (problems, needs_attention) = (found.problems, found.needs_attention);
     // (f) what the cashier cancelled holds no money.
     for no in cancelled {
         if by_no.get(no.as_str()).is_some_and(|o| holds_money(o)) {

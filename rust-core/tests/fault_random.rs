@@ -12,12 +12,13 @@ use std::time::{Duration, Instant};
 
 mod kit;
 
+use kit::books::{Books, Found};
 use kit::{journal_path, pay_request, remove_journal, schedule, Doomed};
 use posgate_core::engine::{Engine, PaymentHandle};
 use posgate_core::journal::{now_ms, Entry, EntryKind, EntryState, Journal};
 use posgate_core::{Error, Gateway, GatewayId, Money, PayRequest, PollSchedule, RefundRequest, TradeState};
 use posgate_sandbox::faults::{Fault, FaultPlan, RandomFaults};
-use posgate_sandbox::{OrderView, Sandbox, SandboxOptions, SimState, GATEWAYS};
+use posgate_sandbox::{OrderView, Sandbox, SandboxOptions, GATEWAYS};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -234,9 +235,6 @@ async fn run_seed(gateway: GatewayId, seed: u64) -> Outcome {
     let orders: Vec<OrderView> = sb.orders().into_iter().filter(|o| o.gateway == gateway.as_str()).collect();
     let by_no: HashMap<&str, &OrderView> = orders.iter().map(|o| (o.order_no.as_str(), o)).collect();
     let wanted: HashMap<&str, &Planned> = planned.iter().map(|p| (p.order_no.as_str(), p)).collect();
-    let holds_money = |o: &OrderView| {
-        o.charges >= 1 && matches!(o.state, SimState::Paid | SimState::PartiallyRefunded) && o.refunded < o.amount
-    };
     let describe = |no: &str| {
         let p =
             wanted.get(no).map(|p| format!("{} {} fen{}", p.scenario, p.amount, if p.killed { " killed" } else { "" }));
@@ -276,69 +274,15 @@ async fn run_seed(gateway: GatewayId, seed: u64) -> Outcome {
             None => problems.push(format!("(b) payment missing from the journal: {}", p.order_no)),
         }
     }
-    // (c) nothing left unsettled.
-    for e in journal.unsettled().unwrap() {
-        problems.push(format!(
-            "(c) unsettled after recovery: {} {} {} ({:?})",
-            e.kind.as_str(),
-            e.number,
-            e.state,
-            e.note
-        ));
-    }
-    // (d) the journal's word matches the money.
-    let mut by_state: BTreeMap<&str, usize> = BTreeMap::new();
-    for e in entries.iter().filter(|e| e.kind == EntryKind::Payment) {
-        *by_state.entry(e.state.as_str()).or_default() += 1;
-        let o = by_no.get(e.order_no.as_str()).copied();
-        let paid_there = o.is_some_and(|o| {
-            o.charges == 1 && matches!(o.state, SimState::Paid | SimState::PartiallyRefunded | SimState::Refunded)
-        });
-        let money_there = o.is_some_and(holds_money);
-        let unpaid =
-            matches!(e.state, EntryState::Reversed | EntryState::Failed | EntryState::Closed | EntryState::Refunded);
-        match e.state {
-            EntryState::Paid if !paid_there => {
-                problems.push(format!("(d) journal paid, gateway not: {}", describe(&e.order_no)));
-            }
-            _ if unpaid && money_there => {
-                problems.push(format!("(d) journal {}, gateway holds the money: {}", e.state, describe(&e.order_no)));
-            }
-            EntryState::NeedsAttention => {
-                out.needs_attention += 1;
-                println!("  needs attention (allowed, counted): {}", describe(&e.order_no));
-            }
-            _ => {}
-        }
-    }
-    // (e) every refund the gateway made is in the journal as refunded, and nothing else is.
-    for o in &orders {
-        if payments.get(o.order_no.as_str()).is_some_and(|p| p.state == EntryState::NeedsAttention) {
-            continue; // counted above: a person checks the whole order
-        }
-        let refunds: Vec<&Entry> =
-            entries.iter().filter(|e| e.kind == EntryKind::Refund && e.order_no == o.order_no).collect();
-        if let Some(e) = refunds.iter().find(|e| e.state == EntryState::NeedsAttention) {
-            out.needs_attention += 1;
-            println!("  refund needs attention (allowed, counted): {} {:?}", e.number, e.note);
-            continue;
-        }
-        let journalled: u64 =
-            refunds.iter().filter(|e| e.state == EntryState::Refunded).map(|e| e.amount.fen_i64() as u64).sum();
-        // A TLinx reverse of a paid order is a full refund the client makes itself.
-        let reversal = match payments.get(o.order_no.as_str()) {
-            Some(p) if p.state == EntryState::Reversed && gateway == GatewayId::Tlinx => o.amount,
-            _ => 0,
-        };
-        if o.refunded != journalled + reversal && !(reversal > 0 && o.refunded == reversal) {
-            let list: Vec<_> = refunds.iter().map(|e| format!("{} {} {}", e.number, e.amount, e.state)).collect();
-            problems.push(format!(
-                "(e) gateway refunded {} fen, journal says {journalled} (+{reversal} reversal) {list:?}: {}",
-                o.refunded,
-                describe(&o.order_no)
-            ));
-        }
-    }
+    // (c), (d), (e): the storms' common checks (a reverse counts as the order's refund on TLinx).
+    let common = Books { gateway, entries: &entries, orders: &orders, describe: &describe };
+    let mut found = Found { problems, ..Found::default() };
+    common.nothing_unsettled(&journal, &mut found);
+    common.payments_match_money(&mut found);
+    let reversed = |no: &str| payments.get(no).is_some_and(|p| p.state == EntryState::Reversed);
+    common.refunds_match(&reversed, &mut found);
+    let Found { problems, needs_attention, by_state } = found;
+    out.needs_attention += needs_attention;
     let refunds = entries.iter().filter(|e| e.kind == EntryKind::Refund).count();
     let killed = planned.iter().filter(|p| p.killed).count();
     let mut fault_kinds: BTreeMap<String, usize> = BTreeMap::new();

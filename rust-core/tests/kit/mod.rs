@@ -11,6 +11,7 @@
 
 #![allow(dead_code)]
 
+pub mod books;
 pub mod http;
 pub mod ops;
 pub mod requests;
