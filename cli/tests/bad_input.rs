@@ -5,18 +5,15 @@
 //! invalid input expected. The refunds and cancels the journal refuses run against a served
 //! sandbox, whose books and the journal are checked unchanged.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Output, Stdio};
+mod common;
+
+use common::{posgate, serve_root as serve};
 
 /// Nothing listens here: a request sent would be a network error.
 const DEAD: &str = "http://127.0.0.1:9";
 const BARCODE_GATEWAYS: [&str; 4] = ["chaoying", "kuaishou", "tlinx", "mmsp"];
 const ALL_GATEWAYS: [&str; 5] = ["chaoying", "kuaishou", "tlinx", "mmsp", "sunmi"];
 const CODE: &str = "134567890123450000";
-
-fn posgate(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_posgate")).args(args).output().expect("run posgate")
-}
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
@@ -205,33 +202,6 @@ fn configurations(b: &mut Battery, dir: &std::path::Path) {
         "configuration error",
         "base_url",
     );
-}
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// `posgate sandbox serve --port 0`: the process and the sandbox's root URL.
-fn serve() -> (Server, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_posgate"))
-        .args(["sandbox", "serve", "--port", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn sandbox");
-    // Every line it prints is read: a pipe closed early would fail the server's next print.
-    let lines: Vec<String> = BufReader::new(child.stdout.take().unwrap())
-        .lines()
-        .take(posgate_sandbox::SIMULATED.len())
-        .map(|l| l.expect("a sandbox line"))
-        .collect();
-    let (g, url) = lines[0].strip_prefix("sandbox ").and_then(|r| r.split_once(": ")).expect("a sandbox line");
-    (Server(child), url.trim_end_matches(&format!("/{g}")).to_string())
 }
 
 /// `GET /_sandbox/orders` of the served sandbox.

@@ -1,20 +1,12 @@
 //! The `posgate` command as other tools see it: exact output of the debug tools, exit codes,
 //! one-line errors, and payments against a `posgate sandbox serve` process.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Output, Stdio};
 
-fn posgate(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_posgate")).args(args).output().expect("run posgate")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{posgate, serve, stderr, stdout};
 
 fn last_line(o: &Output) -> String {
     stdout(o).lines().last().unwrap_or_default().to_string()
@@ -239,35 +231,6 @@ fn verify_notify_valid_and_tampered() {
     let bad = posgate(&["debug", "verify-notify", "--gateway", "chaoying", "--key", key, "--params", &json]);
     assert_eq!(bad.status.code(), Some(1), "{bad:?}");
     assert!(stdout(&bad).starts_with("invalid: "), "{bad:?}");
-}
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Starts `posgate sandbox serve --port 0`; returns the process and its root URL.
-fn serve() -> (Server, Vec<(String, String)>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_posgate"))
-        .args(["sandbox", "serve", "--port", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn sandbox");
-    let out = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(out).lines();
-    let mut urls = Vec::new();
-    for _ in posgate_sandbox::SIMULATED {
-        let line = lines.next().expect("a line").expect("utf8");
-        let rest = line.strip_prefix("sandbox ").unwrap_or_else(|| panic!("bad line {line:?}"));
-        let (g, url) = rest.split_once(": ").unwrap_or_else(|| panic!("bad line {line:?}"));
-        urls.push((g.to_string(), url.to_string()));
-    }
-    (Server(child), urls)
 }
 
 #[test]

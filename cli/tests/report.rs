@@ -1,42 +1,9 @@
 //! `posgate report`: the shift report of a journal file written by `posgate pay` and `refund`
 //! against a served sandbox, as a table, JSON and a receipt; bad ranges refused naming the flag.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Output, Stdio};
+mod common;
 
-fn posgate(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_posgate")).args(args).output().expect("run posgate")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// `posgate sandbox serve --port 0`; its root URL.
-fn serve() -> (Server, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_posgate"))
-        .args(["sandbox", "serve", "--port", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn sandbox");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().expect("a line").expect("utf8");
-    let url = first.split_once(": ").expect("sandbox <g>: <url>").1.to_string();
-    // Keep reading what the server prints, so its pipe never fills or closes early.
-    std::thread::spawn(move || lines.for_each(drop));
-    let root = url.rsplit_once('/').unwrap().0.to_string();
-    (Server(child), root)
-}
+use common::{posgate, serve_root as serve, stdout};
 
 fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64
