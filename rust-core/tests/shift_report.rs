@@ -156,3 +156,36 @@ async fn an_unsettled_payment_is_handed_over_with_its_reason() {
     assert!(!g_report.open[0].reason.is_empty());
     sb.set_faults(None);
 }
+
+/// A paid payment cancelled after the shift changed: the first shift took it, the second gave
+/// it back; the two reports add up to what the gateway holds (nothing), and the first reads the
+/// same after the cancel as before it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancel_after_the_shift_change_gives_back_in_the_later_shift() {
+    let sb = Sandbox::start().await.unwrap();
+    for g in [GatewayId::Chaoying, GatewayId::Tlinx] {
+        let engine = engine(client(&sb, g));
+        let from = now_ms() - 1;
+        let no = new_no("SX");
+        let (op, params, _) = charge(g, &no, "0000", 2600);
+        engine.invoke(op, params).await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        let change = now_ms();
+        let first = engine.shift_report(from, change).unwrap();
+        let r = engine.cancel(&no).await.unwrap();
+        assert!(matches!(r.state, TradeState::Reversed | TradeState::Refunded), "{g}: {r:?}");
+        let to = now_ms() + 1;
+        assert_eq!(engine.shift_report(from, change).unwrap(), first, "{g}: the first shift reads the same");
+        let a = &first.gateways[0];
+        assert_eq!((a.taken.amount.fen(), a.net_fen, tally(&a.payments, "paid").0), (2600, 2600, 1), "{g}");
+        let second = engine.shift_report(change, to).unwrap();
+        let b = &second.gateways[0];
+        assert_eq!((b.taken.count, b.refunded.amount.fen(), b.cancelled.count, b.net_fen), (0, 2600, 1, -2600), "{g}");
+        // One report over both shifts: nothing taken, nothing given back.
+        let whole = &engine.shift_report(from, to).unwrap().gateways[0];
+        assert_eq!((whole.taken.count, whole.refunded.count, whole.net_fen), (0, 0, 0), "{g}");
+        let o = sb.orders().into_iter().find(|o| o.order_no == no).unwrap();
+        let holds = matches!(o.state, SimState::Paid | SimState::PartiallyRefunded) && o.refunded < o.amount;
+        assert!(o.charges == 1 && !holds, "{g}: the gateway gave the money back: {o:?}");
+    }
+}

@@ -439,6 +439,9 @@ impl Engine {
     fn begin_cancel(&self, order_no: &str, payment: Option<&Entry>) -> Result<Entry> {
         let amount = payment.map(|p| p.amount).unwrap_or_default();
         let origin = origin(&*self.gw, None, None);
+        // Whether it gives money back or stops a payment: the shift report counts the first.
+        let paid = payment.is_some_and(|p| p.state == EntryState::Paid);
+        let request = if paid { super::shift::CANCELLED_PAID } else { "{}" };
         match self.journal.begin_from(
             EntryKind::Cancel,
             self.gw.id(),
@@ -446,7 +449,7 @@ impl Engine {
             "order_no",
             order_no,
             amount,
-            "{}",
+            request,
             &origin,
         )? {
             Begin::New(e) | Begin::Existing(e) => Ok(e),

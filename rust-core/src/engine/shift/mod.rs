@@ -94,9 +94,16 @@ impl ShiftReport {
     /// Builds the report from the entries begun in `[from_ms, to_ms)` (`shift`), the entries
     /// begun before `to_ms` that are still open (`open`), as
     /// [`crate::journal::Journal::begun_between`] and [`crate::journal::Journal::open_before`]
-    /// answer them, and the refunds (`refunds`, whenever made) of the shift's payments that
-    /// ended refunded, so a payment refunded by a later refund is not counted as returned twice.
-    pub fn build(from_ms: i64, to_ms: i64, shift: &[Entry], open: &[Entry], refunds: &[Entry]) -> Result<ShiftReport> {
+    /// answer them, and the entries of other shifts the shift's entries are tied to (`related`,
+    /// see [`report`]): the refunds of its payments that ended refunded, so a payment refunded
+    /// by a later refund is not counted as returned twice; the cancels of its payments that
+    /// ended unpaid, so a payment a later shift reversed counts as taken here (and as given
+    /// back there); the payments of its cancels.
+    ///
+    /// Each movement counts in the shift it began in, as it stands now; a paid payment
+    /// reversed by a cancel of a later shift is the one exception above, so a shift's report
+    /// reads the same when printed at its end and when printed again later.
+    pub fn build(from_ms: i64, to_ms: i64, shift: &[Entry], open: &[Entry], related: &[Entry]) -> Result<ShiftReport> {
         check_range(from_ms, to_ms)?;
         // Every map here is keyed by a String and every tally is (count, fen): few distinct map
         // types, each compiled once (the library's size).
@@ -104,35 +111,44 @@ impl ShiftReport {
         // Per order: (refunds made against it whenever, fen the shift refunded of it). A payment
         // returned in full counts as refunded by its refund entries where it has them, by itself
         // where it has none; a paid payment refunded by the shift reads so among the states.
+        // Each entry once, however often it is given (the shift's first, then the related).
+        let mut seen = std::collections::BTreeSet::new();
+        let shift: Vec<&Entry> = shift.iter().filter(|e| seen.insert(entry_key(e))).collect();
+        let related: Vec<&Entry> = related.iter().filter(|e| seen.insert(entry_key(e))).collect();
         let mut of_order = Sums::default();
         for e in shift.iter().filter(|e| e.kind == EntryKind::Refund && e.state != EntryState::Failed) {
             let fen = if e.state == EntryState::Refunded { e.amount } else { Money::default() };
             of_order.add(&order_key(e), fen);
         }
-        for e in refunds.iter().filter(|e| e.kind == EntryKind::Refund && e.state != EntryState::Failed) {
+        for e in related.iter().filter(|e| e.kind == EntryKind::Refund && e.state != EntryState::Failed) {
             of_order.add(&order_key(e), Money::default());
         }
-        let mut seen = std::collections::BTreeSet::new();
+        // Cancels and payments by order, to tie a reversal to the shift it happened in.
+        let tied = |kind: EntryKind| -> BTreeMap<String, &Entry> {
+            shift.iter().chain(&related).filter(|e| e.kind == kind).map(|e| (order_key(e), *e)).collect()
+        };
+        let (cancel_of, payment_of) = (tied(EntryKind::Cancel), tied(EntryKind::Payment));
         for e in shift {
-            if !seen.insert(entry_key(e)) {
-                continue; // one entry given twice is counted once
-            }
             let g = groups.entry(group_key(e)).or_default();
             match e.kind {
                 EntryKind::Payment => {
+                    // Reversed by a later shift's cancel: paid when this shift ended.
+                    let reversed_later =
+                        cancel_of.get(&order_key(e)).is_some_and(|c| c.created_at_ms >= to_ms && returned_a_charge(c));
                     let (refunds_made, refunded_fen) = of_order.get(&order_key(e));
                     let state = match e.state {
+                        _ if reversed_later => "paid",
                         EntryState::Paid if refunded_fen > 0 && refunded_fen >= e.amount.fen() => "refunded",
                         EntryState::Paid if refunded_fen > 0 => "partially_refunded",
                         s => s.as_str(),
                     };
                     g.payments.add(state, e.amount);
-                    if matches!(e.state, EntryState::Paid | EntryState::Refunded) {
+                    if matches!(e.state, EntryState::Paid | EntryState::Refunded) || reversed_later {
                         g.taken.add("taken", e.amount);
                         g.by_wallet.add(&wallet(e), e.amount);
                         g.by_method.add(e.origin.method.map_or("unknown", |m| m.as_str()), e.amount);
                     }
-                    if e.state == EntryState::Refunded && refunds_made == 0 {
+                    if e.state == EntryState::Refunded && refunds_made == 0 && !reversed_later {
                         g.refunded.add("refunded", e.amount);
                     }
                 }
@@ -140,13 +156,18 @@ impl ShiftReport {
                 EntryKind::Cancel
                     if matches!(e.state, EntryState::Reversed | EntryState::Closed | EntryState::Refunded) =>
                 {
-                    g.cancelled.add("cancelled", e.amount)
+                    g.cancelled.add("cancelled", e.amount);
+                    // The reversal of an earlier shift's paid payment gives its money back now.
+                    let earlier = payment_of.get(&order_key(e)).is_some_and(|p| p.created_at_ms < from_ms);
+                    if earlier && returned_a_charge(e) {
+                        g.refunded.add("refunded", e.amount);
+                    }
                 }
                 EntryKind::Payout if e.state == EntryState::Paid => g.paid_out.add("paid_out", e.amount),
                 _ => {}
             }
         }
-        seen.clear();
+        let mut seen = std::collections::BTreeSet::new();
         for e in open.iter().filter(|e| e.created_at_ms < to_ms && is_open(e.state)) {
             if seen.insert(entry_key(e)) {
                 let g = groups.entry(group_key(e)).or_default();
@@ -173,12 +194,20 @@ pub fn report(journal: &Journal, from_ms: i64, to_ms: i64) -> Result<ShiftReport
     check_range(from_ms, to_ms)?;
     let shift = journal.begun_between(from_ms, to_ms)?;
     let open = journal.open_before(to_ms)?;
-    // The refunds, whenever made, of the shift's payments that ended refunded.
-    let mut refunds = Vec::new();
-    for p in shift.iter().filter(|e| e.kind == EntryKind::Payment && e.state == EntryState::Refunded) {
-        refunds.extend(journal.refunds_of(p.gateway, &p.order_no)?);
+    // What ties the shift's entries to other shifts' (see `ShiftReport::build`).
+    let mut related = Vec::new();
+    for e in &shift {
+        if (e.kind, e.state) == (EntryKind::Payment, EntryState::Refunded) {
+            related.extend(journal.refunds_of(e.gateway, &e.order_no)?);
+        }
+        let other = match (e.kind, e.state) {
+            (EntryKind::Payment, EntryState::Reversed | EntryState::Closed | EntryState::Refunded) => EntryKind::Cancel,
+            (EntryKind::Cancel, _) => EntryKind::Payment,
+            _ => continue,
+        };
+        related.extend(journal.get(other, e.gateway, &e.order_no)?);
     }
-    ShiftReport::build(from_ms, to_ms, &shift, &open, &refunds)
+    ShiftReport::build(from_ms, to_ms, &shift, &open, &related)
 }
 
 /// `from` before `to`, both after 1970: a range the report can cover.
@@ -203,6 +232,17 @@ fn group_key(e: &Entry) -> String {
 fn order_key(e: &Entry) -> String {
     format!("{}\u{0}{}", e.gateway.as_str(), e.order_no)
 }
+
+/// The cancel's request says so when it began: its order was paid then (see
+/// [`CANCELLED_PAID`]); settled reversed or refunded, it gave that money back.
+fn returned_a_charge(cancel: &Entry) -> bool {
+    matches!(cancel.state, EntryState::Reversed | EntryState::Refunded) && cancel.request == CANCELLED_PAID
+}
+
+/// The request the engine journals for a cancel of an order it knows is paid (a cancel of an
+/// order still paying is `{}`): the shift report tells a reversal that gave money back from one
+/// that stopped a payment.
+pub const CANCELLED_PAID: &str = r#"{"payment_state":"paid"}"#;
 
 fn is_open(s: EntryState) -> bool {
     !s.is_settled() || s == EntryState::NeedsAttention
@@ -280,8 +320,9 @@ struct Sums(BTreeMap<String, (u64, u64)>);
 impl Sums {
     fn add(&mut self, key: &str, amount: Money) {
         let slot = self.0.entry(key.to_string()).or_default();
+        // Saturating: a corrupt journal's amounts (up to i64::MAX fen each) must not wrap.
         slot.0 += 1;
-        slot.1 += amount.fen();
+        slot.1 = slot.1.saturating_add(amount.fen());
     }
 
     fn tallies(&self) -> Vec<Tally> {

@@ -186,6 +186,58 @@ fn a_later_refund_is_not_counted_twice() {
     assert_eq!(r.gateways[0].refunded.amount.fen(), 800);
 }
 
+/// A paid payment of today reversed by a cancel made tomorrow: today it was taken (and reads
+/// so whenever today's report is printed); tomorrow gives the money back.
+#[test]
+fn a_reversal_counts_in_the_shift_of_its_cancel() {
+    let p = E::pay("P1", 800, EntryState::Reversed, Method::Barcode, "wechat").0;
+    let mut c = E::new(EntryKind::Cancel, GatewayId::Chaoying, "P1", 800, EntryState::Reversed).at(TO + 600_000).0;
+    c.request = CANCELLED_PAID.into();
+    let today = ShiftReport::build(FROM, TO, std::slice::from_ref(&p), &[], std::slice::from_ref(&c)).unwrap();
+    let g = &today.gateways[0];
+    assert_eq!(tally(&g.payments, "paid"), (1, 800));
+    assert_eq!((g.taken.amount.fen(), g.refunded.count, g.net_fen), (800, 0, 800));
+    let tomorrow = ShiftReport::build(TO, TO + 86_400_000, std::slice::from_ref(&c), &[], &[p.clone()]).unwrap();
+    let g = &tomorrow.gateways[0];
+    assert_eq!((g.taken.count, g.refunded.amount.fen(), g.cancelled.count, g.net_fen), (0, 800, 1, -800));
+
+    // Cancelled the same day: nothing taken, nothing given back.
+    let same = E::new(EntryKind::Cancel, GatewayId::Chaoying, "P1", 800, EntryState::Reversed).0;
+    let mut same_paid = same.clone();
+    same_paid.request = CANCELLED_PAID.into();
+    let r = report(&[p.clone(), same_paid], &[]);
+    let g = &r.gateways[0];
+    assert_eq!((g.taken.count, g.refunded.count, g.cancelled.count, g.net_fen), (0, 0, 1, 0));
+    // Tomorrow's cancel stopped a payment still paying (its request says nothing was paid):
+    // nothing was taken today, nothing is given back tomorrow.
+    let stopped = same.clone();
+    let stopped = E(stopped).at(TO + 600_000).0;
+    let today = ShiftReport::build(FROM, TO, std::slice::from_ref(&p), &[], std::slice::from_ref(&stopped)).unwrap();
+    assert_eq!((today.gateways[0].taken.count, today.gateways[0].net_fen), (0, 0));
+    let tomorrow = ShiftReport::build(TO, TO + 86_400_000, &[stopped], &[], &[p]).unwrap();
+    assert_eq!((tomorrow.gateways[0].refunded.count, tomorrow.gateways[0].net_fen), (0, 0));
+}
+
+#[test]
+fn sums_of_a_corrupt_journal_saturate_instead_of_wrapping() {
+    let big: Vec<Entry> =
+        (0..3).map(|i| E::pay(&format!("B{i}"), i64::MAX, EntryState::Paid, Method::Barcode, "wechat").0).collect();
+    let r = report(&big, &[]);
+    assert_eq!(r.gateways[0].taken.count, 3);
+    assert_eq!(r.gateways[0].taken.amount.fen(), i64::MAX as u64);
+}
+
+#[test]
+fn an_entry_given_twice_counts_once_in_every_figure() {
+    let p = E::pay("P1", 800, EntryState::Paid, Method::Barcode, "wechat").0;
+    let r1 = E::new(EntryKind::Refund, GatewayId::Chaoying, "R1", 500, EntryState::Refunded).order("P1").0;
+    let r = report(&[p.clone(), r1.clone(), r1.clone(), p], &[]);
+    let g = &r.gateways[0];
+    // Counted twice, R1 would make P1 read refunded (1000 of 800).
+    assert_eq!(tally(&g.payments, "partially_refunded"), (1, 800));
+    assert_eq!((g.refunded.count, g.refunded.amount.fen(), g.net_fen), (1, 500, 300));
+}
+
 #[test]
 fn a_paid_payment_refunded_in_full_by_the_shift_reads_refunded() {
     let p = E::pay("P1", 800, EntryState::Paid, Method::Barcode, "wechat").0;
