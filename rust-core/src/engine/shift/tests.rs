@@ -197,7 +197,8 @@ fn a_reversal_counts_in_the_shift_of_its_cancel() {
     let g = &today.gateways[0];
     assert_eq!(tally(&g.payments, "paid"), (1, 800));
     assert_eq!((g.taken.amount.fen(), g.refunded.count, g.net_fen), (800, 0, 800));
-    let tomorrow = ShiftReport::build(TO, TO + 86_400_000, std::slice::from_ref(&c), &[], &[p.clone()]).unwrap();
+    let tomorrow =
+        ShiftReport::build(TO, TO + 86_400_000, std::slice::from_ref(&c), &[], std::slice::from_ref(&p)).unwrap();
     let g = &tomorrow.gateways[0];
     assert_eq!((g.taken.count, g.refunded.amount.fen(), g.cancelled.count, g.net_fen), (0, 800, 1, -800));
 
