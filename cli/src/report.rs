@@ -101,7 +101,10 @@ fn reconciliation_table(c: &Reconciliation) -> String {
     for n in &c.unanswered {
         out.push_str(&format!("  UNANSWERED {n}: ask again later\n"));
     }
-    if c.differences.is_empty() && c.unanswered.is_empty() {
+    for n in &c.unverifiable {
+        out.push_str(&format!("  UNVERIFIABLE {n}: the gateway's order cannot show where its money went\n"));
+    }
+    if c.differences.is_empty() && c.unanswered.is_empty() && c.unverifiable.is_empty() {
         out.push_str("  no differences\n");
     }
     out

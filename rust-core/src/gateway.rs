@@ -237,6 +237,13 @@ pub trait Gateway: Operations {
         Ok(None)
     }
 
+    /// Whether an order's query shows the refunds made of it (partly or wholly refunded).
+    /// TLinx's does not: its orders read paid after their money went back (seed 4.7), so
+    /// reconciliation cannot confirm a reversal or a refund there from the order.
+    fn refunds_show_on_order(&self) -> bool {
+        true
+    }
+
     /// Whether `err` is the gateway saying it has no such order (so a request never arrived).
     fn is_order_not_found(&self, err: &Error) -> bool {
         let _ = err;

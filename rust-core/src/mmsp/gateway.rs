@@ -149,6 +149,11 @@ impl Gateway for Client {
         self.credentials().merno.clone()
     }
 
+    /// Scan code's query (2310) knows paid, paying and failed, no refunded state (digest §8).
+    fn refunds_show_on_order(&self) -> bool {
+        false
+    }
+
     /// The seed gives no interval or deadline (digest §10); its wallets do, and WeChat's, every
     /// 3 to 10 s (SPEC-NOTES "Polling"), is the tightest: the first query 3 s after "paying",
     /// then every 3 s (a payer is found 1.5 s after confirming on average: BENCHMARKS.md

@@ -210,6 +210,11 @@ impl Gateway for Client {
         self.config.credentials.open_id.clone()
     }
 
+    /// A refund never changes the order (seed 4.7: its status stays 1, paid).
+    fn refunds_show_on_order(&self) -> bool {
+        false
+    }
+
     /// The seed gives no numbers for "status 9, waiting for the payer's password". Its channels
     /// are WeChat and Alipay micropay, whose own guidance is to query every few seconds and
     /// to give up (and reverse) within about a minute; the payer typing a password needs
@@ -263,11 +268,20 @@ impl Gateway for Client {
                 pagesize: Some(100),
                 ord_type: Some(1),
                 sdate: Some(crate::beijing::format(from_ms)),
-                edate: Some(crate::beijing::format(to_ms)),
+                // Its end is inclusive, to the second.
+                edate: Some(crate::beijing::format(to_ms - 1)),
                 ..OrderListRequest::default()
             };
             let answer = self.order(&req).await?;
-            out.extend(answer.list.iter().filter_map(|o| o.out_no.as_deref().map(|no| from_order_info(no, o))));
+            // Kept by their own time where it reads: the range is to the millisecond, the list's
+            // to the second, so an order of a range's first or last second can come in two
+            // adjacent ranges' lists; its second's start decides which one it belongs to.
+            let within = |o: &&OrderInfo| {
+                let at = o.add_time.as_deref().and_then(|t| crate::beijing::parse(t, "add_time").ok());
+                at.is_none_or(|at| from_ms <= at && at < to_ms)
+            };
+            let rows = answer.list.iter().filter(within);
+            out.extend(rows.filter_map(|o| o.out_no.as_deref().map(|no| from_order_info(no, o))));
             if i64::from(page) >= answer.pages.totalpage.unwrap_or(0) || answer.list.is_empty() {
                 let covers = "every payment (order list 4.2)".into();
                 return Ok(Some(crate::gateway::Listing { covers, payments: out }));

@@ -80,8 +80,12 @@ pub struct Reconciliation {
     /// What the gateway listed of its orders, where it lists any (payments unknown to the
     /// journal were looked for among those); `None`: it cannot list, only entries were checked.
     pub listed: Option<String>,
-    /// Entries the gateway could not be asked about (a network error): check them again later.
+    /// Entries the gateway could not be asked about, or answered about without saying (a
+    /// network error, a system error, an unknown state): check them again later.
     pub unanswered: Vec<String>,
+    /// Entries the gateway cannot confirm: a reversed or refunded payment on a gateway whose
+    /// orders still read paid after their money went back (TLinx, seed 4.7).
+    pub unverifiable: Vec<String>,
     /// Ordered by kind, then order and number.
     pub differences: Vec<Difference>,
 }
@@ -95,30 +99,50 @@ pub async fn reconcile(
     pace: Pace,
 ) -> Result<Reconciliation> {
     super::check_range(from_ms, to_ms)?;
+    // This gateway's and this merchant's entries (a journal may hold several merchants; older
+    // entries name none and are taken as this one's).
+    let merchant = gw.merchant();
     let entries: Vec<Entry> = journal
         .begun_between(from_ms, to_ms)?
         .into_iter()
         .filter(|e| e.gateway == gw.id() && e.kind != EntryKind::Cancel)
+        .filter(|e| e.origin.merchant.as_deref().is_none_or(|m| m == merchant))
         .collect();
+    // What the journal knows was given back of each payment, for the gateway's refunded states.
+    let mut given_back = BTreeMap::new();
+    for e in entries.iter().filter(|e| e.kind == EntryKind::Payment) {
+        given_back.insert(e.order_no.clone(), GivenBack::of(&journal.refunds_of(gw.id(), &e.order_no)?));
+    }
     let listed = gw.payments_between(from_ms, to_ms).await?;
     let listed_payments = listed.iter().flat_map(|l| &l.payments);
     let by_order: BTreeMap<String, TradeResult> =
         listed_payments.clone().map(|t| (t.order_no.clone(), t.clone())).collect();
-    let mut differences = Vec::new();
-    let mut unanswered = Vec::new();
+    let compare = Compare { gw: gw.clone(), given_back };
+    let (mut differences, mut unanswered, mut unverifiable) = (Vec::new(), Vec::new(), Vec::new());
 
     // What the gateway says about each entry: from its list, else its own query.
     let mut to_ask = Vec::new();
-    for e in &entries {
+    let mut answers = Vec::new();
+    for e in entries.iter().cloned() {
         match (e.kind, by_order.get(&e.order_no)) {
-            (EntryKind::Payment, Some(t)) => differences.extend(difference(e, Ok(payment_seen(e, t)))),
-            _ => to_ask.push(e.clone()),
+            (EntryKind::Payment, Some(t)) => {
+                let seen = compare.payment(&e, t);
+                answers.push((e, Ok(seen)));
+            }
+            _ => to_ask.push(e),
         }
     }
-    for (e, answer) in ask_all(gw.clone(), to_ask, pace).await {
+    let asked: Vec<String> = to_ask.iter().map(|e| e.number.clone()).collect();
+    answers.extend(ask_all(Arc::new(compare), to_ask, pace).await);
+    // A question whose task ended without an answer (it panicked) is unanswered, never lost.
+    let answered: std::collections::BTreeSet<&str> = answers.iter().map(|(e, _)| e.number.as_str()).collect();
+    unanswered.extend(asked.iter().filter(|n| !answered.contains(n.as_str())).cloned());
+    for (e, answer) in &answers {
         match answer {
-            Err(err) if !definite(&err) => unanswered.push(e.number.clone()),
-            answer => differences.extend(difference(&e, answer)),
+            Err(err) if !gw_answered(&*gw, err) => unanswered.push(e.number.clone()),
+            Ok(Seen::Unclear) => unanswered.push(e.number.clone()),
+            Ok(Seen::Unverifiable) => unverifiable.push(e.number.clone()),
+            answer => differences.extend(difference(e, answer)),
         }
     }
 
@@ -137,30 +161,90 @@ pub async fn reconcile(
             });
         }
     }
-    // Ordered by kind, order and number (a map, not a sort: the library's size).
+    // Ordered by kind, order, movement and number (a map, not a sort: the library's size).
     let differences: Vec<Difference> = differences
         .into_iter()
-        .map(|d| ((d.kind, d.order_no.clone(), d.number.clone()), d))
+        .map(|d| ((d.kind, d.order_no.clone(), d.entry_kind.clone(), d.number.clone()), d))
         .collect::<BTreeMap<_, _>>()
         .into_values()
         .collect();
-    let unanswered: Vec<String> =
-        unanswered.into_iter().collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let ordered = |v: Vec<String>| -> Vec<String> {
+        v.into_iter().collect::<std::collections::BTreeSet<_>>().into_iter().collect()
+    };
     Ok(Reconciliation {
         gateway: gw.id().as_str().into(),
         from_ms,
         to_ms,
         checked: entries.len() as u64,
         listed: listed.map(|l| l.covers),
-        unanswered,
+        unanswered: ordered(unanswered),
+        unverifiable: ordered(unverifiable),
         differences,
     })
+}
+
+/// What the journal knows was given back of a payment: refunded in fen, and whether a refund
+/// is still open (it may yet go through, or may have).
+#[derive(Default, Clone, Copy)]
+struct GivenBack {
+    refunded_fen: u64,
+    open: bool,
+}
+
+impl GivenBack {
+    fn of(refunds: &[Entry]) -> GivenBack {
+        let mut g = GivenBack::default();
+        for r in refunds {
+            match r.state {
+                EntryState::Refunded => g.refunded_fen = g.refunded_fen.saturating_add(r.amount.fen()),
+                EntryState::Failed => {}
+                _ => g.open = true,
+            }
+        }
+        g
+    }
+}
+
+/// How the gateway's answers are held against the journal.
+struct Compare {
+    gw: Arc<dyn Gateway>,
+    given_back: BTreeMap<String, GivenBack>,
+}
+
+impl Compare {
+    /// A payment's state at the gateway against the journal's, and against the journal's refunds
+    /// where the gateway says some of it went back.
+    fn payment(&self, e: &Entry, t: &TradeResult) -> Seen {
+        use TradeState as T;
+        if t.state == T::Unknown {
+            return Seen::Unclear;
+        }
+        let back = self.given_back.get(&e.order_no).copied().unwrap_or_default();
+        let whole = e.amount.fen();
+        let agrees = match (e.state, t.state) {
+            // Refunded at the gateway: the journal's refunds must say so (or one be under way).
+            (EntryState::Paid, T::Refunded) => back.open || back.refunded_fen >= whole,
+            (EntryState::Paid, T::PartiallyRefunded) => {
+                back.open || (back.refunded_fen > 0 && back.refunded_fen < whole)
+            }
+            (EntryState::Paid, T::Paid) => back.open || back.refunded_fen == 0 || !self.gw.refunds_show_on_order(),
+            (EntryState::Reversed | EntryState::Refunded, T::Paid) if !self.gw.refunds_show_on_order() => {
+                return Seen::Unverifiable;
+            }
+            (journal, gateway) => states_agree(journal, gateway),
+        };
+        Seen::Known { state: t.state.to_string(), agrees, amount: t.amount }
+    }
 }
 
 /// What the gateway says about one entry, reduced to what reconciliation compares.
 enum Seen {
     /// The gateway knows no such order, refund or payout.
     NotFound,
+    /// It answered without saying (an unknown state): ask again later.
+    Unclear,
+    /// It cannot tell (see [`Reconciliation::unverifiable`]).
+    Unverifiable,
     Known {
         /// The gateway's state, as posgate names it.
         state: String,
@@ -171,17 +255,17 @@ enum Seen {
 }
 
 /// Asks the gateway about each entry, paced.
-async fn ask_all(gw: Arc<dyn Gateway>, entries: Vec<Entry>, pace: Pace) -> Vec<(Entry, Result<Seen>)> {
+async fn ask_all(compare: Arc<Compare>, entries: Vec<Entry>, pace: Pace) -> Vec<(Entry, Result<Seen>)> {
     let gate = Arc::new(tokio::sync::Semaphore::new(pace.parallel.max(1)));
     let mut tasks = tokio::task::JoinSet::new();
     let mut ticker = tokio::time::interval(pace.interval.max(Duration::from_millis(1)));
     for e in entries {
         ticker.tick().await;
         let permit = gate.clone().acquire_owned().await.expect("the semaphore is never closed");
-        let gw = gw.clone();
+        let compare = compare.clone();
         tasks.spawn(async move {
-            let answer = match ask(&*gw, &e).await {
-                Err(err) if gw.is_order_not_found(&err) => Ok(Seen::NotFound),
+            let answer = match compare.ask(&e).await {
+                Err(err) if compare.gw.is_order_not_found(&err) => Ok(Seen::NotFound),
                 other => other,
             };
             drop(permit);
@@ -197,37 +281,40 @@ async fn ask_all(gw: Arc<dyn Gateway>, entries: Vec<Entry>, pace: Pace) -> Vec<(
     out
 }
 
-/// One entry's question: a payment's query, a refund's refund query, a payout's status.
-async fn ask(gw: &dyn Gateway, e: &Entry) -> Result<Seen> {
-    Ok(match e.kind {
-        EntryKind::Refund => {
-            let r = gw.refund_query(&e.order_no, &e.number).await?;
-            let agrees = match e.state {
-                EntryState::Refunded => r.state == RefundState::Success,
-                EntryState::Failed => r.state == RefundState::Failed,
-                _ => !matches!(r.state, RefundState::Success | RefundState::Failed),
-            };
-            Seen::Known { state: r.state.to_string(), agrees, amount: r.amount }
-        }
-        EntryKind::Payout => {
-            let p = gw.payout_status(&e.number).await?;
-            let agrees = match e.state {
-                EntryState::Paid => p.state == PayoutState::Paid,
-                EntryState::Failed => matches!(p.state, PayoutState::Failed | PayoutState::NotFound),
-                _ => !p.state.is_final(),
-            };
-            match p.state {
-                PayoutState::NotFound => Seen::NotFound,
-                // The payout query names no amount: only its state can differ.
-                state => Seen::Known { state: payout_state(state).into(), agrees, amount: None },
+impl Compare {
+    /// One entry's question: a payment's query, a refund's refund query, a payout's status.
+    async fn ask(&self, e: &Entry) -> Result<Seen> {
+        let gw = &*self.gw;
+        Ok(match e.kind {
+            EntryKind::Refund => {
+                let r = gw.refund_query(&e.order_no, &e.number).await?;
+                if r.state == RefundState::Unknown {
+                    return Ok(Seen::Unclear);
+                }
+                let agrees = match e.state {
+                    EntryState::Refunded => r.state == RefundState::Success,
+                    EntryState::Failed => r.state == RefundState::Failed,
+                    _ => !matches!(r.state, RefundState::Success | RefundState::Failed),
+                };
+                Seen::Known { state: r.state.to_string(), agrees, amount: r.amount }
             }
-        }
-        _ => payment_seen(e, &gw.query(&e.order_no).await?),
-    })
-}
-
-fn payment_seen(e: &Entry, t: &TradeResult) -> Seen {
-    Seen::Known { state: t.state.to_string(), agrees: states_agree(e.state, t.state), amount: t.amount }
+            EntryKind::Payout => {
+                let p = gw.payout_status(&e.number).await?;
+                let agrees = match e.state {
+                    EntryState::Paid => p.state == PayoutState::Paid,
+                    EntryState::Failed => matches!(p.state, PayoutState::Failed | PayoutState::NotFound),
+                    _ => !p.state.is_final(),
+                };
+                match p.state {
+                    PayoutState::NotFound => Seen::NotFound,
+                    PayoutState::Unknown => Seen::Unclear,
+                    // The payout query names no amount: only its state can differ.
+                    state => Seen::Known { state: payout_state(state).into(), agrees, amount: None },
+                }
+            }
+            _ => self.payment(e, &gw.query(&e.order_no).await?),
+        })
+    }
 }
 
 fn payout_state(s: PayoutState) -> &'static str {
@@ -240,9 +327,15 @@ fn payout_state(s: PayoutState) -> &'static str {
     }
 }
 
-/// A refusal that is an answer (the gateway read the question and said no), not a lost question.
-fn definite(err: &crate::error::Error) -> bool {
-    matches!(err, crate::error::Error::GatewayRejected { .. } | crate::error::Error::InvalidInput { .. })
+/// A refusal that is an answer (the gateway read the question and said no, for certain), not a
+/// lost question or a system error.
+fn gw_answered(gw: &dyn Gateway, err: &crate::error::Error) -> bool {
+    use crate::error::Error;
+    match err {
+        Error::GatewayRejected { .. } => gw.is_definite(err),
+        Error::InvalidInput { .. } => true,
+        _ => false,
+    }
 }
 
 /// Whether the journal's state and the gateway's agree about where the money is.
@@ -263,7 +356,7 @@ fn states_agree(journal: EntryState, gateway: TradeState) -> bool {
 
 /// The difference, if any, between entry `e` and what the gateway answered about it (a lost
 /// question never reaches here: it is listed unanswered).
-fn difference(e: &Entry, answer: Result<Seen>) -> Option<Difference> {
+fn difference(e: &Entry, answer: &Result<Seen>) -> Option<Difference> {
     let diff = |kind, gateway_state: Option<String>, gateway_amount| Difference {
         kind,
         entry_kind: e.kind.as_str().into(),
@@ -284,11 +377,11 @@ fn difference(e: &Entry, answer: Result<Seen>) -> Option<Difference> {
         // movement as far as it will say; the state check cannot run.
         Err(err) => Some(diff(DifferenceKind::StateDiffers, Some(format!("refused: {err}")), None)),
         Ok(Seen::Known { state, agrees: false, amount }) => {
-            Some(diff(DifferenceKind::StateDiffers, Some(state), amount))
+            Some(diff(DifferenceKind::StateDiffers, Some(state.clone()), *amount))
         }
-        Ok(Seen::Known { state, amount: Some(a), .. }) if a != e.amount => {
-            Some(diff(DifferenceKind::AmountDiffers, Some(state), Some(a)))
+        Ok(Seen::Known { state, amount: Some(a), .. }) if *a != e.amount => {
+            Some(diff(DifferenceKind::AmountDiffers, Some(state.clone()), Some(*a)))
         }
-        Ok(Seen::Known { .. }) => None,
+        Ok(Seen::Known { .. } | Seen::Unclear | Seen::Unverifiable) => None,
     }
 }
