@@ -576,6 +576,30 @@ async fn recovery_ends_a_preorder_that_never_arrived() {
     }
 }
 
+/// A pre-order the gateway answered, which it then says it does not have (as Alipay's precreate
+/// does until its code is scanned): recovery never ends it failed, however late; its payer may
+/// still come.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recovery_never_fails_a_preorder_the_gateway_answered() {
+    let sb = Sandbox::start().await.unwrap();
+    let g = GatewayId::Chaoying;
+    let short = schedule(300, 100);
+    let journal = Arc::new(Journal::in_memory().unwrap());
+    let engine = Engine::on_current_runtime(client_with(&sb, g, short), journal.clone()).unwrap();
+    // Journalled, sent and answered (as the engine records an answered pre-order); the
+    // sandbox never heard of it, so every query answers "no such order".
+    let no = new_no("E");
+    let Begin::New(e) = journal.begin(EntryKind::Payment, g, &no, "order_no", &no, kit::fen(300), "{}").unwrap() else {
+        panic!("new")
+    };
+    journal.mark_sending(e.id).unwrap();
+    journal.update(e.id, EntryState::Paying, Some(r#"{"code_url":"weixin://x"}"#), Some("preorder")).unwrap();
+    tokio::time::sleep(short.deadline + Duration::from_millis(200)).await;
+    engine.recover().await.unwrap();
+    let e = payment(&journal, g, &no);
+    assert_eq!(e.state, EntryState::Paying, "{e:?}");
+}
+
 /// A cancel sent before a crash, of an order the gateway does not have (its payment never
 /// arrived): recovery sends it again and the gateway answers "no such order" (Sunmi: no cancel at
 /// all). That is an answer: the cancel ends failed, not unknown for every later recovery to ask

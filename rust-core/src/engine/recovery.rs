@@ -204,11 +204,17 @@ impl Engine {
                 self.journal.update(e.id, state, serde_json::to_string(&r).ok().as_deref(), None)?;
                 Ok(state)
             }
-            Err(err) if self.gw.is_order_not_found(&err) && now_ms() > preorder_deadline(e, &self.gw.schedule()) => {
-                // Sent, and past its deadline the gateway has no such order: it never arrived,
-                // and nobody can pay an order the gateway does not have (the payment machine ends
-                // a payment so after a refused reverse). Left paying, it would wait for a payer
-                // until the pre-order's time to live.
+            Err(err)
+                if self.gw.is_order_not_found(&err)
+                    && e.last_answer.is_none()
+                    && now_ms() > preorder_deadline(e, &self.gw.schedule()) =>
+            {
+                // Sent, never answered, and past its deadline the gateway has no such order: it
+                // never arrived, and nobody can pay an order the gateway does not have (the
+                // payment machine ends a payment so after a refused reverse). Left paying, it
+                // would wait for a payer until the pre-order's time to live. A pre-order the
+                // gateway answered is not ended so: some gateways know a pre-order only once its
+                // code is scanned (Alipay's precreate), and its payer may still come.
                 let note = format!("{NEVER_ARRIVED}: {err}");
                 self.journal.update(e.id, EntryState::Failed, None, Some(&note))?;
                 Ok(EntryState::Failed)
