@@ -66,7 +66,9 @@ pub fn parse(text: &str, field: &str) -> Result<i64> {
 
 /// The Beijing day `date` (`YYYY-MM-DD`) as `[midnight, next midnight)` in epoch milliseconds.
 pub fn day(date: &str, field: &str) -> Result<(i64, i64)> {
-    if date.trim().len() != 10 {
+    let d = date.trim().as_bytes();
+    // Ten characters with its dashes: a date, not ten digits of epoch milliseconds.
+    if d.len() != 10 || d[4] != b'-' || d[7] != b'-' {
         return Err(Error::invalid(field, "expected a date, YYYY-MM-DD"));
     }
     let from = parse(date, field)?;
@@ -100,6 +102,14 @@ pub fn parse_compact(text: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_is_a_date_and_nothing_else() {
+        for bad in ["1234567890", "2026/12/02", "2026-12-2", "2026-12-02 08:00", ""] {
+            assert!(matches!(day(bad, "date"), Err(Error::InvalidInput { field, .. }) if field == "date"), "{bad}");
+        }
+        assert!(day(" 2026-12-02 ", "date").is_ok());
+    }
 
     #[test]
     fn compact_times_are_beijing_wall_clock() {
