@@ -434,3 +434,33 @@ async fn payouts_are_reconciled_by_their_payout_query() {
     assert_eq!(entry(&engine, &failed).state, EntryState::Paid, "reconciliation writes nothing");
     drop(s.sb);
 }
+
+/// A payout whose request never arrived, recovered long after its deadline: the first "no such
+/// payout" after the restart is not enough on its own (it stays unknown); the next one, a query
+/// later, settles it failed, its number never sent again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_payout_is_failed_as_never_arrived_only_on_a_second_not_found() {
+    let s = setup().await;
+    let engine = engine_on(s.gw.clone(), Journal::in_memory().unwrap());
+    engine.set_payout_backoff(PayoutBackoff {
+        steps: vec![Duration::from_millis(500)],
+        then_every: Duration::from_millis(500),
+        not_found_deadline: Duration::from_millis(300),
+    });
+    let lost = new_no();
+    let copy = serde_json::to_string(&payout(&lost, "0000", 300)).unwrap();
+    let Begin::New(e) =
+        engine.journal().begin(EntryKind::Payout, GatewayId::Mmsp, &lost, "order_no", &lost, fen(300), &copy).unwrap()
+    else {
+        panic!("new entry expected")
+    };
+    engine.journal().mark_sending(e.id).unwrap();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let recovered = engine.recover().await.unwrap();
+    let first = recovered.iter().find(|r| r.number == lost).unwrap();
+    assert_eq!(first.state, EntryState::Unknown, "{first:?}");
+    let e = settled(&engine, &lost, Duration::from_secs(10)).await;
+    assert_eq!(e.state, EntryState::Failed);
+    assert!(e.note.unwrap().contains("never reached"));
+    drop(s.sb);
+}

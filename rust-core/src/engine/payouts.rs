@@ -17,6 +17,9 @@ use crate::error::{Error, Result};
 use crate::gateway::{PayoutState, PayoutStatus};
 use crate::journal::{now_ms, Entry, EntryKind, EntryState};
 
+/// The note of a payout the platform did not know at its last query (see `record_payout`).
+const NOT_FOUND_YET: &str = "not found at the gateway yet";
+
 /// When an unsettled payout is queried.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PayoutBackoff {
@@ -25,8 +28,9 @@ pub struct PayoutBackoff {
     pub steps: Vec<Duration>,
     /// Then one query this often, until the payout is settled.
     pub then_every: Duration,
-    /// A payout the gateway reports as not found this long after it was first sent is marked
-    /// needs attention (digest §4.8: "keep querying until a configured deadline").
+    /// A payout the gateway reports as not found this long after it was first sent, twice in a
+    /// row, never arrived: it is marked failed, its number spent (digest §4.8: "keep querying
+    /// until a configured deadline").
     pub not_found_deadline: Duration,
 }
 
@@ -119,20 +123,24 @@ impl Engine {
             PayoutState::NotFound => {
                 let since = now_ms() - now.first_sent_at_ms.unwrap_or(now.created_at_ms);
                 let deadline = self.payout_backoff().not_found_deadline.as_millis() as i64;
-                if since >= deadline {
-                    // Far past any request's timeout: a request that reached the platform would
-                    // be known by now, so this one never arrived (the app was killed before it
-                    // left, or the network lost it). Nothing was paid out; the number is spent.
+                // The answer before this one said "no such payout" too (a recovery's first
+                // query after a long stop is never enough on its own).
+                let again = now.note.as_deref().is_some_and(|n| n.starts_with(NOT_FOUND_YET));
+                if since >= deadline && again {
+                    // Asked twice, far past any request's timeout: a request that reached the
+                    // platform would be known by now, so this one never arrived (the app was
+                    // killed before it left, or the network lost it). Nothing was paid out; the
+                    // number is spent.
                     let note = format!(
                         "never reached the gateway: no such payout {} s after it was sent ({}); nothing \
-                         was paid out and this number is never sent again: pay under a new number if \
-                         it is still owed",
+                         was paid out and this number is never sent again; if it is still owed, check \
+                         the platform's records before paying it under a new number",
                         since / 1000,
                         said()
                     );
                     (EntryState::Failed, Some(note))
                 } else {
-                    (EntryState::Unknown, Some(format!("not found at the gateway yet ({})", said())))
+                    (EntryState::Unknown, Some(format!("{NOT_FOUND_YET} ({})", said())))
                 }
             }
         };
