@@ -45,5 +45,8 @@ async fn an_untrusted_certificate_is_refused_before_anything_is_sent() {
     assert!(!err.sent(), "a refused handshake sent nothing: {err:?}");
     let text = err.to_string().to_lowercase();
     assert!(text.contains("certificate") || text.contains("no ca certificates"), "{text}");
-    assert!(!served.await.unwrap(), "the request reached the server");
+    // A machine without any roots fails before it connects at all: the server then never sees a
+    // connection, which is as refused; a bounded wait keeps that from hanging the test.
+    let reached = tokio::time::timeout(std::time::Duration::from_secs(5), served).await;
+    assert!(!reached.map(|r| r.unwrap()).unwrap_or(false), "the request reached the server");
 }
