@@ -143,10 +143,14 @@ pub enum Method {
     Face,
     /// A pre-order the payer completes elsewhere (JSAPI, mini-program, H5, app).
     Prepay,
+    /// A bank card (or a code scanned by the terminal's own payment app) taken by the payment
+    /// app of Sunmi's financial terminal, not by posgate: recorded once its lookup is final
+    /// (`Engine::record_swipe`), never sent, never queried by the ordinary query.
+    Card,
 }
 
 impl Method {
-    pub const ALL: [Method; 4] = [Method::Barcode, Method::Qr, Method::Face, Method::Prepay];
+    pub const ALL: [Method; 5] = [Method::Barcode, Method::Qr, Method::Face, Method::Prepay, Method::Card];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -154,6 +158,7 @@ impl Method {
             Method::Qr => "qr",
             Method::Face => "face",
             Method::Prepay => "prepay",
+            Method::Card => "card",
         }
     }
 
@@ -380,6 +385,58 @@ impl Journal {
         Ok(Begin::Existing(entry))
     }
 
+    /// Writes an entry already settled in `state`, with its answer, in one statement: a movement
+    /// that happened elsewhere and is only recorded here (a card swipe taken by the terminal's
+    /// payment app), so no crash can leave it pending for recovery to send or query. The number
+    /// used before answers the existing entry, unchanged (as [`Journal::begin`], refusing
+    /// another amount or order, field `number_field`).
+    #[allow(clippy::too_many_arguments)]
+    pub fn record_settled(
+        &self,
+        kind: EntryKind,
+        gateway: GatewayId,
+        number: &str,
+        number_field: &str,
+        order_no: &str,
+        amount: Money,
+        request: &str,
+        origin: &Origin,
+        state: EntryState,
+        answer: &str,
+    ) -> Result<Begin, Error> {
+        if !state.is_settled() {
+            return Err(Error::internal(format!("journal: {number} recorded as {state}, which is not settled")));
+        }
+        let now = now_ms();
+        let inserted = self.with(|c| {
+            c.execute(
+                "INSERT OR IGNORE INTO entries (kind, gateway, number, order_no, amount, state, created_at, updated_at,
+                 first_sent_at, last_answer, request, method, wallet, merchant)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?7, ?8, ?9, ?10, ?11, ?12)",
+                params![
+                    kind.as_str(),
+                    gateway.as_str(),
+                    number,
+                    order_no,
+                    amount.fen_i64(),
+                    state.as_str(),
+                    now,
+                    answer,
+                    request,
+                    origin.method.map(Method::as_str),
+                    origin.wallet,
+                    origin.merchant
+                ],
+            )
+        })?;
+        let entry = self.get(kind, gateway, number)?.ok_or_else(|| Error::internal("journal: entry vanished"))?;
+        if inserted == 1 {
+            return Ok(Begin::New(entry));
+        }
+        reuse(&entry, number_field, order_no, amount)?;
+        Ok(Begin::Existing(entry))
+    }
+
     /// Refuses, as [`Journal::begin`] would, a number used before for another amount or order,
     /// without writing anything (a check before the request's other checks).
     pub fn check_reuse(
@@ -488,6 +545,21 @@ impl Journal {
                 "SELECT {COLUMNS} FROM entries WHERE kind = 'refund' AND gateway = ?1 AND order_no = ?2 ORDER BY id"
             ))?;
             let rows = st.query_map(params![gateway.as_str(), order_no], row_to_entry)?;
+            rows.collect()
+        })
+    }
+
+    /// Payments of `gateway` taken by `method` whose request holds `text` exactly (a fragment
+    /// of its JSON, e.g. `"trade_ref":"454800001"`), newest first: how a card refund finds its
+    /// sale by the sale's reference number (the bundled SQLite has no JSON functions, so the
+    /// caller parses the candidates to confirm).
+    pub fn payments_with(&self, gateway: GatewayId, method: Method, text: &str) -> Result<Vec<Entry>, Error> {
+        self.with(|c| {
+            let mut st = c.prepare(&format!(
+                "SELECT {COLUMNS} FROM entries WHERE kind = 'payment' AND gateway = ?1 AND method = ?2
+                 AND instr(request, ?3) > 0 ORDER BY id DESC"
+            ))?;
+            let rows = st.query_map(params![gateway.as_str(), method.as_str(), text], row_to_entry)?;
             rows.collect()
         })
     }
