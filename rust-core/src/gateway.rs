@@ -13,7 +13,7 @@ use crate::operation::OperationInfo;
 #[cfg(feature = "invoke")]
 use crate::operation::{Described, Invoked};
 use crate::qr::{QrPaymentRequest, QrRules};
-use crate::trade::{GatewayId, PayRequest, RawFields, RefundRequest, RefundResult, TradeResult, TradeState};
+use crate::trade::{GatewayId, PayRequest, RawFields, RefundRequest, RefundResult, Swipe, TradeResult, TradeState};
 /// A gateway's rules for the merchant's numbers.
 #[derive(Debug, Clone, Copy)]
 pub struct Numbers {
@@ -219,6 +219,16 @@ pub trait Gateway: Operations {
     fn is_definite(&self, err: &Error) -> bool {
         let _ = err;
         true
+    }
+
+    /// Looks up a card swipe (or a code scanned) that the terminal's own payment app took, by its
+    /// order number, on `trade_date` (yyyyMMdd; the gateway's today when `None`). A read: nothing
+    /// that moves money is sent. Gateways whose terminals take no cards answer `Unsupported`.
+    async fn swipe(&self, order_no: &str, trade_date: Option<&str>) -> Result<Swipe> {
+        let _ = (order_no, trade_date);
+        Err(Error::Unsupported {
+            what: format!("{}: card swipes (only Sunmi's financial terminals take them)", self.id()),
+        })
     }
 
     /// Where payout `payout_no` stands (the engine's follow-up of an unsettled payout, and

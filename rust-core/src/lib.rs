@@ -49,4 +49,7 @@ pub use payment::{pay_and_wait, PaymentEvent, PaymentListener};
 pub use qr::{qr_matrix, QrCode, QrMatrix, QrPaymentRequest, Wallet};
 pub use registry::{connect, Credentials, GatewayConfig};
 pub use secret::{Masked, Secret};
-pub use trade::{GatewayId, PayRequest, RawFields, RefundRequest, RefundResult, RefundState, TradeResult, TradeState};
+pub use trade::{
+    GatewayId, PayRequest, RawFields, RefundRequest, RefundResult, RefundState, Swipe, SwipeKind, TradeResult,
+    TradeState,
+};

@@ -177,6 +177,19 @@ pub fn refund_amounts(gw: GatewayId, refund: Money, total: Option<Money>) -> Res
     Ok(())
 }
 
+/// A trade date as the gateways write it (Sunmi's `tradeDate`): `yyyyMMdd`, a day that exists.
+/// Names `field`.
+pub fn compact_date(field: &str, text: &str) -> Result<()> {
+    // Digits first, so the slicing below is on character boundaries.
+    let exists = text.len() == 8
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && crate::beijing::day(&format!("{}-{}-{}", &text[..4], &text[4..6], &text[6..]), field).is_ok();
+    if !exists {
+        return Err(Error::invalid(field, "must be a date as yyyyMMdd"));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,6 +201,20 @@ mod tests {
                 field
             }
             other => panic!("expected a field error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn trade_dates_are_days_that_exist() {
+        for ok in ["20190630", "20240229", "20261231"] {
+            assert!(compact_date("trade_date", ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "2019063", "201906300", "2019-06-3", "20191332", "20230229", "20190600", "２０１９０６３０"]
+        {
+            match compact_date("trade_date", bad) {
+                Err(Error::InvalidInput { field, .. }) => assert_eq!(field, "trade_date", "{bad}"),
+                other => panic!("{bad}: {other:?}"),
+            }
         }
     }
 

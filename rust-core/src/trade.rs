@@ -216,5 +216,64 @@ impl RefundResult {
     }
 }
 
+/// What a card swipe of the terminal's own payment app did (Sunmi's `orderType`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[serde(rename_all = "snake_case")]
+pub enum SwipeKind {
+    /// Money taken: a sale, or a pre-authorisation's completion.
+    Sale,
+    /// Money given back of an earlier sale.
+    Refund,
+    /// A sale cancelled the same day (a void, or the channel's back-office revoke): all of it
+    /// given back.
+    Void,
+    /// Nothing moved yet or nothing of money (a pre-authorisation's hold, a query record, a type
+    /// posgate does not know): never journalled.
+    Other,
+}
+
+impl SwipeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SwipeKind::Sale => "sale",
+            SwipeKind::Refund => "refund",
+            SwipeKind::Void => "void",
+            SwipeKind::Other => "other",
+        }
+    }
+
+    /// Whether it gives money back of an earlier sale.
+    pub fn is_return(self) -> bool {
+        matches!(self, SwipeKind::Refund | SwipeKind::Void)
+    }
+}
+
+/// A card swipe (or a code scanned) taken by the terminal's own payment app, as the gateway's
+/// lookup answers it, gateway-neutral. The card's number never appears: only its last four.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Swipe {
+    pub kind: SwipeKind,
+    /// `order_no`: the swipe's order number; `state`: for a sale where its money is (paid,
+    /// failed, paying while not final, refunded once a void gave all of it back), for a refund
+    /// or void whether it went through (`refunded`) or not (`failed`; `paying` while not final);
+    /// `gateway_trade_no`: the channel's order number; `channel`: the wallet's plain name
+    /// ("unionpay" for a bank card, "wechat", "alipay", ...); the gateway's result code and
+    /// message.
+    pub trade: TradeResult,
+    /// The trade's reference number (交易参考号): what a refund or void names its sale by.
+    pub trade_ref: Option<String>,
+    /// A refund's or void's sale, by its reference number.
+    pub original_trade_ref: Option<String>,
+    /// The day the gateway keeps it under (yyyyMMdd, Beijing): what a later lookup must give.
+    pub trade_date: String,
+    /// When it was paid, Unix milliseconds, where the gateway says.
+    pub paid_at_ms: Option<i64>,
+    /// The card number's last four digits, where a card was used.
+    pub card_last4: Option<String>,
+    /// credit, debit, semi_credit or scan (a code), where the gateway says.
+    pub card_type: Option<String>,
+}
+
 /// Fields of an answer or notification as received, kept for verification and the journal.
 pub type RawFields = BTreeMap<String, String>;

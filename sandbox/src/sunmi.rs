@@ -20,7 +20,7 @@
 //! State: payBind's bindings (official accounts must bind `attentionAppId` before their `payUrl`;
 //! jsApiPay needs both, miniPay its mini program; [`MINI_APP_ID`] and [`OA_APP_ID`] are bound
 //! from the start), orders and refunds in the shared store, and fixed card-swipe trades for
-//! swipeQuery (the fixture `fixtures/sunmi/swipe_trades.json`: five dated today, and the seed's
+//! swipeQuery (the fixture `fixtures/sunmi/swipe_trades.json`: seven dated today, and the seed's
 //! own example on 2019-06-30).
 //!
 //! Sandbox extension: a query answer about a refund also carries `origOrderId` / `origMisId`

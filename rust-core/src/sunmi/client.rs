@@ -12,7 +12,8 @@
 //! - No barcode payment: [`Gateway::validate_pay`] and [`Gateway::pay`] answer `Unsupported`.
 //!   Money comes in through the prepays (`js_api_pay` / `mini_pay`, journalled by the engine as
 //!   pre-orders by their declared effect; the engine's `follow_preorder` polls them) and card
-//!   swipes on the terminal (`swipequery`).
+//!   swipes on the terminal (`swipe_query`, and [`Gateway::swipe`] for the engine's record of
+//!   them).
 //! - No cancel or close: `cancel` answers `Unsupported`; the payment machine then refunds a paid
 //!   order in full itself, or hands an unpaid one to a person.
 //! - No refund query: a refund is an order of its own (orderType 1) that `query` finds by its
@@ -32,7 +33,7 @@ use crate::client::{Protocol, Sends};
 use crate::config::{Config, Environment, PollSchedule};
 use crate::error::{Error, Result};
 use crate::gateway::{Gateway, Notification};
-use crate::trade::{GatewayId, PayRequest, RawFields, RefundRequest, RefundResult, TradeResult};
+use crate::trade::{GatewayId, PayRequest, RawFields, RefundRequest, RefundResult, Swipe, TradeResult};
 use crate::transport::Transport;
 
 /// The Sunmi protocol: the integrator's credentials and Sunmi's key for callbacks.
@@ -291,6 +292,21 @@ impl Gateway for Client {
     async fn cancel(&self, order_no: &str) -> Result<TradeResult> {
         let _ = order_no;
         Err(Error::Unsupported { what: "sunmi has no cancel or close: refund a paid order".into() })
+    }
+
+    /// swipeQuery (3.3.1) by `orderId`, mapped by [`SwipeTrade::to_swipe`]. Checked before it
+    /// is sent, naming the field: the number by Sunmi's rule, the date as yyyyMMdd.
+    async fn swipe(&self, order_id: &str, trade_date: Option<&str>) -> Result<Swipe> {
+        ORDER_ID.check("order_id", order_id)?;
+        if let Some(date) = trade_date {
+            crate::rules::compact_date("trade_date", date)?;
+        }
+        let req = SwipeQueryRequest {
+            trade_date: trade_date.map(str::to_string),
+            order_id: Some(order_id.to_string()),
+            ..Default::default()
+        };
+        Ok(self.swipe_query(&req).await?.to_swipe(order_id, trade_date))
     }
 
     fn verify_notification(&self, fields: &RawFields) -> Result<Notification> {

@@ -107,7 +107,7 @@ mod tests {
         );
         let paid = declined["payTime"].as_u64().unwrap();
         assert!(paid <= now_unix() && beijing(paid).date_compact() == today());
-        assert_eq!(SWIPE_TRADES.trades.len(), 6);
+        assert_eq!(SWIPE_TRADES.trades.len(), 8);
         assert!(SWIPE_TRADES.trades.iter().all(|t| t.answer.len() == 13), "every trade has the answer's 13 fields");
     }
 }

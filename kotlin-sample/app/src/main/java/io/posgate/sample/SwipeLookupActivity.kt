@@ -47,7 +47,7 @@ data class SwipeLookupState(
 
 /**
  * Looks a card-swipe trade up by its order number. In demo mode it asks the embedded sandbox's
- * Sunmi simulator (try SWIPE0001 to SWIPE0005) whatever gateway the checkout uses; in merchant
+ * Sunmi simulator (try SWIPE0001 to SWIPE0007) whatever gateway the checkout uses; in merchant
  * mode it uses the merchant's own gate, which must be Sunmi (with the terminal SN set).
  *
  * [merchantGateway]: the gateway of the merchant settings in merchant mode (null in demo mode), so
