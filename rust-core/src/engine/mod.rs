@@ -16,12 +16,14 @@ mod qr;
 mod recovery;
 mod report;
 pub mod shift;
+mod swipes;
 
 pub use notifications::NotificationCheck;
 pub use operations::{AnyAnswer, Prepared, RefundLeft};
 pub use payouts::PayoutBackoff;
 pub use qr::QrPayment;
 pub use recovery::Recovered;
+pub use swipes::{CardRecord, RecordedSwipe};
 
 use crate::error::{Error, Result};
 use crate::gateway::Gateway;

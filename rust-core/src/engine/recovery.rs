@@ -116,25 +116,28 @@ impl Engine {
                 note: e.note,
             }));
         }
-        let state = match e.kind {
+        // Before the never-sent rule: a card swipe was never sent by posgate at all, and the
+        // ordinary query does not know the terminal's card trades.
+        let state = match (e.kind, super::CardRecord::of(&e)) {
+            (_, Some(card)) => self.recover_swipe(&e, &card).await?,
             _ if e.attempts == 0 => {
                 // Written but never sent: nothing can have reached the gateway.
                 self.journal.update(e.id, EntryState::Failed, None, Some(NOT_SENT))?;
                 EntryState::Failed
             }
-            EntryKind::Payment if QrRecord::expiry_of(&e.request).is_some() => {
+            (EntryKind::Payment, None) if QrRecord::expiry_of(&e.request).is_some() => {
                 // Followed in the background until it is paid or its expiry passes (then
                 // closed): recovery does not wait minutes for a payer.
                 self.launch(Begin::Existing(e.clone()), None, None)?;
                 self.journal.by_id(e.id)?.state
             }
-            EntryKind::Payment if e.note.as_deref() == Some(PREORDER) => self.recover_preorder(&e).await?,
-            EntryKind::Payment => {
+            (EntryKind::Payment, None) if e.note.as_deref() == Some(PREORDER) => self.recover_preorder(&e).await?,
+            (EntryKind::Payment, None) => {
                 let handle = self.launch(Begin::Existing(e.clone()), None, None)?;
                 let _ = handle.result().await;
                 self.journal.by_id(e.id)?.state
             }
-            EntryKind::Refund => {
+            (EntryKind::Refund, None) => {
                 let pending = unknown_refund(&e);
                 let mut r = settle_refund(self.gw.as_ref(), &self.journal, &e, pending).await;
                 if r.state == RefundState::Unknown {
@@ -148,8 +151,8 @@ impl Engine {
                 }
                 self.journal.by_id(e.id)?.state
             }
-            EntryKind::Payout => self.recover_payout(&e).await?,
-            EntryKind::Cancel => {
+            (EntryKind::Payout, None) => self.recover_payout(&e).await?,
+            (EntryKind::Cancel, None) => {
                 let payment = self.journal.get(EntryKind::Payment, self.gw.id(), &e.order_no)?;
                 match self.send_cancel(&e, payment.as_ref()).await {
                     // Unanswered (or a refusal that may hide a reverse): the next recovery asks

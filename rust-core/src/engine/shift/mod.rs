@@ -63,7 +63,8 @@ pub struct GatewayShift {
     /// The same, by wallet (wechat, alipay, unionpay, ...; "unknown" where neither the request
     /// nor the answer named it).
     pub taken_by_wallet: Vec<Tally>,
-    /// The same, by method (barcode, qr, face, prepay).
+    /// The same, by method (barcode, qr, face, prepay, card: the swipes of the terminal's own
+    /// payment app that were recorded).
     pub taken_by_method: Vec<Tally>,
     /// Money given back in the shift: refunds made in it, and payments of the shift returned in
     /// full by their gateway without a refund of their own (a reversal of a paid order).

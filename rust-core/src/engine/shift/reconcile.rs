@@ -264,7 +264,13 @@ async fn ask_all(compare: Arc<Compare>, entries: Vec<Entry>, pace: Pace) -> Vec<
         let permit = gate.clone().acquire_owned().await.expect("the semaphore is never closed");
         let compare = compare.clone();
         tasks.spawn(async move {
-            let answer = match compare.ask(&e).await {
+            // A card swipe is asked through the swipe lookup on its day: the ordinary query does
+            // not know the terminal's card trades.
+            let asked = match crate::engine::CardRecord::of(&e) {
+                Some(card) => ask_swipe(&compare, &e, &card.trade_date).await,
+                None => compare.ask(&e).await,
+            };
+            let answer = match asked {
                 Err(err) if compare.gw.is_order_not_found(&err) => Ok(Seen::NotFound),
                 other => other,
             };
@@ -384,4 +390,23 @@ fn difference(e: &Entry, answer: &Result<Seen>) -> Option<Difference> {
         }
         Ok(Seen::Known { .. } | Seen::Unclear | Seen::Unverifiable) => None,
     }
+}
+
+/// What the swipe lookup on `trade_date` says of card entry `e`. A card sale's refunds and voids
+/// are swipes of their own that never show on it: a sale still paid agrees with a paid entry
+/// whatever its refunds; otherwise it is held as any payment. A refund or void is held by
+/// whether it went through (`refunded`) or not.
+async fn ask_swipe(compare: &Compare, e: &Entry, trade_date: &str) -> Result<Seen> {
+    let t = compare.gw.swipe(&e.number, Some(trade_date)).await?.trade;
+    if t.state == TradeState::Unknown {
+        return Ok(Seen::Unclear);
+    }
+    let agrees = match (e.kind, e.state) {
+        (EntryKind::Payment, EntryState::Paid) if t.state == TradeState::Paid => true,
+        (EntryKind::Payment, _) => return Ok(compare.payment(e, &t)),
+        (_, EntryState::Refunded) => t.state == TradeState::Refunded,
+        (_, EntryState::Failed) => t.state == TradeState::Failed,
+        _ => !t.state.is_final(),
+    };
+    Ok(Seen::Known { state: t.state.to_string(), agrees, amount: t.amount })
 }

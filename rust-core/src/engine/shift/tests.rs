@@ -304,3 +304,32 @@ fn channel_names_map_to_wallets() {
         assert_eq!(wallet_key(c), w, "{c}");
     }
 }
+
+/// Card swipes of the terminal's payment app, as `Engine::record_swipe` journals them: a sale, a
+/// refund of part of it, a declined card, and a sale found voided when recorded (returned whole
+/// by itself while its void is not recorded).
+#[test]
+fn card_swipes_count_under_their_own_method() {
+    use EntryState::*;
+    let card = |no: &str, fen: i64, state: EntryState, wallet: &str| E::pay(no, fen, state, Method::Card, wallet);
+    let mut refund = E::new(EntryKind::Refund, GatewayId::Chaoying, "SWIPE3", 1000, Refunded).order("SWIPE1");
+    refund.0.origin.method = Some(Method::Card);
+    let shift = vec![
+        card("SWIPE1", 2580, Paid, "unionpay").0,
+        card("SWIPE2", 990, Paid, "wechat").0,
+        refund.0,
+        card("SWIPE4", 500, Failed, "unionpay").0,
+        card("SWIPE5", 1200, Refunded, "unionpay").0,
+    ];
+    let g = &report(&shift, &[]).gateways[0];
+    assert_eq!(tally(&g.taken_by_method, "card"), (3, 2580 + 990 + 1200));
+    assert_eq!(tally(&g.taken_by_wallet, "unionpay"), (2, 2580 + 1200));
+    assert_eq!(tally(&g.taken_by_wallet, "wechat"), (1, 990));
+    assert_eq!((g.refunded.count, g.refunded.amount.fen()), (2, 1000 + 1200));
+    assert_eq!(tally(&g.payments, "failed"), (1, 500));
+    assert_eq!(tally(&g.payments, "partially_refunded"), (1, 2580));
+    assert_eq!(g.net_fen, 2580 + 990 - 1000);
+    assert!(g.open.is_empty());
+    let receipt = report(&shift, &[]).receipt;
+    assert!(receipt.lines().any(|l| l.starts_with("  card") && l.ends_with("   3       47.70")), "{receipt}");
+}
