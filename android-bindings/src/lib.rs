@@ -243,6 +243,21 @@ impl PosGate {
         runtime::run(async move { Ok(engine.refund_query(&order_no, &refund_no).await?.into()) }).await
     }
 
+    /// Records a card swipe that Sunmi's payment app took on this terminal, by the `orderId` it
+    /// handed back (`tradeDate` yyyyMMdd, null for today): looked up (nothing that moves money is
+    /// sent), then journalled settled: a sale as a card payment, a refund or void against its
+    /// sale (record the sale first, or `InvalidInput` naming `order_id`). The same swipe again
+    /// answers its entry; a lookup that is not final journals nothing (`journalled` false).
+    /// Gateways other than Sunmi throw `Unsupported`.
+    pub async fn record_swipe(
+        &self,
+        order_id: String,
+        trade_date: Option<String>,
+    ) -> Result<RecordedSwipe, PosGateError> {
+        let engine = self.engine.clone();
+        runtime::run(async move { Ok(engine.record_swipe(&order_id, trade_date).await?.into()) }).await
+    }
+
     /// Cancel (reverse) an order: a charged payer gets the money back.
     pub async fn cancel(&self, order_no: String) -> Result<TradeResult, PosGateError> {
         let engine = self.engine.clone();

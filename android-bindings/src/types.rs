@@ -685,6 +685,57 @@ impl From<core::journal::Entry> for JournalEntry {
     }
 }
 
+/// A card swipe of the terminal's own payment app, as [`crate::PosGate::record_swipe`] recorded
+/// it (or looked it up, when not final: `journalled` false).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct RecordedSwipe {
+    /// sale, refund or void.
+    pub kind: core::SwipeKind,
+    /// The swipe's order number (Sunmi's `orderId`): its journal entry's number.
+    pub order_no: String,
+    /// A refund's or void's sale; null for a sale.
+    pub original_order_no: Option<String>,
+    pub amount_fen: i64,
+    /// PAID, FAILED, REFUNDED (a sale voided whole; a refund or void that went through); PAYING
+    /// or UNKNOWN only when not journalled.
+    pub state: TradeState,
+    /// False: the lookup was not final; nothing was journalled, record it again later.
+    pub journalled: bool,
+    /// It was in the journal before: nothing was looked up or written.
+    pub recorded_before: bool,
+    /// unionpay (a bank card), wechat, alipay, ...
+    pub wallet: Option<String>,
+    /// The card number's last four digits (never the number).
+    pub card_last4: Option<String>,
+    pub trade_ref: Option<String>,
+    /// yyyyMMdd.
+    pub trade_date: String,
+    pub gateway_trade_no: Option<String>,
+    pub gateway_code: Option<String>,
+    pub message: Option<String>,
+}
+
+impl From<core::engine::RecordedSwipe> for RecordedSwipe {
+    fn from(r: core::engine::RecordedSwipe) -> Self {
+        RecordedSwipe {
+            kind: r.kind,
+            order_no: r.order_no,
+            original_order_no: r.original_order_no,
+            amount_fen: r.amount.fen_i64(),
+            state: r.state.into(),
+            journalled: r.journalled,
+            recorded_before: r.recorded_before,
+            wallet: r.wallet,
+            card_last4: r.card_last4,
+            trade_ref: r.trade_ref,
+            trade_date: r.trade_date,
+            gateway_trade_no: r.gateway_trade_no,
+            gateway_code: r.gateway_code,
+            message: r.message,
+        }
+    }
+}
+
 /// A notification verified and checked against the journal.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct NotificationCheck {
