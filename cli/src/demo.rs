@@ -1,6 +1,6 @@
 //! `posgate demo`: a cashier's day on every implemented gateway, against the embedded sandbox.
 //! The barcode gateways share one day; Sunmi, which has no barcode payment, has its own (WeChat
-//! prepays followed on the journalled poll loop, refunds, a card-swipe lookup, a callback). Every
+//! prepays followed on the journalled poll loop, refunds, a card swipe recorded, a callback). Every
 //! gateway with a merchant-presented code also takes a QR payment the payer pays, and the first
 //! of them one left to expire ([`crate::demo_qr`]).
 
@@ -323,19 +323,21 @@ async fn sunmi_day(engine: Arc<Engine>, tally: &mut Tally) {
         },
     );
 
-    // 7. A card swipe on the Sunmi terminal, looked up by its order number.
+    // 7. A card swiped in the terminal's own payment app, which hands back its order number:
+    //    looked up and recorded in the journal (the end of shift counts it under "card").
     tally.check(
         g,
-        "card-swipe lookup",
-        match engine.invoke("swipe_query", json!({"orderId": "SWIPE0001"})).await {
-            Ok(t) if t["state"] == 3 => Ok(format!(
-                "SWIPE0001 {} yuan, {} card {} ****{}",
-                fen(t["amount"].as_i64().unwrap_or_default()),
-                t["cardGov"].as_str().unwrap_or_default(),
-                t["cardType"].as_str().unwrap_or_default(),
-                t["shortCard"].as_str().unwrap_or_default()
+        "card swipe recorded",
+        match engine.record_swipe("SWIPE0001", None).await {
+            Ok(r) if r.journalled && r.state == TradeState::Paid => Ok(format!(
+                "{} {} yuan, {} card ****{}, journalled {}",
+                r.order_no,
+                r.amount,
+                r.wallet.unwrap_or_default(),
+                r.card_last4.unwrap_or_default(),
+                r.state
             )),
-            Ok(t) => Err(format!("state {}", t["state"])),
+            Ok(r) => Err(format!("{} {}, journalled: {}", r.order_no, r.state, r.journalled)),
             Err(e) => Err(e.to_string()),
         },
     );

@@ -65,6 +65,10 @@ enum Command {
     Cancel(OrderArgs),
     /// Close an unpaid order, where the gateway distinguishes close from cancel.
     Close(OrderArgs),
+    /// Record a card swipe that Sunmi's payment app took on the terminal: looked up by its order
+    /// number (nothing that moves money is sent), then journalled settled (a sale; a refund or
+    /// void of a recorded sale). Last line: `swipe: <order-id> <kind> <state>`.
+    RecordSwipe(RecordSwipeArgs),
     /// Settle every journal entry a crash left open: query, reverse past the deadline, or mark
     /// needs attention; an open QR payment is followed until it is paid or its code expires
     /// (then closed). Prints `final: <number> <state>` per entry. Never charges again.
@@ -141,6 +145,18 @@ struct OrderArgs {
     gw: GatewayArg,
     #[arg(long)]
     order_no: String,
+}
+
+#[derive(Args)]
+struct RecordSwipeArgs {
+    #[command(flatten)]
+    gw: GatewayArg,
+    /// The swipe's order number (Sunmi's `orderId`, as the payment app handed it back).
+    #[arg(long)]
+    order_id: String,
+    /// The swipe's day, yyyyMMdd (default: today, Beijing time).
+    #[arg(long)]
+    trade_date: Option<String>,
 }
 
 #[derive(Args)]
@@ -403,6 +419,13 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             let r = engine_for(&cli, &a.gw)?.close(&a.order_no).await?;
             print_json(&r)?;
             println!("final: {} {}", r.order_no, r.state);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::RecordSwipe(a) => {
+            let r = engine_for(&cli, &a.gw)?.record_swipe(&a.order_id, a.trade_date.clone()).await?;
+            print_json(&r)?;
+            let not_final = if r.journalled { "" } else { " (not final: not journalled, record it again later)" };
+            println!("swipe: {} {} {}{not_final}", r.order_no, r.kind.as_str(), r.state);
             Ok(ExitCode::SUCCESS)
         }
         Command::Recover { journal } => recover(&cli, journal).await,

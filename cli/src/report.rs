@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 use posgate_core::engine::shift::reconcile::{self, Reconciliation};
 use posgate_core::engine::shift::{self, beijing, GatewayShift, ShiftReport, Tally};
-use posgate_core::journal::Journal;
+use posgate_core::journal::{Journal, Method};
 use posgate_core::Error;
 
 #[derive(Args)]
@@ -157,7 +157,8 @@ fn block(out: &mut String, g: &GatewayShift) {
 
 /// The demo's last step on each gateway: the day's report from its journal, printed, and held
 /// against the sandbox's books: what the journal says was taken and not given back is what the
-/// gateway holds for the merchant (payouts are money out of the account, not orders).
+/// gateway holds for the merchant (payouts are money out of the account, not orders), its orders
+/// and the terminal's card trades the journal recorded (fixed trades, not orders of the store).
 pub(crate) fn demo_day(
     engine: &posgate_core::engine::Engine,
     sandbox: &posgate_sandbox::Sandbox,
@@ -174,12 +175,22 @@ pub(crate) fn demo_day(
             use posgate_sandbox::SimState::*;
             matches!(s, Paid | PartiallyRefunded | Refunded)
         };
-        let held: i128 = sandbox
+        let orders: i128 = sandbox
             .orders()
             .iter()
             .filter(|o| o.gateway == g.as_str() && o.charges >= 1 && charged(o.state))
             .map(|o| o.amount as i128 - o.refunded as i128)
             .sum();
+        let cards: i128 = engine
+            .journal()
+            .begun_between(from_ms, to_ms)
+            .map_err(|e| e.to_string())?
+            .iter()
+            .filter(|e| e.gateway == g && e.origin.method == Some(Method::Card))
+            .filter_map(|e| posgate_sandbox::sunmi::swipe_held(&e.number))
+            .map(i128::from)
+            .sum();
+        let held = orders + cards;
         let taken: u64 = mine.iter().map(|s| s.taken.count).sum();
         if kept == held {
             Ok(format!("{taken} payments taken, {} yuan kept: the sandbox's books agree", yuan(kept)))

@@ -1,9 +1,9 @@
 //! The command line's half of the bad-input battery (README "Bad input"): `pay`, `qr-pay`,
-//! `refund`, `refund-query`, `query`, `cancel` and `close` with bad flags exit 2 with one line on
-//! stderr naming the field, print nothing on stdout, and send nothing. Most cases run against a
-//! sandbox root where nothing listens: anything sent would fail as a network error, not as the
-//! invalid input expected. The refunds and cancels the journal refuses run against a served
-//! sandbox, whose books and the journal are checked unchanged.
+//! `refund`, `refund-query`, `query`, `cancel`, `close` and `record-swipe` with bad flags exit 2
+//! with one line on stderr naming the field, print nothing on stdout, and send nothing. Most
+//! cases run against a sandbox root where nothing listens: anything sent would fail as a network
+//! error, not as the invalid input expected. The refunds and cancels the journal refuses run
+//! against a served sandbox, whose books and the journal are checked unchanged.
 
 mod common;
 
@@ -164,6 +164,22 @@ fn cases_on_a_dead_sandbox(b: &mut Battery) {
             b.invalid(&format!("{g} cancel: {no:?}"), &strs(&dead("cancel", g, &["--order-no", no])), "order_no");
         }
         b.invalid(&format!("{g} close: order number"), &strs(&dead("close", g, &["--order-no", "PG%1"])), "order_no");
+    }
+    let long = "S".repeat(81);
+    for (order_id, date, field) in [
+        ("", None, "order_id"),
+        ("SWIPE 1", None, "order_id"),
+        (long.as_str(), None, "order_id"),
+        ("SWIPE0001", Some("2026-01-01"), "trade_date"),
+        ("SWIPE0001", Some("20261301"), "trade_date"),
+    ] {
+        let mut rest = vec!["--order-id", order_id];
+        rest.extend(date.map(|d| ["--trade-date", d]).iter().flatten());
+        b.invalid(
+            &format!("sunmi record-swipe: {field} {order_id:?} {date:?}"),
+            &strs(&dead("record-swipe", "sunmi", &rest)),
+            field,
+        );
     }
 }
 

@@ -106,3 +106,66 @@ fn the_report_of_a_journal_written_by_pay_and_refund() {
     assert_eq!(missing.status.code(), Some(2), "{missing:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `posgate record-swipe`: card swipes of the sandbox terminal recorded in a journal file, then
+/// counted by the report under method `card` and held against the swipe lookup.
+#[test]
+fn card_swipes_recorded_then_reported_and_reconciled() {
+    let (_server, root) = serve();
+    let dir = std::env::temp_dir().join(format!("posgate-cli-swipes-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let journal = dir.join("journal.db");
+    let journal_s = journal.to_str().unwrap();
+    let from = (now_ms() - 1).to_string();
+    let record = |order_id: &str, rest: &[&str]| {
+        let mut args = vec!["--sandbox", &root, "record-swipe", "--gateway", "sunmi", "--order-id", order_id];
+        args.extend_from_slice(rest);
+        args.extend_from_slice(&["--journal", journal_s]);
+        posgate(&args)
+    };
+    let last = |o: &Output| stdout(o).lines().last().unwrap_or_default().to_string();
+
+    // A refund before its sale is refused, naming the flag's field: exit 2, one line.
+    let early = record("SWIPE0003", &[]);
+    assert_eq!(early.status.code(), Some(2), "{early:?}");
+    let err = String::from_utf8_lossy(&early.stderr);
+    assert!(
+        err.contains("order_id") && err.contains("record the original sale first") && err.lines().count() == 1,
+        "{err}"
+    );
+
+    let sale = record("SWIPE0001", &[]);
+    assert!(sale.status.success(), "{sale:?}");
+    assert_eq!(last(&sale), "swipe: SWIPE0001 sale paid");
+    let json: serde_json::Value = serde_json::from_str(stdout(&sale).rsplit_once("\nswipe:").unwrap().0).unwrap();
+    assert_eq!((json["amount"].as_u64(), json["card_last4"].as_str()), (Some(2580), Some("6217")), "{json}");
+    let today = json["trade_date"].as_str().unwrap().to_string();
+    assert_eq!(last(&record("SWIPE0003", &["--trade-date", &today])), "swipe: SWIPE0003 refund refunded");
+    assert_eq!(last(&record("SWIPE0004", &[])), "swipe: SWIPE0004 sale failed");
+    let again = record("SWIPE0001", &[]);
+    assert!(stdout(&again).contains("\"recorded_before\": true"), "{again:?}");
+    let reading = record("SWIPE0006", &[]);
+    assert!(reading.status.success(), "{reading:?}");
+    assert_eq!(last(&reading), "swipe: SWIPE0006 sale paying (not final: not journalled, record it again later)");
+    let to = (now_ms() + 1).to_string();
+
+    let report = posgate(&["report", "--journal", journal_s, "--from", &from, "--to", &to, "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&report)).unwrap();
+    let g = &v["gateways"][0];
+    let card = g["taken_by_method"].as_array().unwrap().iter().find(|t| t["key"] == "card").cloned();
+    assert_eq!(card.map(|t| (t["count"].as_u64(), t["amount"].as_u64())), Some((Some(1), Some(2580))), "{g}");
+    assert_eq!(g["refunded"]["amount"].as_u64(), Some(1000));
+    assert!(g["payments"].as_array().unwrap().iter().any(|t| t["key"] == "failed" && t["amount"] == 500), "{g}");
+    let rec =
+        posgate(&["--sandbox", &root, "report", "--journal", journal_s, "--from", &from, "--to", &to, "--reconcile"]);
+    assert!(rec.status.success(), "{rec:?}");
+    let text = stdout(&rec);
+    assert!(text.contains("reconciliation sunmi: 3 entries checked") && text.contains("no differences"), "{text}");
+    assert!(text.contains("method card"), "{text}");
+
+    // Other gateways' terminals take no cards.
+    let other = posgate(&["--sandbox", &root, "record-swipe", "--gateway", "chaoying", "--order-id", "SWIPE0001"]);
+    assert_eq!(other.status.code(), Some(2), "{other:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

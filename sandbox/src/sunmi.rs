@@ -50,6 +50,7 @@ pub use bind::Bindings;
 use callbacks::{payment_callback, signed_callback};
 use orders::{query, refund};
 use prepay::prepay;
+pub use swipe::swipe_held;
 use swipe::swipe_query;
 
 /// The sandbox integrator's app_id and app_key (test values, published on purpose).

@@ -62,6 +62,24 @@ pub(super) fn swipe_query(f: &RawFields) -> Answer {
     Answer::Data(swipe_data(&SWIPE_TRADES.every, t))
 }
 
+/// The terminal's books for its card trade `order_id` of today, in fen: what the trade leaves
+/// with the merchant. A sale that went through (state 3) its amount; a refund that did, less its
+/// amount; a sale ended by its void (4) nothing, and so its void (the void's money is the sale's);
+/// anything else nothing. `None`: no such trade today.
+pub fn swipe_held(order_id: &str) -> Option<i64> {
+    let today = today();
+    let t = SWIPE_TRADES
+        .trades
+        .iter()
+        .find(|t| t.trade_date.as_deref().unwrap_or(&today) == today && t.field("orderId") == order_id)?;
+    let number = |k: &str| t.answer.get(k).and_then(Value::as_i64).unwrap_or_default();
+    Some(match (number("orderType"), number("state")) {
+        (0, 3) => number("amount"),
+        (1, 3) => -number("amount"),
+        _ => 0,
+    })
+}
+
 fn swipe_data(every: &Map<String, Value>, t: &SwipeTrade) -> Value {
     let pay_time = t.pay_time.unwrap_or_else(|| {
         let now = now_unix();
@@ -108,6 +126,9 @@ mod tests {
         let paid = declined["payTime"].as_u64().unwrap();
         assert!(paid <= now_unix() && beijing(paid).date_compact() == today());
         assert_eq!(SWIPE_TRADES.trades.len(), 8);
+        let held: Vec<_> = (1..=8).map(|n| swipe_held(&format!("SWIPE000{n}"))).collect();
+        assert_eq!(held, [Some(2580), Some(990), Some(-1000), Some(0), Some(0), Some(0), Some(0), None]);
+        assert_eq!(swipe_held("201906300600003"), None, "not today's");
         assert!(SWIPE_TRADES.trades.iter().all(|t| t.answer.len() == 13), "every trade has the answer's 13 fields");
     }
 }
