@@ -357,32 +357,7 @@ impl Journal {
         request: &str,
         origin: &Origin,
     ) -> Result<Begin, Error> {
-        let now = now_ms();
-        let inserted = self.with(|c| {
-            c.execute(
-                "INSERT OR IGNORE INTO entries (kind, gateway, number, order_no, amount, state, created_at, updated_at,
-                 request, method, wallet, merchant)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?6, ?7, ?8, ?9, ?10)",
-                params![
-                    kind.as_str(),
-                    gateway.as_str(),
-                    number,
-                    order_no,
-                    amount.fen_i64(),
-                    now,
-                    request,
-                    origin.method.map(Method::as_str),
-                    origin.wallet,
-                    origin.merchant
-                ],
-            )
-        })?;
-        let entry = self.get(kind, gateway, number)?.ok_or_else(|| Error::internal("journal: entry vanished"))?;
-        if inserted == 1 {
-            return Ok(Begin::New(entry));
-        }
-        reuse(&entry, number_field, order_no, amount)?;
-        Ok(Begin::Existing(entry))
+        self.insert(kind, gateway, number, number_field, order_no, amount, request, origin, None)
     }
 
     /// Writes an entry already settled in `state`, with its answer, in one statement: a movement
@@ -407,12 +382,32 @@ impl Journal {
         if !state.is_settled() {
             return Err(Error::internal(format!("journal: {number} recorded as {state}, which is not settled")));
         }
+        self.insert(kind, gateway, number, number_field, order_no, amount, request, origin, Some((state, answer)))
+    }
+
+    /// Writes a new entry: pending (`settled` `None`), or settled with its answer and counted as
+    /// sent when written. A number used before answers its entry, or is refused for another
+    /// amount or order.
+    #[allow(clippy::too_many_arguments)]
+    fn insert(
+        &self,
+        kind: EntryKind,
+        gateway: GatewayId,
+        number: &str,
+        number_field: &str,
+        order_no: &str,
+        amount: Money,
+        request: &str,
+        origin: &Origin,
+        settled: Option<(EntryState, &str)>,
+    ) -> Result<Begin, Error> {
         let now = now_ms();
+        let state = settled.map_or(EntryState::Pending, |(s, _)| s);
         let inserted = self.with(|c| {
             c.execute(
                 "INSERT OR IGNORE INTO entries (kind, gateway, number, order_no, amount, state, created_at, updated_at,
                  first_sent_at, last_answer, request, method, wallet, merchant)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?7, ?8, ?9, ?10, ?11, ?12)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                 params![
                     kind.as_str(),
                     gateway.as_str(),
@@ -421,7 +416,8 @@ impl Journal {
                     amount.fen_i64(),
                     state.as_str(),
                     now,
-                    answer,
+                    settled.map(|_| now),
+                    settled.map(|(_, answer)| answer),
                     request,
                     origin.method.map(Method::as_str),
                     origin.wallet,
