@@ -205,14 +205,12 @@ impl Engine {
     /// payment with the swipe's original reference number (the newest, and with the same card
     /// where both know it: reference numbers repeat over the years).
     fn card_sale_of(&self, order_id: &str, swipe: &Swipe) -> Result<Entry> {
-        let missing = |what: String| {
-            Error::invalid(
-                "order_id",
-                format!("{order_id} is a card {} of {what}: record the original sale first", swipe.kind.as_str()),
-            )
-        };
+        let kind = swipe.kind.as_str();
         let Some(original) = swipe.original_trade_ref.as_deref() else {
-            return Err(missing("a sale it does not name".into()));
+            let reason = format!(
+                "{order_id} is a card {kind} that names no sale (no oriTradeRef): nothing to record it against"
+            );
+            return Err(Error::invalid("order_id", reason));
         };
         let needle = format!("\"trade_ref\":{}", serde_json::Value::from(original));
         let sales = self.journal.payments_with(self.gw.id(), Method::Card, &needle)?;
@@ -223,9 +221,13 @@ impl Engine {
             })
         };
         let found = sales.iter().filter(same_ref).find(same_card).or_else(|| sales.iter().find(same_ref));
-        found
-            .cloned()
-            .ok_or_else(|| missing(format!("sale {original} (its reference number), which is not in the journal")))
+        found.cloned().ok_or_else(|| {
+            let reason = format!(
+                "{order_id} is a card {kind} of sale {original} (its reference number), which is not in the journal: \
+                 record the original sale first"
+            );
+            Error::invalid("order_id", reason)
+        })
     }
 
     /// Recovery's way with a card entry found open (never one [`Engine::record_swipe`] wrote:
