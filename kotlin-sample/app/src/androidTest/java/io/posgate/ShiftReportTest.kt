@@ -8,7 +8,10 @@ import kotlin.test.assertEquals
 import kotlin.test.assertFailsWith
 import kotlin.test.assertTrue
 
-/** The end-of-shift report from Kotlin, over a journal with paid, refunded, reversed and needs-attention entries. */
+/**
+ * The end-of-shift report from Kotlin, over a journal with paid, refunded, reversed and needs-attention entries,
+ * and over the card swipes of Sunmi's payment app recorded in the journal.
+ */
 class ShiftReportTest {
     private val sandbox get() = TestSandbox.instance
 
@@ -95,5 +98,45 @@ class ShiftReportTest {
         assertEquals(null, c.listed)
         assertEquals(1UL, c.checked)
         assertTrue(c.differences.isEmpty(), "$c")
+    }
+
+    @Test
+    fun card_swipes_are_recorded_reported_and_reconciled() = runBlocking<Unit> {
+        val gate = journalled(Gateway.SUNMI)
+        val from = System.currentTimeMillis() - 1
+        // A refund before its sale is refused, naming the order id; nothing is journalled.
+        val early = assertFailsWith<PosGateException.InvalidInput> { gate.recordSwipe("SWIPE0003", null) }
+        assertEquals("order_id", early.field)
+        assertTrue(gate.journalEntries().isEmpty())
+
+        val sale = gate.recordSwipe("SWIPE0001", null)
+        assertEquals(SwipeKind.SALE, sale.kind)
+        assertEquals(TradeState.PAID, sale.state)
+        assertEquals(2580L, sale.amountFen)
+        assertEquals("unionpay" to "6217", sale.wallet to sale.cardLast4)
+        assertTrue(sale.journalled && !sale.recordedBefore, "$sale")
+        val refund = gate.recordSwipe("SWIPE0003", sale.tradeDate)
+        assertEquals(SwipeKind.REFUND, refund.kind)
+        assertEquals(TradeState.REFUNDED, refund.state)
+        assertEquals("SWIPE0001" to 1000L, refund.originalOrderNo to refund.amountFen)
+        val declined = gate.recordSwipe("SWIPE0004", null)
+        assertEquals(TradeState.FAILED, declined.state)
+        // The same swipe again: its entry, never a second one.
+        assertTrue(gate.recordSwipe("SWIPE0001", null).recordedBefore)
+        assertEquals(3, gate.journalEntries().size)
+        val to = System.currentTimeMillis() + 1
+
+        val g = gate.shiftReport(from, to).gateways.single()
+        assertEquals(1UL to 2580L, g.takenByMethod.of("card"), "$g")
+        assertEquals(1UL to 2580L, g.taken.count to g.taken.amount)
+        assertEquals(1UL to 1000L, g.refunded.count to g.refunded.amount)
+        assertEquals(1UL to 500L, g.payments.of("failed"))
+        assertEquals(2580L - 1000L, g.netFen)
+        val r = gate.reconcile(from, to)
+        assertEquals(3UL, r.checked, "$r")
+        assertTrue(r.differences.isEmpty() && r.unanswered.isEmpty(), "$r")
+
+        // Only Sunmi's financial terminals take cards.
+        assertFailsWith<PosGateException.Unsupported> { journalled(Gateway.CHAOYING).recordSwipe("SWIPE0001", null) }
     }
 }
