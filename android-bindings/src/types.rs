@@ -50,7 +50,8 @@ pub enum GatewayEnvironment {
 #[derive(Clone, PartialEq, Eq, uniffi::Enum)]
 pub enum GatewayCredentials {
     /// Sunmi cloud trade API: WeChat prepays (invoke `jsapipay` / `minipay`), query, refund,
-    /// card-swipe lookups (`swipequery`). No barcode payment.
+    /// card-swipe lookups (`swipequery`) and their record in the journal (`recordSwipe`). No
+    /// barcode payment.
     Sunmi {
         app_id: String,
         /// The MD5 signing key.

@@ -372,6 +372,8 @@ fn demo_passes() {
         assert!(stdout(&o).contains(&format!("[mmsp] ok   {flow}")), "{}", stdout(&o));
     }
     assert!(stdout(&o).contains("[sunmi] ok   miniPay prepay"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("[sunmi] ok   card swipe recorded: SWIPE0001 25.80 yuan"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("    method card                 1          25.80"), "{}", stdout(&o));
 }
 
 /// The served gateways that take barcode payments (Sunmi has none).

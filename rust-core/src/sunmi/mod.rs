@@ -9,10 +9,10 @@
 //! - [`Client`]: the HTTP calls, one typed method per operation, and the [`crate::gateway::Gateway`] impl.
 //!
 //! Sunmi has no barcode payment, no cancel and no close: money comes in through card swipes on
-//! Sunmi's financial terminals (looked up with `swipeQuery`) and WeChat prepays (`jsApiPay`,
-//! `miniPay`) the payer confirms on the phone. A prepay answers "用户支付中" and the seed asks to
-//! query from 10 s later: the engine follows a journalled prepay on the payment machine's poll
-//! loop (`Engine::follow_preorder`).
+//! Sunmi's financial terminals (looked up with `swipeQuery`; the engine's `record_swipe` journals
+//! them) and WeChat prepays (`jsApiPay`, `miniPay`) the payer confirms on the phone. A prepay
+//! answers "用户支付中" and the seed asks to query from 10 s later: the engine follows a
+//! journalled prepay on the payment machine's poll loop (`Engine::follow_preorder`).
 
 mod client;
 pub mod protocol;
