@@ -6,7 +6,7 @@ mod common;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Output, Stdio};
 
-use common::{posgate, serve, stderr, stdout};
+use common::{posgate, serve, stderr, stdout, temp_journal};
 
 fn last_line(o: &Output) -> String {
     stdout(o).lines().last().unwrap_or_default().to_string()
@@ -379,13 +379,6 @@ fn demo_passes() {
 /// The served gateways that take barcode payments (Sunmi has none).
 fn barcode(urls: &[(String, String)]) -> impl Iterator<Item = &(String, String)> {
     urls.iter().filter(|(g, _)| posgate_sandbox::GATEWAYS.iter().any(|b| b.as_str() == g))
-}
-
-fn temp_journal(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("posgate-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join("journal.db")
 }
 
 #[test]

@@ -3,16 +3,7 @@
 
 mod common;
 
-use common::{posgate, serve_root as serve, stdout};
-
-/// A fresh directory of its own in the temp directory, and the journal file in it.
-fn journal_in(name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
-    let dir = std::env::temp_dir().join(format!("posgate-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let journal = dir.join("journal.db");
-    (dir, journal)
-}
+use common::{posgate, serve_root as serve, stdout, temp_journal};
 
 fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64
@@ -21,7 +12,8 @@ fn now_ms() -> i64 {
 #[test]
 fn the_report_of_a_journal_written_by_pay_and_refund() {
     let (_server, root) = serve();
-    let (dir, journal) = journal_in("report");
+    let journal = temp_journal("report");
+    let dir = journal.parent().unwrap().to_path_buf();
     let journal_s = journal.to_str().unwrap();
     let from = (now_ms() - 1).to_string();
     let pid = std::process::id();
@@ -118,7 +110,8 @@ fn the_report_of_a_journal_written_by_pay_and_refund() {
 #[test]
 fn card_swipes_recorded_then_reported_and_reconciled() {
     let (_server, root) = serve();
-    let (dir, journal) = journal_in("swipes");
+    let journal = temp_journal("swipes");
+    let dir = journal.parent().unwrap().to_path_buf();
     let journal_s = journal.to_str().unwrap();
     let from = (now_ms() - 1).to_string();
     let record = |order_id: &str, rest: &[&str]| {
@@ -127,7 +120,7 @@ fn card_swipes_recorded_then_reported_and_reconciled() {
         args.extend_from_slice(&["--journal", journal_s]);
         posgate(&args)
     };
-    let last = |o: &Output| stdout(o).lines().last().unwrap_or_default().to_string();
+    let last = |o: &std::process::Output| stdout(o).lines().last().unwrap_or_default().to_string();
 
     // A refund before its sale is refused, naming the flag's field: exit 2, one line.
     let early = record("SWIPE0003", &[]);

@@ -19,6 +19,15 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// A journal file in a fresh directory of its own (`posgate-cli-<name>-<pid>` in the temp
+/// directory); remove its parent when done.
+pub fn temp_journal(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("posgate-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("journal.db")
+}
+
 /// A served sandbox process: killed (and reaped) when dropped.
 pub struct Server(Child);
 
