@@ -98,7 +98,7 @@ async fn a_day_of_swipes_is_journalled_reported_and_reconciled() {
 
     let rec = engine.reconcile(from, to, QUICK).await.unwrap();
     assert_eq!(rec.checked, 3, "{rec:?}");
-    assert!(rec.differences.is_empty() && rec.unanswered.is_empty(), "{rec:?}");
+    assert!(rec.differences.is_empty() && rec.unanswered.is_empty() && rec.unverifiable.is_empty(), "{rec:?}");
     assert_eq!(sent.count(&[QUERY]), 0, "a card swipe is never asked through the ordinary query");
 }
 
@@ -126,6 +126,7 @@ async fn a_wechat_code_a_voided_sale_and_the_seeds_own_day() {
     assert_eq!((g.refunded.count, g.refunded.amount.fen()), (1, 1200));
     let rec = engine.reconcile(from, to, QUICK).await.unwrap();
     assert!(rec.differences.is_empty() && rec.unanswered.is_empty(), "the seed's asked on its day: {rec:?}");
+    assert!(rec.unverifiable.is_empty(), "{rec:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
