@@ -194,6 +194,23 @@ pub enum Begin {
     Existing(Entry),
 }
 
+/// A new entry, as [`Journal::record_settled`] (and [`Journal::begin_from`]) write it.
+#[derive(Debug, Clone, Copy)]
+pub struct NewEntry<'a> {
+    pub kind: EntryKind,
+    pub gateway: GatewayId,
+    /// Order, refund or payout number: with kind and gateway, the entry's key.
+    pub number: &'a str,
+    /// What to name in the error when the number was used before for another amount or order.
+    pub number_field: &'a str,
+    /// The order the entry belongs to.
+    pub order_no: &'a str,
+    pub amount: Money,
+    /// The request as JSON (never a secret).
+    pub request: &'a str,
+    pub origin: &'a Origin,
+}
+
 pub use crate::clock::now_ms;
 
 /// Runs `f` again while SQLite answers "database is locked" at once (see `Journal::init`), for
@@ -357,50 +374,26 @@ impl Journal {
         request: &str,
         origin: &Origin,
     ) -> Result<Begin, Error> {
-        self.insert(kind, gateway, number, number_field, order_no, amount, request, origin, None)
+        self.insert(&NewEntry { kind, gateway, number, number_field, order_no, amount, request, origin }, None)
     }
 
-    /// Writes an entry already settled in `state`, with its answer, in one statement: a movement
+    /// Writes `new` already settled in `state`, with its answer, in one statement: a movement
     /// that happened elsewhere and is only recorded here (a card swipe taken by the terminal's
     /// payment app), so no crash can leave it pending for recovery to send or query. The number
     /// used before answers the existing entry, unchanged (as [`Journal::begin`], refusing
-    /// another amount or order, field `number_field`).
-    #[allow(clippy::too_many_arguments)]
-    pub fn record_settled(
-        &self,
-        kind: EntryKind,
-        gateway: GatewayId,
-        number: &str,
-        number_field: &str,
-        order_no: &str,
-        amount: Money,
-        request: &str,
-        origin: &Origin,
-        state: EntryState,
-        answer: &str,
-    ) -> Result<Begin, Error> {
+    /// another amount or order).
+    pub fn record_settled(&self, new: &NewEntry<'_>, state: EntryState, answer: &str) -> Result<Begin, Error> {
         if !state.is_settled() {
-            return Err(Error::internal(format!("journal: {number} recorded as {state}, which is not settled")));
+            return Err(Error::internal(format!("journal: {} recorded as {state}, which is not settled", new.number)));
         }
-        self.insert(kind, gateway, number, number_field, order_no, amount, request, origin, Some((state, answer)))
+        self.insert(new, Some((state, answer)))
     }
 
     /// Writes a new entry: pending (`settled` `None`), or settled with its answer and counted as
     /// sent when written. A number used before answers its entry, or is refused for another
     /// amount or order.
-    #[allow(clippy::too_many_arguments)]
-    fn insert(
-        &self,
-        kind: EntryKind,
-        gateway: GatewayId,
-        number: &str,
-        number_field: &str,
-        order_no: &str,
-        amount: Money,
-        request: &str,
-        origin: &Origin,
-        settled: Option<(EntryState, &str)>,
-    ) -> Result<Begin, Error> {
+    fn insert(&self, new: &NewEntry<'_>, settled: Option<(EntryState, &str)>) -> Result<Begin, Error> {
+        let NewEntry { kind, gateway, number, number_field, order_no, amount, request, origin } = *new;
         let now = now_ms();
         let state = settled.map_or(EntryState::Pending, |(s, _)| s);
         let inserted = self.with(|c| {

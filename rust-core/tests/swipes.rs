@@ -11,7 +11,7 @@ mod kit;
 use kit::{client, engine, engine_on, field_of, Requests, GATEWAYS};
 use posgate_core::engine::shift::reconcile::{DifferenceKind, Pace};
 use posgate_core::engine::{CardRecord, Engine};
-use posgate_core::journal::{now_ms, Begin, EntryKind, EntryState, Journal, Method, Origin};
+use posgate_core::journal::{now_ms, Begin, EntryKind, EntryState, Journal, Method, NewEntry, Origin};
 use posgate_core::{Error, GatewayId, Money, SwipeKind, TradeState};
 use posgate_sandbox::Sandbox;
 
@@ -202,20 +202,17 @@ async fn reconcile_reports_card_entries_the_lookup_contradicts() {
 fn write_card(journal: &Journal, order_no: &str, amount: Money, state: EntryState) {
     let request = card_request(order_no);
     let origin = Origin { method: Some(Method::Card), wallet: None, merchant: None };
-    let begin = journal
-        .record_settled(
-            EntryKind::Payment,
-            GatewayId::Sunmi,
-            order_no,
-            "order_id",
-            order_no,
-            amount,
-            &request,
-            &origin,
-            state,
-            "{}",
-        )
-        .unwrap();
+    let new = NewEntry {
+        kind: EntryKind::Payment,
+        gateway: GatewayId::Sunmi,
+        number: order_no,
+        number_field: "order_id",
+        order_no,
+        amount,
+        request: &request,
+        origin: &origin,
+    };
+    let begin = journal.record_settled(&new, state, "{}").unwrap();
     assert!(matches!(begin, Begin::New(_)));
 }
 

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Engine;
 use crate::error::{Error, Result};
-use crate::journal::{Begin, Entry, EntryKind, EntryState, Method};
+use crate::journal::{Begin, Entry, EntryKind, EntryState, Method, NewEntry};
 use crate::money::Money;
 use crate::payment::{entry_state, origin, recorded_result};
 use crate::trade::{Swipe, SwipeKind, TradeState};
@@ -162,19 +162,17 @@ impl Engine {
         let request = serde_json::to_string(&record).map_err(|e| Error::internal(e.to_string()))?;
         let answer = serde_json::to_string(&swipe.trade).map_err(|e| Error::internal(e.to_string()))?;
         let origin = origin(&*self.gw, Some(Method::Card), wallet);
-        let state = entry_state(swipe.trade.state);
-        let begin = self.journal.record_settled(
+        let new = NewEntry {
             kind,
-            self.gw.id(),
-            order_id,
-            "order_id",
-            &order_no,
+            gateway: self.gw.id(),
+            number: order_id,
+            number_field: "order_id",
+            order_no: &order_no,
             amount,
-            &request,
-            &origin,
-            state,
-            &answer,
-        )?;
+            request: &request,
+            origin: &origin,
+        };
+        let begin = self.journal.record_settled(&new, entry_state(swipe.trade.state), &answer)?;
         let (entry, before) = match begin {
             Begin::New(e) => (e, false),
             Begin::Existing(e) => (e, true),
