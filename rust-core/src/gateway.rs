@@ -224,8 +224,8 @@ pub trait Gateway: Operations {
     /// Looks up a card swipe (or a code scanned) that the terminal's own payment app took, by its
     /// order number, on `trade_date` (yyyyMMdd; the gateway's today when `None`). A read: nothing
     /// that moves money is sent. Gateways whose terminals take no cards answer `Unsupported`.
-    async fn swipe(&self, order_no: &str, trade_date: Option<&str>) -> Result<Swipe> {
-        let _ = (order_no, trade_date);
+    async fn swipe(&self, order_id: &str, trade_date: Option<&str>) -> Result<Swipe> {
+        let _ = (order_id, trade_date);
         Err(Error::Unsupported {
             what: format!("{}: card swipes (only Sunmi's financial terminals take them)", self.id()),
         })
