@@ -248,3 +248,33 @@ async fn recovery_looks_an_open_card_entry_up_and_never_queries_it() {
     assert_eq!(kit::payment(journal, GatewayId::Sunmi, SALE).state, EntryState::Paid);
     assert_eq!((sent.count(&[LOOKUP]), sent.count(&[QUERY]), sent.total()), (1, 0, 1));
 }
+
+/// A card sale is refunded or voided on the terminal's payment app, not through posgate: the
+/// engine's refund, cancel and close refuse it naming the order, before anything is journalled
+/// or sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_card_sale_is_not_refunded_or_cancelled_through_posgate() {
+    let sb = Sandbox::start().await.unwrap();
+    let engine = sunmi(&sb);
+    engine.record_swipe(SALE, None).await.unwrap();
+    let sent = Requests::install(&sb);
+    let entries = engine.journal().list().unwrap().len();
+    let refund = posgate_core::RefundRequest {
+        order_no: SALE.into(),
+        refund_no: kit::new_no("RC"),
+        refund_amount: fen(100),
+        total_amount: Some(fen(2580)),
+        reason: None,
+    };
+    let refused = [
+        engine.refund(&refund).await.unwrap_err(),
+        engine.cancel(SALE).await.unwrap_err(),
+        engine.close(SALE).await.unwrap_err(),
+    ];
+    for e in &refused {
+        assert_eq!(field_of(e), "order_no", "{e:?}");
+        assert!(e.to_string().contains("record_swipe"), "{e}");
+    }
+    assert_eq!(engine.journal().list().unwrap().len(), entries, "nothing journalled");
+    assert_eq!(sent.total(), 0, "nothing sent");
+}

@@ -339,8 +339,24 @@ impl Engine {
         Ok(Some(RefundLeft { paid: payment.amount, taken }))
     }
 
+    /// Refuses a refund or cancel of a card sale: the terminal's payment app took the card and
+    /// gives it back; posgate only records what it did ([`Engine::record_swipe`]).
+    fn check_not_card(&self, order_no: &str) -> Result<()> {
+        match self.journal.get(EntryKind::Payment, self.gw.id(), order_no)? {
+            Some(p) if p.origin.method == Some(Method::Card) => Err(Error::invalid(
+                "order_no",
+                format!(
+                    "{order_no} is a card sale of the terminal's payment app: refund or void it there, then record \
+                     that with record_swipe"
+                ),
+            )),
+            _ => Ok(()),
+        }
+    }
+
     /// Refuses a refund of `amount` larger than what the journal knows is left of `order_no`.
     fn check_refund_left(&self, order_no: &str, refund_no: &str, amount: Money) -> Result<()> {
+        self.check_not_card(order_no)?;
         match self.refund_left(order_no, Some(refund_no))? {
             Some(left) if amount > left.left() => Err(Error::invalid(
                 "refund_amount",
@@ -360,6 +376,7 @@ impl Engine {
     /// order, which the gateways refuse once part of it went back (TLinx's 8021, WeChat's and
     /// Alipay's reverse of a refunded order). What is left is refunded instead.
     fn check_cancellable(&self, order_no: &str) -> Result<()> {
+        self.check_not_card(order_no)?;
         match self.refund_left(order_no, None)? {
             Some(left) if left.left().is_zero() && !left.taken.is_zero() => Err(Error::invalid(
                 "order_no",
@@ -400,6 +417,7 @@ impl Engine {
     /// recorded for the close and the payment it closes.
     pub async fn close(self: &Arc<Self>, order_no: &str) -> Result<TradeResult> {
         self.gw.validate_order_no(order_no)?;
+        self.check_not_card(order_no)?;
         let payment = self.journal.get(EntryKind::Payment, self.gw.id(), order_no)?;
         let entry = self.begin_cancel(order_no, payment.as_ref())?;
         let entry = self.journal.mark_sending(entry.id)?;
