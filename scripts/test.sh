@@ -5,6 +5,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
+target_dir="$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')"
+
+# A fresh checkout builds more than a CI machine's disk held at once (debug builds of four
+# feature sets, the fuzz build, eight Android builds): CI ran out of space. With POSGATE_FREE_DISK=1
+# (.ci/run sets it) each build is removed once no later step uses it, and the disk's state is
+# printed after each removal; the steps run in the order that lets them go soonest.
+free_disk() {
+  [ "${POSGATE_FREE_DISK:-0}" = 1 ] || return 0
+  rm -rf "$@"
+  echo "disk: freed $*; $(df -h --output=avail . | tail -n1 | tr -d ' ') available"
+}
 
 echo "== cargo fmt --check"
 cargo fmt --all --check
@@ -26,20 +37,6 @@ cargo test --workspace --locked 2>&1 | tee -a "$log"
 
 echo "== soak (short round: the fault storms with fresh seeds, added up)"
 ./scripts/soak.sh 300
-echo "== fuzz (short round)"
-# Every fuzz target for 10 s (scripts/fuzz.sh installs nightly and cargo-fuzz if missing).
-./scripts/fuzz.sh 10
-
-echo "== Android targets (cargo check, no NDK needed)"
-./scripts/check-android.sh
-
-echo "== production library size (release build, stripped; no sandbox)"
-./scripts/check-size.sh
-
-echo "== Android link check (no NDK)"
-# The production library linked for the four ABIs against bionic's API 22 symbols (stubs from
-# android/bionic/), 16 KB LOAD alignment, stripped sizes; README "Android link check".
-./scripts/link-android.sh
 
 echo "== build-android.sh refuses clearly without an NDK"
 if msg="$(env -u ANDROID_NDK_HOME -u ANDROID_NDK_ROOT -u ANDROID_HOME ./build-android.sh 2>&1)"; then
@@ -51,6 +48,27 @@ echo "build-android.sh: refused without an NDK, naming ANDROID_NDK_HOME"
 
 echo "== Kotlin bindings on the host JVM"
 ./kotlin-sample/run-host-tests.sh 2>&1 | tee -a "$log"
+# Every step above builds in target/debug; none below does.
+free_disk "$target_dir/debug"
+
+echo "== fuzz (short round)"
+# Every fuzz target for 10 s (scripts/fuzz.sh installs nightly and cargo-fuzz if missing).
+./scripts/fuzz.sh 10
+free_disk fuzz/target
+
+echo "== Android targets (cargo check, no NDK needed)"
+./scripts/check-android.sh
+free_disk "$target_dir"/{aarch64-linux-android,armv7-linux-androideabi,i686-linux-android,x86_64-linux-android}/debug
+
+echo "== production library size (release build, stripped; no sandbox)"
+./scripts/check-size.sh
+free_disk "$target_dir/release-android"
+
+echo "== Android link check (no NDK)"
+# The production library linked for the four ABIs against bionic's API 22 symbols (stubs from
+# android/bionic/), 16 KB LOAD alignment, stripped sizes; README "Android link check".
+./scripts/link-android.sh
+free_disk "$target_dir"/{aarch64-linux-android,armv7-linux-androideabi,i686-linux-android,x86_64-linux-android,link-android}
 
 # One closing line over every runner above.
 rust_passed=$(sed -n 's/^test result: .* \([0-9]\+\) passed; \([0-9]\+\) failed.*/\1/p' "$log" | paste -sd+ - | bc)
