@@ -12,7 +12,8 @@ use clap::Args;
 use posgate_core::journal::now_ms;
 use posgate_core::transport::{Transport, TransportConfig};
 use posgate_core::{
-    connect, ids, qr_matrix, Error, GatewayId, PaymentEvent, PaymentListener, QrMatrix, QrPaymentRequest, Wallet,
+    connect, ids, qr_matrix, Error, GatewayId, PaymentEvent, PaymentListener, QrMatrix, QrPaymentRequest, TradeState,
+    Wallet,
 };
 
 use crate::{engine_for, exit_for, Cli, GatewayArg};
@@ -113,19 +114,22 @@ pub(crate) async fn run(cli: &Cli, a: &QrPayArgs) -> Result<ExitCode, Error> {
         Err(e) => eprintln!("warning: cannot draw the code ({e}); show the qr: line's content as a QR code"),
     }
     progress.release();
-    if let Some((delay, root)) = pay_after {
-        let http = Transport::new(TransportConfig { allow_http: true, ..Default::default() })
-            .map_err(|e| Error::internal(e.to_string()))?;
-        let url = format!("{root}/_sandbox/pay/{gw}/{no}");
-        let (progress, no) = (progress.clone(), no.clone());
-        tokio::spawn(async move {
-            tokio::time::sleep(delay).await;
-            match http.post_form(&url, &[]).await {
-                Ok(_) => progress.line(format!("payer: paid {no} through the sandbox")),
-                Err(e) => progress.line(format!("payer: the sandbox did not pay {no}: {e}")),
-            }
-        });
-    }
+    let payer = match pay_after {
+        Some((delay, root)) => {
+            let http = Transport::new(TransportConfig { allow_http: true, ..Default::default() })
+                .map_err(|e| Error::internal(e.to_string()))?;
+            let url = format!("{root}/_sandbox/pay/{gw}/{no}");
+            let (progress, no) = (progress.clone(), no.clone());
+            Some(tokio::spawn(async move {
+                tokio::time::sleep(delay).await;
+                match http.post_form(&url, &[]).await {
+                    Ok(_) => progress.line(format!("payer: paid {no} through the sandbox")),
+                    Err(e) => progress.line(format!("payer: the sandbox did not pay {no}: {e}")),
+                }
+            }))
+        }
+        None => None,
+    };
     let result = tokio::select! {
         r = qr.handle.result() => r,
         _ = interrupts.recv() => {
@@ -145,6 +149,16 @@ pub(crate) async fn run(cli: &Cli, a: &QrPayArgs) -> Result<ExitCode, Error> {
             }
         }
     };
+    // A poll can see the order paid before the payer's own request has its answer: the payer's
+    // line comes first, so that `final:` stays the last line. A payer that has not paid by the
+    // end (the order closed first) is called off.
+    if let Some(payer) = payer {
+        if matches!(&result, Ok(r) if r.state == TradeState::Paid) {
+            let _ = tokio::time::timeout(Duration::from_secs(5), payer).await;
+        } else {
+            payer.abort();
+        }
+    }
     progress.finish();
     let r = result?;
     if let Some(code) = &r.gateway_code {
