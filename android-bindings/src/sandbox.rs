@@ -68,6 +68,12 @@ impl EmbeddedSandbox {
         serde_json::to_string(&orders).map_err(|e| PosGateError::Internal { detail: e.to_string() })
     }
 
+    /// How many requests have reached the simulated gateways since the sandbox started: a test
+    /// that a call sent nothing compares it before and after.
+    pub fn requests(&self) -> Result<u64, PosGateError> {
+        self.with(|sb| sb.requests())
+    }
+
     /// The payer pays a QR / JSAPI pre-order; the gateway's notification is posted.
     pub async fn pay_preorder(&self, gateway: Gateway, order_no: String) -> Result<Option<String>, PosGateError> {
         let root = self.root.clone();

@@ -22,6 +22,7 @@ pub mod sunmi;
 pub mod tlinx;
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -73,6 +74,8 @@ pub struct SimContext {
     pub faults: std::sync::Mutex<Option<Arc<dyn faults::FaultPlan>>>,
     /// Sunmi's payBind bindings.
     pub sunmi: sunmi::Bindings,
+    /// Requests that reached a gateway simulator, faulted or not (never `/_sandbox/*`'s).
+    pub requests: AtomicU64,
 }
 
 pub type Ctx = Arc<SimContext>;
@@ -103,6 +106,7 @@ impl Sandbox {
             http,
             faults: Default::default(),
             sunmi: Default::default(),
+            requests: AtomicU64::new(0),
         });
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
         let addr = listener.local_addr()?;
@@ -136,6 +140,12 @@ impl Sandbox {
 
     pub fn orders(&self) -> Vec<OrderView> {
         self.ctx.store.views()
+    }
+
+    /// How many requests have reached the gateway simulators since the sandbox started, faulted
+    /// or not: a check that a call sent nothing counts them before and after.
+    pub fn requests(&self) -> u64 {
+        self.ctx.requests.load(Ordering::Relaxed)
     }
 
     /// Injects faults into the gateway simulators from now on, as `plan` decides (`None`: none).

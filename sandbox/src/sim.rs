@@ -4,8 +4,11 @@
 //! `/<gateway>` behind the fault layer, the request pipeline (form body → open → handle →
 //! encode), the call that is never answered, and the delivery of notifications.
 
-use axum::extract::State;
+use std::sync::atomic::Ordering;
+
+use axum::extract::{Request, State};
 use axum::http::Uri;
+use axum::middleware::Next;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
@@ -88,7 +91,14 @@ pub(crate) fn mount<S: Simulator>(app: Router<Ctx>, ctx: &Ctx) -> Router<Ctx> {
         routes.route(path, methods)
     });
     let gateway = S::GATEWAY.as_str();
-    app.nest(&format!("/{gateway}"), faults::wrap(gateway, routes, ctx))
+    let routes = faults::wrap(gateway, routes, ctx).layer(axum::middleware::from_fn_with_state(ctx.clone(), count));
+    app.nest(&format!("/{gateway}"), routes)
+}
+
+/// Counts every request that reaches a simulator, faulted or not ([`crate::Sandbox::requests`]).
+async fn count(State(ctx): State<Ctx>, req: Request, next: Next) -> Response {
+    ctx.requests.fetch_add(1, Ordering::Relaxed);
+    next.run(req).await
 }
 
 async fn serve<S: Simulator>(ctx: Ctx, op: S::Op, uri: Uri, body: String) -> Response {
@@ -248,6 +258,11 @@ mod tests {
         let e = http.post_form(&url, &[("say".into(), "nothing".into())]).await.unwrap_err();
         assert!(started.elapsed() >= Duration::from_millis(300), "{e}");
         assert!(!e.to_string().contains("HTTP status"), "dropped without an answer: {e}");
+        // Both reached the simulator (the one left unanswered too); the sandbox's own routes
+        // are not a gateway's.
+        let notify = format!("{}/_sandbox/notify", sandbox.root_url());
+        assert_eq!(http.post_form(&notify, &[]).await.unwrap(), "SUCCESS");
+        assert_eq!(sandbox.requests(), 2);
     }
 
     #[tokio::test]

@@ -11,11 +11,12 @@ import kotlin.test.assertTrue
 /**
  * The Kotlin half of the bad-input battery (README "Bad input"): through the bindings, each case
  * throws `PosGateException.InvalidInput` naming the field once, before anything is journalled or
- * sent (the journal and the sandbox's books unchanged). Includes negative amounts, which are
- * refused while the call's arguments cross into the library.
+ * sent (the journal unchanged, no request reached the sandbox, its books unchanged). Includes
+ * negative amounts, which are refused while the call's arguments cross into the library. The
+ * battery has a sandbox of its own: no other test's payment polls it while requests are counted.
  */
 class BadInputTest {
-    private val sandbox get() = TestSandbox.instance
+    private val sandbox: EmbeddedSandbox by lazy { runBlocking { startSandbox() } }
 
     private fun gate(gateway: Gateway) = PosGate(sandbox.config(gateway))
 
@@ -25,11 +26,13 @@ class BadInputTest {
         cases++
         val entries = g.journalEntries()
         val books = sandbox.ordersJson()
+        val requests = sandbox.requests()
         val e = assertFailsWith<PosGateException.InvalidInput>(what) { block() }
         assertEquals(field, e.field, "$what: ${e.reason}")
         assertFalse(e.reason.startsWith("${e.field}:"), "$what: the field twice: ${e.field}: ${e.reason}")
         assertEquals(entries, g.journalEntries(), "$what: journalled")
-        assertEquals(books, sandbox.ordersJson(), "$what: sent")
+        assertEquals(requests, sandbox.requests(), "$what: sent")
+        assertEquals(books, sandbox.ordersJson(), "$what: the sandbox's books changed")
     }
 
     /** The field a negative amount is refused under: it never reaches the library's own checks. */
@@ -131,9 +134,13 @@ class BadInputTest {
 
     @Test
     fun bad_input_is_refused_naming_the_field_before_anything_is_journalled_or_sent() = runBlocking<Unit> {
-        commonOperations()
-        typedOperations()
-        journalRefusals()
+        try {
+            commonOperations()
+            typedOperations()
+            journalRefusals()
+        } finally {
+            sandbox.stop()
+        }
         println("bad input battery (Kotlin): $cases cases")
         assertTrue(cases >= 60, "the Kotlin half of the battery has $cases cases")
     }
