@@ -124,6 +124,11 @@ mod tests {
             let l = columns(label, "12", amount);
             assert!(width(&l) <= WIDTH, "{l:?} is {} wide", width(&l));
         }
+        // The printer's columns, not chars: an ideograph or a full-width form takes two.
+        assert_eq!((width("商户A"), width("ＡＢ"), width("wechat 0.01")), (5, 4, 11));
+        let l = columns("一个很长很长的商户名称和网关", "12", "1.00");
+        let cjk = l.chars().filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c)).count();
+        assert!(l.chars().count() + cjk <= WIDTH, "{l:?}");
         assert_eq!(yuan_signed(-150), "-1.50");
         assert_eq!(yuan_signed(5), "0.05");
     }
