@@ -269,10 +269,10 @@ async fn recovery_settles_journalled_payouts_on_a_restarted_engine() {
     let path = journal_path("recovery");
     let client = s.gw.clone().into_any().downcast::<posgate_core::mmsp::Client>().unwrap();
     // A crash after sending: journalled and marked sending, sent, the answer lost.
-    let (paid, pending, lost) = (new_no(), new_no(), new_no());
+    let (paid, pending, lost, accepted) = (new_no(), new_no(), new_no(), new_no());
     {
         let j = Journal::open(&path).unwrap();
-        for (no, last4) in [(&paid, "0000"), (&pending, "1002"), (&lost, "0000")] {
+        for (no, last4) in [(&paid, "0000"), (&pending, "1002"), (&lost, "0000"), (&accepted, "0000")] {
             let req = payout(no, last4, 300);
             let copy = serde_json::to_string(&req).unwrap();
             let Begin::New(e) =
@@ -281,7 +281,12 @@ async fn recovery_settles_journalled_payouts_on_a_restarted_engine() {
                 panic!("new entry expected")
             };
             j.mark_sending(e.id).unwrap();
-            if no != &lost {
+            if no == &accepted {
+                // The platform's answer accepted it (the journal kept it), yet its payout query
+                // will never find it: it must not read "never arrived".
+                let answer = r#"{"RETCODE":"0000","PAYSTATE":"5"}"#;
+                j.update(e.id, EntryState::Paying, Some(answer), None).unwrap();
+            } else if no != &lost {
                 client.payout(&req).await.unwrap();
             }
         }
@@ -299,7 +304,7 @@ async fn recovery_settles_journalled_payouts_on_a_restarted_engine() {
     let state_of = |no: &str| recovered.iter().find(|r| r.number == no).map(|r| r.state);
     assert_eq!(state_of(&paid), Some(EntryState::Paid));
     assert_eq!(state_of(&pending), Some(EntryState::Paying));
-    assert_eq!(recovered.iter().filter(|r| r.kind == EntryKind::Payout).count(), 4);
+    assert_eq!(recovered.iter().filter(|r| r.kind == EntryKind::Payout).count(), 5);
     assert!(recovered.iter().any(|r| r.state == EntryState::Failed && r.note.as_deref() == Some("not sent")));
     assert_eq!(settled(&engine, &pending, Duration::from_secs(15)).await.state, EntryState::Paid);
     // Never arrived: the platform still does not know it past the deadline, so nothing was paid
@@ -310,6 +315,12 @@ async fn recovery_settles_journalled_payouts_on_a_restarted_engine() {
     assert!(note.contains("1028") && note.contains("never reached"), "{note}");
     let again = engine.journal().get(EntryKind::Payout, GatewayId::Mmsp, &lost).unwrap().unwrap();
     assert_eq!(again.attempts, e.attempts, "not sent again");
+    // Accepted once, then never found: a person checks the platform; it is neither failed nor
+    // sent again.
+    let e = settled(&engine, &accepted, Duration::from_secs(15)).await;
+    assert_eq!(e.state, EntryState::NeedsAttention, "{e:?}");
+    assert!(e.note.as_deref().is_some_and(|n| n.contains("accepted this payout")), "{e:?}");
+    assert_eq!(e.attempts, 1, "not sent again");
     let _ = std::fs::remove_dir_all(path.parent().unwrap());
 }
 

@@ -3,8 +3,9 @@
 //! number; whatever its answer, it is followed by the gateway's payout queries
 //! ([`crate::gateway::Gateway::payout_status`]) on a backoff in a task of its own until it is paid
 //! or failed. A payout the gateway still does not know long after it was sent (its not-found
-//! deadline, far past any request's timeout) never arrived: it ends failed, nothing paid out,
-//! and its number is never sent again.
+//! deadline, far past any request's timeout) and never answered for never arrived: it ends
+//! failed, nothing paid out, and its number is never sent again. One it answered for once is
+//! never failed so: it ends needs attention.
 //!
 //! Gateway-neutral: the engine reads [`PayoutState`]s, never a gateway's codes.
 
@@ -119,6 +120,10 @@ impl Engine {
             PayoutState::Paid => (EntryState::Paid, None),
             PayoutState::Failed => (EntryState::Failed, Some(format!("payout failed: {}", said()))),
             PayoutState::Pending => (EntryState::Paying, None),
+            // A query that cannot tell does not unlearn that the platform has it.
+            PayoutState::Unknown if now.state == EntryState::Paying => {
+                (EntryState::Paying, Some(format!("payout query: {}", said())))
+            }
             PayoutState::Unknown => (EntryState::Unknown, Some(format!("payout query: {}", said()))),
             PayoutState::NotFound => {
                 let since = now_ms() - now.first_sent_at_ms.unwrap_or(now.created_at_ms);
@@ -126,7 +131,22 @@ impl Engine {
                 // The answer before this one said "no such payout" too (a recovery's first
                 // query after a long stop is never enough on its own).
                 let again = now.note.as_deref().is_some_and(|n| n.starts_with(NOT_FOUND_YET));
-                if since >= deadline && again {
+                // Paying: the platform answered for this payout before (its submission, or a
+                // query that found it pending), so it arrived: a query that cannot find it now
+                // says nothing about the money (the platform's lag, another merchant number),
+                // and it is never failed for it; past the deadline a person checks.
+                let accepted = now.state == EntryState::Paying;
+                if accepted && since >= deadline && again {
+                    let note = format!(
+                        "the platform accepted this payout but its query has not found it for {} s ({}): \
+                         check the platform's records; it is never sent again",
+                        since / 1000,
+                        said()
+                    );
+                    (EntryState::NeedsAttention, Some(note))
+                } else if accepted {
+                    (EntryState::Paying, Some(format!("{NOT_FOUND_YET} ({})", said())))
+                } else if since >= deadline && again {
                     // Asked twice, far past any request's timeout: a request that reached the
                     // platform would be known by now, so this one never arrived (the app was
                     // killed before it left, or the network lost it). Nothing was paid out; the
