@@ -600,6 +600,42 @@ async fn recovery_never_fails_a_preorder_the_gateway_answered() {
     assert_eq!(e.state, EntryState::Paying, "{e:?}");
 }
 
+/// The app died while reversing a paid payment (its deadline passed, or the cashier cancelled
+/// it). A paid answer that comes before recovery (a query from the screen; a notification takes
+/// the same path) is kept, but never settles it paid: recovery still reverses it, on every
+/// barcode gateway.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paid_answer_never_settles_a_payment_being_reversed() {
+    each_gateway(|g| async move {
+        let sb = Sandbox::start().await.unwrap();
+        let journal = Arc::new(Journal::in_memory().unwrap());
+        let gw = client_with(&sb, g, schedule(600, 100));
+        let engine = Engine::on_current_runtime(gw.clone(), journal.clone()).unwrap();
+        let no = new_no("E");
+        let req = pay_req(&no, "0000", 450);
+        let Begin::New(e) = journal.begin(EntryKind::Payment, g, &no, "order_no", &no, kit::fen(450), "{}").unwrap()
+        else {
+            panic!("new")
+        };
+        journal.mark_sending(e.id).unwrap();
+        assert_eq!(gw.pay(&req).await.unwrap().state, TradeState::Paid, "{g}");
+        journal.update(e.id, EntryState::Reversing, None, Some("paid, but the cashier cancelled")).unwrap();
+
+        let r = engine.query(&no).await.unwrap();
+        assert_eq!(r.state, TradeState::Paid, "{g}");
+        let e = payment(&journal, g, &no);
+        assert_eq!(e.state, EntryState::Reversing, "{g}: {e:?}");
+        assert!(e.last_answer.is_some(), "{g}: the answer reached the journal");
+
+        engine.recover().await.unwrap();
+        let e = payment(&journal, g, &no);
+        assert!(matches!(e.state, EntryState::Reversed | EntryState::Closed | EntryState::Refunded), "{g}: {e:?}");
+        let o = sim(&sb, g, &no).unwrap();
+        assert!(holds_no_money(&o), "{g}: {o:?}");
+    })
+    .await;
+}
+
 /// A cancel sent before a crash, of an order the gateway does not have (its payment never
 /// arrived): recovery sends it again and the gateway answers "no such order" (Sunmi: no cancel at
 /// all). That is an answer: the cancel ends failed, not unknown for every later recovery to ask

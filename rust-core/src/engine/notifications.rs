@@ -4,7 +4,7 @@ use super::Engine;
 use crate::error::{Error, Result};
 use crate::gateway::Notification;
 use crate::journal::{EntryKind, EntryState};
-use crate::payment::{entry_state, trade_state};
+use crate::payment::trade_state;
 use crate::trade::{RawFields, TradeResult, TradeState};
 
 /// A verified notification checked against the journal.
@@ -49,8 +49,7 @@ impl Engine {
         if fresh && running.is_none() {
             let current = trade_state(entry.state);
             if !entry.state.is_settled() && n.state.is_final() {
-                let state = entry_state(n.state);
-                self.journal.update(entry.id, state, Some(&fields_json), None)?;
+                self.settle_undriven(&entry, n.state, Some(&fields_json))?;
             } else if n.state.is_paid_like()
                 && matches!(current, TradeState::Failed | TradeState::Closed | TradeState::Reversed)
             {

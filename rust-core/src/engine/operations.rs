@@ -298,12 +298,26 @@ impl Engine {
         let r = self.gw.query(order_no).await?;
         let driving = self.running.lock().map(|m| m.contains_key(order_no)).unwrap_or(false);
         if let (Some(e), false) = (self.journal.get(EntryKind::Payment, self.gw.id(), order_no)?, driving) {
-            if !e.state.is_settled() && r.state.is_final() {
-                let json = serde_json::to_string(&r).ok();
-                self.journal.update(e.id, entry_state(r.state), json.as_deref(), None)?;
-            }
+            let json = serde_json::to_string(&r).ok();
+            self.settle_undriven(&e, r.state, json.as_deref())?;
         }
         Ok(r)
+    }
+
+    /// Records a final answer (a query's, a notification's) about payment entry `e`, which no
+    /// task of this engine is driving: it settles the entry, except a paid answer about a
+    /// payment being reversed. Its reverse was decided (its deadline passed, or the cashier
+    /// cancelled it), so the answer is kept and the entry left reversing: recovery's machine
+    /// reverses it. Settled, it would stay paid while the cashier believes it cancelled.
+    pub(super) fn settle_undriven(&self, e: &Entry, answer: TradeState, json: Option<&str>) -> Result<()> {
+        if e.state.is_settled() || !answer.is_final() {
+            return Ok(());
+        }
+        if e.state == EntryState::Reversing && answer.is_paid_like() {
+            tracing::warn!(order_no = %e.order_no, "the gateway says {answer} while it is being reversed: left to recovery");
+            return self.journal.update(e.id, EntryState::Reversing, json, None);
+        }
+        self.journal.update(e.id, entry_state(answer), json, None)
     }
 
     /// A journalled refund (see [`crate::payment::refund`]). Refused before anything is recorded
