@@ -1,6 +1,7 @@
 //! Chaoying over real HTTP against the sandbox simulator: every operation, every scenario of the
 //! table through `pay_and_wait`, notifications, tampered answers, and input refused before sending.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 mod kit;
@@ -12,6 +13,7 @@ use posgate_core::{
     pay_and_wait, Error, Gateway, GatewayConfig, GatewayId, PayRequest, PaymentEvent, RawFields, RefundRequest,
     RefundState, Secret, TradeState,
 };
+use posgate_sandbox::faults::{Fault, ScriptedFaults};
 use posgate_sandbox::{Sandbox, SandboxOptions};
 
 fn pay_request(order_no: &str, amount: i64, tail: &str) -> PayRequest {
@@ -797,4 +799,20 @@ async fn a_fresh_client_finds_the_wallet_of_an_order_it_did_not_start() {
     assert_eq!(q.channel.as_deref(), Some("ALIPAY"));
     let again = chaoying::Client::new(config(&sb, GatewayId::Chaoying)).unwrap();
     assert_eq!(again.cancel(&no).await.unwrap().state, TradeState::Reversed);
+
+    // The first wallet's probe gets no usable answer (a 502): the query fails, its outcome
+    // unknown, instead of asking under WeChat and reading "no such order"; asked again, paid.
+    let other = new_no("CY");
+    let mut req = pay_request(&other, 700, "0000");
+    req.auth_code = format!("28{}", &req.auth_code[2..]);
+    assert_eq!(first.pay(&req).await.unwrap().state, TradeState::Paid);
+    let fresh = chaoying::Client::new(config(&sb, GatewayId::Chaoying)).unwrap();
+    let faults = Arc::new(ScriptedFaults::new(vec![Some(Fault::ServerErrorBeforeCommit)]));
+    sb.set_faults(Some(faults.clone()));
+    match fresh.query(&other).await {
+        Err(e) => assert!(e.outcome_unknown() && !fresh.is_order_not_found(&e), "{e:?}"),
+        Ok(r) => panic!("answered without the order's wallet: {r:?}"),
+    }
+    assert_eq!(faults.calls(), 1, "nothing asked after the probe failed");
+    assert_eq!(fresh.query(&other).await.unwrap().state, TradeState::Paid);
 }

@@ -188,24 +188,25 @@ impl Client {
     /// The wallet of an order this client did not start (after a restart, recovery queries,
     /// reverses and refunds orders from the journal): ask each wallet until one knows the order.
     /// Guessing WeChat for an Alipay order would read "no such order" and could settle a paid
-    /// order as failed.
-    async fn wallet_of(&self, order_no: &str) -> PayType {
+    /// order as failed: a wallet that gives no usable answer fails the call (its outcome is the
+    /// probe's: unknown after a timeout), and WeChat is taken only when every wallet said it has
+    /// no such order.
+    async fn wallet_of(&self, order_no: &str) -> Result<PayType> {
         if let Some(p) = self.protocol.remembered(order_no) {
-            return p;
+            return Ok(p);
         }
         for p in PayType::ALL {
             let req = OrderQueryRequest { paytype: p, out_trade_no: Some(order_no.to_string()), transaction_id: None };
             match self.order_query(&req).await {
                 Ok(_) => {
                     self.protocol.remember(order_no, p);
-                    return p;
+                    return Ok(p);
                 }
                 Err(e) if self.is_order_not_found(&e) => {}
-                // No usable answer: WeChat for now; the next call asks again.
-                Err(_) => return PayType::Wechat,
+                Err(e) => return Err(e),
             }
         }
-        PayType::Wechat
+        Ok(PayType::Wechat)
     }
 
     // --- helpers of the Gateway impl
@@ -297,7 +298,7 @@ impl Gateway for Client {
 
     async fn query(&self, order_no: &str) -> Result<TradeResult> {
         ORDER_NO.check("order_no", order_no)?;
-        let paytype = self.wallet_of(order_no).await;
+        let paytype = self.wallet_of(order_no).await?;
         let req = OrderQueryRequest { paytype, out_trade_no: Some(order_no.to_string()), transaction_id: None };
         let r = self.order_query(&req).await?;
         check_echo(&r.out_trade_no, order_no)?;
@@ -318,7 +319,7 @@ impl Gateway for Client {
             return Err(Error::invalid("refund_amount", format!("exceeds the order amount {total}")));
         }
         let typed = TradeRefundRequest {
-            paytype: self.wallet_of(&req.order_no).await,
+            paytype: self.wallet_of(&req.order_no).await?,
             out_trade_no: Some(req.order_no.clone()),
             transaction_id: None,
             out_refund_no: req.refund_no.clone(),
@@ -344,7 +345,7 @@ impl Gateway for Client {
         ORDER_NO.check("order_no", order_no)?;
         REFUND_NO.check("refund_no", refund_no)?;
         let req = RefundQueryRequest {
-            paytype: self.wallet_of(order_no).await,
+            paytype: self.wallet_of(order_no).await?,
             out_refund_no: Some(refund_no.to_string()),
             refund_id: None,
         };
@@ -378,7 +379,7 @@ impl Gateway for Client {
 
     async fn cancel(&self, order_no: &str) -> Result<TradeResult> {
         ORDER_NO.check("order_no", order_no)?;
-        let paytype = self.wallet_of(order_no).await;
+        let paytype = self.wallet_of(order_no).await?;
         let req = CancelRequest { paytype, out_trade_no: order_no.to_string(), op_user_id: None };
         let r = self.trade_cancel(&req).await?;
         match r.status.cancel_verdict() {
