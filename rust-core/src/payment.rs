@@ -635,15 +635,24 @@ fn refund_entry_state(s: RefundState) -> EntryState {
     }
 }
 
-/// Follows a refund that is processing or unknown with refund queries.
-pub async fn settle_refund(gw: &dyn Gateway, journal: &Journal, entry: &Entry, mut r: RefundResult) -> RefundResult {
-    let record = |r: &RefundResult| {
-        let json = serde_json::to_string(r).ok();
-        if let Err(e) = journal.update(entry.id, refund_entry_state(r.state), json.as_deref(), None) {
-            tracing::error!(refund_no = %entry.number, "journal update failed: {e}");
-        }
-    };
-    record(&r);
+/// Records refund result `r` and follows a refund that is processing or unknown with refund
+/// queries.
+pub async fn settle_refund(gw: &dyn Gateway, journal: &Journal, entry: &Entry, r: RefundResult) -> RefundResult {
+    record_refund(journal, entry, &r);
+    follow_refund(gw, journal, entry, r).await
+}
+
+fn record_refund(journal: &Journal, entry: &Entry, r: &RefundResult) {
+    let json = serde_json::to_string(r).ok();
+    if let Err(e) = journal.update(entry.id, refund_entry_state(r.state), json.as_deref(), None) {
+        tracing::error!(refund_no = %entry.number, "journal update failed: {e}");
+    }
+}
+
+/// Follows a refund whose state `r` is processing or unknown with refund queries, each answer
+/// recorded (`r` itself is not: it is what the journal holds already).
+pub async fn follow_refund(gw: &dyn Gateway, journal: &Journal, entry: &Entry, mut r: RefundResult) -> RefundResult {
+    let record = |r: &RefundResult| record_refund(journal, entry, r);
     let mut tries = 0;
     while matches!(r.state, RefundState::Processing | RefundState::Unknown) && tries < REFUND_QUERY_TRIES {
         tries += 1;

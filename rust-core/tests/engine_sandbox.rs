@@ -1138,6 +1138,30 @@ async fn query_refund_query_cancel_and_close_reach_the_journal() {
     .await;
 }
 
+/// A typed refund sent by name is answered, then no refund query gets through: the gateway's own
+/// answer is what the journal keeps (not a made-up "unknown"), and the refund stays unknown for
+/// recovery.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_typed_refunds_answer_reaches_the_journal() {
+    let sb = Sandbox::start().await.unwrap();
+    let g = GatewayId::Chaoying;
+    let journal = Arc::new(Journal::in_memory().unwrap());
+    let engine = Engine::on_current_runtime(client_with(&sb, g, schedule(3000, 500)), journal.clone()).unwrap();
+    let no = new_no("E");
+    assert_eq!(engine.pay(pay_req(&no, "0000", 800), None).await.unwrap().state, TradeState::Paid);
+    let refund_no = new_no("E");
+    // The refund goes through; each of its refund queries is reset before it is read.
+    let reset = Some(Fault::ResetBeforeCommit);
+    sb.set_faults(Some(Arc::new(ScriptedFaults::new(vec![None, reset, reset, reset, reset]))));
+    let params = json!({"paytype": "WECHAT", "out_trade_no": no, "out_refund_no": refund_no, "total_fee": 800, "refund_fee": 300});
+    engine.invoke("trade_refund", params).await.unwrap();
+    let e = journal.get(EntryKind::Refund, g, &refund_no).unwrap().expect("refund journalled");
+    assert_eq!(e.state, EntryState::Unknown, "{e:?}");
+    let answer = e.last_answer.expect("the refund's answer in the journal");
+    assert!(answer.contains("refund_id") && answer.contains(&refund_no), "{answer}");
+    assert_eq!(sim(&sb, g, &no).unwrap().refunded, 300);
+}
+
 /// Typed operations through the engine: a typed charge is a payment on the machine (settled by
 /// its own answer), a typed pre-order is journalled as one, an operation of another gateway or
 /// a charge sent as a plain call is refused before anything is sent.

@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::journal::{now_ms, Begin, Entry, EntryKind, EntryState, Method, NOT_SENT};
 use crate::money::Money;
 use crate::operation::{describe, Described, Effect};
-use crate::payment::{entry_state, origin, recorded_result, refund, settle_refund, PaymentListener};
+use crate::payment::{entry_state, follow_refund, origin, recorded_result, refund, PaymentListener};
 use crate::trade::{RefundRequest, RefundResult, RefundState, TradeResult, TradeState};
 
 /// An operation's typed answer on its way through the journal.
@@ -214,10 +214,16 @@ impl Engine {
                 self.journal.update(entry.id, EntryState::Paying, Some(json), None)?;
                 self.follow_payout(&entry, std::time::Duration::ZERO);
             }
-            (Ok(_), EntryKind::Refund) => {
-                settle_refund(self.gw.as_ref(), &self.journal, &entry, unknown_refund(&entry)).await;
+            // A typed refund's or cancel's answer is the gateway's own: kept as it came, and the
+            // state read back by a refund query or an order query.
+            (Ok((json, _)), EntryKind::Refund) => {
+                self.journal.update(entry.id, EntryState::Unknown, Some(json), None)?;
+                follow_refund(self.gw.as_ref(), &self.journal, &entry, unknown_refund(&entry)).await;
             }
-            (Ok(_), _) => self.read_back_cancel(&entry).await?,
+            (Ok((json, _)), _) => {
+                self.journal.update(entry.id, EntryState::Unknown, Some(json), None)?;
+                self.read_back_cancel(&entry).await?
+            }
             (Err(e @ Error::GatewayRejected { .. }), _) if self.gw.is_definite(e) => {
                 self.journal.update(entry.id, EntryState::Failed, None, Some(&e.to_string()))?;
             }
