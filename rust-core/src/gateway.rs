@@ -247,6 +247,13 @@ pub trait Gateway: Operations {
         Ok(None)
     }
 
+    /// Whether the refund query answers about the refund asked for. Kuaishou's reads the
+    /// order's state (it has no refund lookup), which cannot tell one refund of an order from
+    /// another: the engine then takes its answer only when the order has no other refund.
+    fn refund_query_names_the_refund(&self) -> bool {
+        true
+    }
+
     /// Whether an order's query shows the refunds made of it (partly or wholly refunded).
     /// TLinx's does not: its orders read paid after their money went back (seed 4.7), so
     /// reconciliation cannot confirm a reversal or a refund there from the order.

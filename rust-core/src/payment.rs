@@ -659,6 +659,9 @@ pub async fn follow_refund(gw: &dyn Gateway, journal: &Journal, entry: &Entry, m
         tokio::time::sleep(Duration::from_millis(300 * tries as u64)).await;
         match gw.refund_query(&entry.order_no, &entry.number).await {
             Ok(q) => {
+                if let Some(note) = ambiguous_refund_answer(gw, journal, entry, &q) {
+                    return refund_needs_attention(journal, entry, q, note);
+                }
                 r = q;
                 record(&r);
             }
@@ -666,6 +669,45 @@ pub async fn follow_refund(gw: &dyn Gateway, journal: &Journal, entry: &Entry, m
         }
     }
     r
+}
+
+/// Why a refund query's answer `r` about refund `entry` settles nothing, if it does not: the
+/// gateway's refund query reads the order's state, not the refund's
+/// ([`Gateway::refund_query_names_the_refund`]), and the journal has another refund of the order
+/// (one not failed). "Partly refunded" may be the other refund's doing, "refund failed" too:
+/// taken as this refund's answer, a refund that never went through would read refunded (the
+/// payer never paid back), or one that did would read failed (and be made again).
+pub(crate) fn ambiguous_refund_answer(
+    gw: &dyn Gateway,
+    journal: &Journal,
+    entry: &Entry,
+    r: &RefundResult,
+) -> Option<String> {
+    if gw.refund_query_names_the_refund() || !matches!(r.state, RefundState::Success | RefundState::Failed) {
+        return None;
+    }
+    let others = match journal.refunds_of(gw.id(), &entry.order_no) {
+        Ok(all) => all.iter().filter(|o| o.id != entry.id && o.state != EntryState::Failed).count(),
+        // Unreadable: as if there were others (settling it wrongly is the worse mistake).
+        Err(_) => 1,
+    };
+    (others > 0).then(|| {
+        format!(
+            "the gateway's refund query reads the order's state ({}), which cannot tell this refund from \
+             the order's other refunds: check it on the merchant platform",
+            r.gateway_code.as_deref().unwrap_or("?")
+        )
+    })
+}
+
+/// Records refund `entry` as needing a person (`note`) with the answer `r`, which is reported
+/// as unknown.
+pub(crate) fn refund_needs_attention(journal: &Journal, entry: &Entry, r: RefundResult, note: String) -> RefundResult {
+    let json = serde_json::to_string(&r).ok();
+    if let Err(e) = journal.update(entry.id, EntryState::NeedsAttention, json.as_deref(), Some(&note)) {
+        tracing::error!(refund_no = %entry.number, "journal update failed: {e}");
+    }
+    RefundResult { state: RefundState::Unknown, message: Some(note), ..r }
 }
 
 /// Pays and waits for a settled state on a journal that lives for this call only (use `Engine`

@@ -211,3 +211,41 @@ async fn plain_credentials_xml_answers_bad_keys_and_flow_recharge() {
         .unwrap();
     assert_eq!(f.flow.unwrap().status, Some(FlowStatus::Recharging));
 }
+
+/// Kuaishou's refund query reads the order's state: with a refund of the order already through,
+/// "partly refunded" cannot tell whether a second refund, whose request was lost, went through.
+/// The engine takes it as neither refunded nor failed: the refund needs a person.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_refund_is_not_settled_by_the_order_state_of_the_first() {
+    use posgate_core::engine::Engine;
+    use posgate_core::journal::{EntryKind, EntryState, Journal};
+    use posgate_sandbox::faults::{Fault, ScriptedFaults};
+    use std::sync::Arc;
+
+    let sb = Sandbox::start().await.unwrap();
+    let g = GatewayId::Kuaishou;
+    let journal = Arc::new(Journal::in_memory().unwrap());
+    let engine =
+        Engine::on_current_runtime(kit::client_with(&sb, g, kit::schedule(3000, 500)), journal.clone()).unwrap();
+    let no = new_no("KS");
+    assert_eq!(engine.pay(pay_req(&no, "0000", 500), None).await.unwrap().state, TradeState::Paid);
+    let refund = |refund_no: &str, fen_: i64| RefundRequest {
+        order_no: no.clone(),
+        refund_no: refund_no.to_string(),
+        refund_amount: fen(fen_),
+        total_amount: Some(fen(500)),
+        reason: None,
+    };
+    let (first, second) = (new_no("KR"), new_no("KR"));
+    assert_eq!(engine.refund(&refund(&first, 200)).await.unwrap().state, RefundState::Success);
+    // The second refund's request is reset before the gateway reads it: it never went through.
+    sb.set_faults(Some(Arc::new(ScriptedFaults::new(vec![Some(Fault::ResetBeforeCommit)]))));
+    let r = engine.refund(&refund(&second, 100)).await.unwrap();
+    assert_eq!(r.state, RefundState::Unknown, "{r:?}");
+    assert_eq!(sim(&sb, g, &no).unwrap().refunded, 200, "only the first went through");
+    let e = journal.get(EntryKind::Refund, g, &second).unwrap().unwrap();
+    assert_eq!(e.state, EntryState::NeedsAttention, "{e:?}");
+    assert!(e.note.as_deref().is_some_and(|n| n.contains("cannot tell this refund")), "{e:?}");
+    let first_entry = journal.get(EntryKind::Refund, g, &first).unwrap().unwrap();
+    assert_eq!(first_entry.state, EntryState::Refunded);
+}

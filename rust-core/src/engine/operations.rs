@@ -19,7 +19,10 @@ use crate::error::{Error, Result};
 use crate::journal::{now_ms, Begin, Entry, EntryKind, EntryState, Method, NOT_SENT};
 use crate::money::Money;
 use crate::operation::{describe, Described, Effect};
-use crate::payment::{entry_state, follow_refund, origin, recorded_result, refund, PaymentListener};
+use crate::payment::{
+    ambiguous_refund_answer, entry_state, follow_refund, origin, recorded_result, refund, refund_needs_attention,
+    PaymentListener,
+};
 use crate::trade::{RefundRequest, RefundResult, RefundState, TradeResult, TradeState};
 
 /// An operation's typed answer on its way through the journal.
@@ -422,6 +425,9 @@ impl Engine {
         let r = self.gw.refund_query(order_no, refund_no).await?;
         if let Some(e) = self.journal.get(EntryKind::Refund, self.gw.id(), refund_no)? {
             if !e.state.is_settled() {
+                if let Some(note) = ambiguous_refund_answer(self.gw.as_ref(), &self.journal, &e, &r) {
+                    return Ok(refund_needs_attention(&self.journal, &e, r, note));
+                }
                 let state = match r.state {
                     RefundState::Success => EntryState::Refunded,
                     RefundState::Failed => EntryState::Failed,

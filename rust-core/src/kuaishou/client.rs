@@ -279,6 +279,10 @@ impl Gateway for Client {
         Ok(result)
     }
 
+    fn refund_query_names_the_refund(&self) -> bool {
+        false
+    }
+
     /// Kuaishou has no refund lookup: the order's `STATE` says whether a refund of it went
     /// through (4/5), is under way (8) or failed (9). Any other state means the order shows no
     /// refund: the refund never arrived, reported as [`REFUND_NONEXISTENT`] (so recovery sends it
