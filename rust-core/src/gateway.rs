@@ -247,6 +247,14 @@ pub trait Gateway: Operations {
         Ok(None)
     }
 
+    /// The refund number of a reversal made as a full refund (a paid order whose reverse was
+    /// refused; a gateway whose cancel refunds a paid order): one number per order wherever the
+    /// refund is made (the payment machine, the gateway's own cancel, a retry, a recovery), so
+    /// the gateway's duplicate check keeps the order from being refunded twice.
+    fn reversal_refund_no(&self, order_no: &str) -> String {
+        crate::ids::reversal_refund_no(order_no)
+    }
+
     /// Whether the refund query answers about the refund asked for. Kuaishou's reads the
     /// order's state (it has no refund lookup), which cannot tell one refund of an order from
     /// another: the engine then takes its answer only when the order has no other refund.

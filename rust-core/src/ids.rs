@@ -74,9 +74,26 @@ pub fn new_order_no(prefix: &str) -> String {
     format!("{prefix}{now}{seq:03}{rnd:03}")
 }
 
+/// The refund number of a reversal made as a full refund, by default (see
+/// [`crate::gateway::Gateway::reversal_refund_no`]): `RV` and the order number's last 28
+/// characters, the same for one order every time.
+pub fn reversal_refund_no(order_no: &str) -> String {
+    let tail: String = order_no.chars().rev().take(28).collect::<Vec<_>>().into_iter().rev().collect();
+    format!("RV{tail}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reversal_refund_numbers_fit_and_repeat() {
+        let long = "PG1795361564175000056190123456789";
+        let a = reversal_refund_no(long);
+        assert_eq!(a, reversal_refund_no(long));
+        assert!(a.len() <= 30 && a.starts_with("RV"));
+        assert_eq!(reversal_refund_no("A1"), "RVA1");
+    }
 
     #[test]
     fn rules() {

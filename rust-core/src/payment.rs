@@ -208,13 +208,6 @@ pub fn recorded_result(e: &Entry) -> TradeResult {
     r
 }
 
-/// The refund number used when a refused reverse is turned into a full refund. Deterministic,
-/// so a retry (or a recovery) reuses it and never refunds twice.
-pub fn reversal_refund_no(order_no: &str) -> String {
-    let tail: String = order_no.chars().rev().take(28).collect::<Vec<_>>().into_iter().rev().collect();
-    format!("RV{tail}")
-}
-
 /// One payment through the machine. Borrowed pieces so the same code runs inline
 /// ([`pay_and_wait`]) and on a spawned task (`Engine`).
 pub struct Machine<'a> {
@@ -492,7 +485,7 @@ impl Machine<'_> {
             Ok(r) if r.state.is_paid_like() => {
                 let req = RefundRequest {
                     order_no: entry.order_no.clone(),
-                    refund_no: reversal_refund_no(&entry.order_no),
+                    refund_no: self.gw.reversal_refund_no(&entry.order_no),
                     refund_amount: entry.amount,
                     total_amount: Some(entry.amount),
                     reason: Some("payment found paid after its reverse was refused".into()),
@@ -772,15 +765,6 @@ mod tests {
     fn poll_count() {
         assert_eq!(planned_polls(Duration::from_secs(5), Duration::from_secs(5), Duration::from_secs(45)), 9);
         assert_eq!(planned_polls(Duration::from_secs(10), Duration::from_secs(5), Duration::from_secs(5)), 0);
-    }
-
-    #[test]
-    fn reversal_refund_numbers_fit_and_repeat() {
-        let long = "PG1795361564175000056190123456789";
-        let a = reversal_refund_no(long);
-        assert_eq!(a, reversal_refund_no(long));
-        assert!(a.len() <= 30 && a.starts_with("RV"));
-        assert_eq!(reversal_refund_no("A1"), "RVA1");
     }
 
     #[test]
