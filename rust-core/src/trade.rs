@@ -125,8 +125,8 @@ impl fmt::Display for RefundState {
     }
 }
 
-/// A barcode (B scans C) payment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A barcode (B scans C) payment. Its Debug masks the payer's code.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PayRequest {
     pub order_no: String,
     pub amount: Money,
@@ -138,6 +138,21 @@ pub struct PayRequest {
     pub terminal_id: Option<String>,
     #[serde(default)]
     pub store_id: Option<String>,
+}
+
+/// The payer's code is a one-time bearer token: a request printed into a log (`{req:?}`) shows
+/// `***` and its last four characters only.
+impl fmt::Debug for PayRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PayRequest")
+            .field("order_no", &self.order_no)
+            .field("amount", &self.amount)
+            .field("auth_code", &crate::secret::Masked::new(self.auth_code.as_str()))
+            .field("subject", &self.subject)
+            .field("terminal_id", &self.terminal_id)
+            .field("store_id", &self.store_id)
+            .finish()
+    }
 }
 
 /// The gateway-neutral result of pay, query, cancel and close.
@@ -277,3 +292,23 @@ pub struct Swipe {
 
 /// Fields of an answer or notification as received, kept for verification and the journal.
 pub type RawFields = BTreeMap<String, String>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pay_request_never_prints_its_code() {
+        let req = PayRequest {
+            order_no: "PG1".into(),
+            amount: Money::from_fen(100, "amount").unwrap(),
+            auth_code: "134567890123456789".into(),
+            subject: "coffee".into(),
+            terminal_id: None,
+            store_id: None,
+        };
+        let shown = format!("{req:?} {req:#?}");
+        assert!(!shown.contains("134567890123456789") && !shown.contains("13456789012345"), "{shown}");
+        assert!(shown.contains("***6789") && shown.contains("PG1") && shown.contains("coffee"), "{shown}");
+    }
+}
